@@ -1,0 +1,534 @@
+//! Decoding kernel slots into instructions.
+//!
+//! Decoding is total and strict: every byte sequence gives instructions or a
+//! [`DecodeError`] naming the slot and the reason. Fields the ISA reserves must be zero,
+//! so that everything that decodes encodes back to the same bytes.
+
+use std::fmt;
+
+use crate::insn::*;
+use crate::opcode::{alu, atomic, class, jmp, mode, pseudo, size, source};
+use crate::raw::RawInsn;
+use crate::reg::{Reg, Width};
+
+/// Why a slot did not decode.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct DecodeError {
+    /// Index of the offending 8-byte slot.
+    pub slot: usize,
+    /// What is wrong, in words.
+    pub reason: String,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "slot {} (byte offset {}): {}",
+            self.slot,
+            self.slot * 8,
+            self.reason
+        )
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+type R<T> = Result<T, String>;
+
+fn reg(n: u8, field: &str) -> R<Reg> {
+    Reg::from_index(n).ok_or_else(|| format!("{field} register r{n} does not exist (r0..r10)"))
+}
+
+fn zero(value: i64, field: &str, what: &str) -> R<()> {
+    if value == 0 {
+        Ok(())
+    } else {
+        Err(format!("{field} must be 0 for {what}, is {value}"))
+    }
+}
+
+fn sx_size(off: i16) -> Option<SxSize> {
+    match off {
+        8 => Some(SxSize::S8),
+        16 => Some(SxSize::S16),
+        32 => Some(SxSize::S32),
+        _ => None,
+    }
+}
+
+fn mem_size(code: u8) -> Size {
+    match code & 0x18 {
+        size::W => Size::U32,
+        size::H => Size::U16,
+        size::B => Size::U8,
+        _ => Size::U64,
+    }
+}
+
+fn decode_alu(s: RawInsn, width: Width) -> R<Insn> {
+    let what = format!("opcode {:#04x}", s.code);
+    let op = s.code & 0xf0;
+    let is_x = s.code & source::X != 0;
+    let dst = reg(s.dst, "destination")?;
+    let src = |s: RawInsn| -> R<Src> {
+        if is_x {
+            zero(s.imm as i64, "imm", &what)?;
+            Ok(Src::Reg(reg(s.src, "source")?))
+        } else {
+            zero(s.src as i64, "src_reg", &what)?;
+            Ok(Src::Imm(s.imm))
+        }
+    };
+    let plain = |aop: AluOp| -> R<Insn> {
+        Ok(Insn::Alu {
+            width,
+            op: aop,
+            dst,
+            src: src(s)?,
+        })
+    };
+    let signed = |unsigned: AluOp, signed: AluOp| -> R<Insn> {
+        let aop = match s.off {
+            0 => unsigned,
+            1 => signed,
+            o => return Err(format!("off must be 0 or 1 (signed) for {what}, is {o}")),
+        };
+        plain(aop)
+    };
+    let no_off = || zero(s.off as i64, "off", &what);
+    match op {
+        alu::ADD => no_off().and_then(|_| plain(AluOp::Add)),
+        alu::SUB => no_off().and_then(|_| plain(AluOp::Sub)),
+        alu::MUL => no_off().and_then(|_| plain(AluOp::Mul)),
+        alu::OR => no_off().and_then(|_| plain(AluOp::Or)),
+        alu::AND => no_off().and_then(|_| plain(AluOp::And)),
+        alu::LSH => no_off().and_then(|_| plain(AluOp::Lsh)),
+        alu::RSH => no_off().and_then(|_| plain(AluOp::Rsh)),
+        alu::XOR => no_off().and_then(|_| plain(AluOp::Xor)),
+        alu::ARSH => no_off().and_then(|_| plain(AluOp::Arsh)),
+        alu::DIV => signed(AluOp::Div, AluOp::SDiv),
+        alu::MOD => signed(AluOp::Mod, AluOp::SMod),
+        alu::NEG => {
+            if is_x {
+                return Err(format!("{what}: neg takes no source register (BPF_X is reserved)"));
+            }
+            no_off()?;
+            zero(s.src as i64, "src_reg", &what)?;
+            zero(s.imm as i64, "imm", &what)?;
+            Ok(Insn::Neg { width, dst })
+        }
+        alu::MOV => {
+            if !is_x || s.off == 0 {
+                no_off()?;
+                return plain(AluOp::Mov);
+            }
+            let srcr = reg(s.src, "source")?;
+            if s.off == 1 && width == Width::W64 {
+                let imm = s.imm as u32;
+                return Ok(Insn::AddrSpaceCast {
+                    dst,
+                    src: srcr,
+                    dst_as: (imm >> 16) as u16,
+                    src_as: imm as u16,
+                });
+            }
+            zero(s.imm as i64, "imm", &what)?;
+            match sx_size(s.off) {
+                Some(SxSize::S32) if width == Width::W32 => Err(format!(
+                    "{what}: a 32-bit move sign-extends from 8 or 16 bits, not 32"
+                )),
+                Some(from) => Ok(Insn::MovSx {
+                    width,
+                    dst,
+                    src: srcr,
+                    from,
+                }),
+                None => Err(format!(
+                    "{what}: off must be 0, 8, 16 or 32 for a move{}, is {}",
+                    if width == Width::W64 {
+                        " (1: addr_space_cast)"
+                    } else {
+                        ""
+                    },
+                    s.off
+                )),
+            }
+        }
+        alu::END => {
+            let order = match (width, is_x) {
+                (Width::W32, false) => ByteOrder::Le,
+                (Width::W32, true) => ByteOrder::Be,
+                (Width::W64, false) => ByteOrder::Swap,
+                (Width::W64, true) => {
+                    return Err(format!("{what}: 64-bit byte swap takes no source bit"))
+                }
+            };
+            no_off()?;
+            zero(s.src as i64, "src_reg", &what)?;
+            let bits = match s.imm {
+                16 => SwapBits::B16,
+                32 => SwapBits::B32,
+                64 => SwapBits::B64,
+                i => return Err(format!("{what}: byte swap width must be 16, 32 or 64, is {i}")),
+            };
+            Ok(Insn::Endian { order, bits, dst })
+        }
+        _ => Err(format!("{what}: unknown ALU operation {op:#04x}")),
+    }
+}
+
+fn cond(op: u8) -> Option<JmpCond> {
+    Some(match op {
+        jmp::JEQ => JmpCond::Eq,
+        jmp::JNE => JmpCond::Ne,
+        jmp::JGT => JmpCond::Gt,
+        jmp::JGE => JmpCond::Ge,
+        jmp::JLT => JmpCond::Lt,
+        jmp::JLE => JmpCond::Le,
+        jmp::JSGT => JmpCond::SGt,
+        jmp::JSGE => JmpCond::SGe,
+        jmp::JSLT => JmpCond::SLt,
+        jmp::JSLE => JmpCond::SLe,
+        jmp::JSET => JmpCond::Set,
+        _ => return None,
+    })
+}
+
+fn decode_jmp(s: RawInsn, width: Width) -> R<Insn> {
+    let what = format!("opcode {:#04x}", s.code);
+    let op = s.code & 0xf0;
+    let is_x = s.code & source::X != 0;
+    if let Some(c) = cond(op) {
+        let src = if is_x {
+            zero(s.imm as i64, "imm", &what)?;
+            Src::Reg(reg(s.src, "source")?)
+        } else {
+            zero(s.src as i64, "src_reg", &what)?;
+            Src::Imm(s.imm)
+        };
+        return Ok(Insn::Jump {
+            width,
+            cond: c,
+            dst: reg(s.dst, "destination")?,
+            src,
+            target: Target::Offset(s.off),
+        });
+    }
+    let only_64 = |name: &str| -> R<()> {
+        if width == Width::W32 {
+            Err(format!("{what}: {name} exists only in the 64-bit jump class"))
+        } else {
+            Ok(())
+        }
+    };
+    match (op, is_x) {
+        (jmp::JA, false) => {
+            zero(s.dst as i64, "dst_reg", &what)?;
+            zero(s.src as i64, "src_reg", &what)?;
+            match width {
+                Width::W64 => {
+                    zero(s.imm as i64, "imm", &what)?;
+                    Ok(Insn::Ja {
+                        target: Target::Offset(s.off),
+                    })
+                }
+                Width::W32 => {
+                    zero(s.off as i64, "off", &what)?;
+                    Ok(Insn::JaLong {
+                        target: Target::Offset(s.imm),
+                    })
+                }
+            }
+        }
+        (jmp::CALL, false) => {
+            only_64("call")?;
+            zero(s.dst as i64, "dst_reg", &what)?;
+            match s.src {
+                0 => {
+                    zero(s.off as i64, "off", &what)?;
+                    Ok(Insn::Call(Call::Helper(s.imm)))
+                }
+                pseudo::CALL => {
+                    zero(s.off as i64, "off", &what)?;
+                    Ok(Insn::Call(Call::Local(Target::Offset(s.imm))))
+                }
+                pseudo::KFUNC_CALL => Ok(Insn::Call(Call::Kfunc {
+                    btf_id: s.imm,
+                    module: s.off,
+                })),
+                n => Err(format!(
+                    "{what}: call src_reg must be 0 (helper), 1 (subprogram) or 2 (kfunc), is {n}"
+                )),
+            }
+        }
+        (jmp::CALL, true) => {
+            only_64("callx")?;
+            zero(s.src as i64, "src_reg", &what)?;
+            zero(s.off as i64, "off", &what)?;
+            zero(s.imm as i64, "imm", &what)?;
+            Ok(Insn::CallX {
+                dst: reg(s.dst, "destination")?,
+            })
+        }
+        (jmp::EXIT, false) => {
+            only_64("exit")?;
+            zero(s.dst as i64, "dst_reg", &what)?;
+            zero(s.src as i64, "src_reg", &what)?;
+            zero(s.off as i64, "off", &what)?;
+            zero(s.imm as i64, "imm", &what)?;
+            Ok(Insn::Exit)
+        }
+        (jmp::JCOND, false) => {
+            only_64("may_goto")?;
+            zero(s.dst as i64, "dst_reg", &what)?;
+            zero(s.src as i64, "src_reg (may_goto is the only condition)", &what)?;
+            zero(s.imm as i64, "imm", &what)?;
+            Ok(Insn::MayGoto {
+                target: Target::Offset(s.off),
+            })
+        }
+        _ => Err(format!("{what}: unknown jump operation")),
+    }
+}
+
+fn decode_ld(s: RawInsn, next: Option<RawInsn>) -> R<Insn> {
+    let what = format!("opcode {:#04x}", s.code);
+    let m = s.code & 0xe0;
+    let sz = mem_size(s.code);
+    match m {
+        mode::IMM => {
+            if sz != Size::U64 {
+                return Err(format!("{what}: 64-bit immediate loads must use size DW (0x18)"));
+            }
+            let dst = reg(s.dst, "destination")?;
+            zero(s.off as i64, "off", &what)?;
+            let n = next.ok_or("ld_imm64 needs a second slot, but the input ends here")?;
+            if n.code != 0 || n.dst != 0 || n.src != 0 || n.off != 0 {
+                return Err(format!(
+                    "the second slot of ld_imm64 must have code, registers and off 0, has {n:?}"
+                ));
+            }
+            let hi_zero = |name: &str| {
+                zero(n.imm as i64, "the second slot's imm", &format!("{name} loads"))
+            };
+            let imm = match s.src {
+                0 => Imm64::Const(((n.imm as u32 as u64) << 32 | s.imm as u32 as u64) as i64),
+                pseudo::MAP_FD => {
+                    hi_zero("map fd")?;
+                    Imm64::MapFd(s.imm)
+                }
+                pseudo::MAP_VALUE => Imm64::MapValue {
+                    fd: s.imm,
+                    offset: n.imm,
+                },
+                pseudo::BTF_ID => Imm64::BtfId {
+                    id: s.imm,
+                    module: n.imm,
+                },
+                pseudo::FUNC => {
+                    hi_zero("function address")?;
+                    Imm64::Func(Target::Offset(s.imm))
+                }
+                pseudo::MAP_IDX => {
+                    hi_zero("map index")?;
+                    Imm64::MapIdx(s.imm)
+                }
+                pseudo::MAP_IDX_VALUE => Imm64::MapIdxValue {
+                    index: s.imm,
+                    offset: n.imm,
+                },
+                p => return Err(format!("{what}: unknown ld_imm64 pseudo source {p} (0..=6)")),
+            };
+            Ok(Insn::LdImm64 { dst, imm })
+        }
+        mode::ABS | mode::IND => {
+            if sz == Size::U64 {
+                return Err(format!("{what}: legacy packet loads exist for u8, u16 and u32 only"));
+            }
+            zero(s.dst as i64, "dst_reg (the result goes to r0)", &what)?;
+            zero(s.off as i64, "off", &what)?;
+            if m == mode::ABS {
+                zero(s.src as i64, "src_reg", &what)?;
+                Ok(Insn::LdAbs {
+                    size: sz,
+                    imm: s.imm,
+                })
+            } else {
+                Ok(Insn::LdInd {
+                    size: sz,
+                    src: reg(s.src, "source")?,
+                    imm: s.imm,
+                })
+            }
+        }
+        _ => Err(format!("{what}: unknown mode {m:#04x} for the LD class")),
+    }
+}
+
+fn decode_mem(s: RawInsn) -> R<Insn> {
+    let what = format!("opcode {:#04x}", s.code);
+    let m = s.code & 0xe0;
+    let sz = mem_size(s.code);
+    let cls = s.code & 0x07;
+    let dst = reg(s.dst, "destination")?;
+    match (cls, m) {
+        (class::LDX, mode::MEM) => {
+            zero(s.imm as i64, "imm", &what)?;
+            Ok(Insn::Load {
+                size: sz,
+                dst,
+                src: reg(s.src, "source")?,
+                off: s.off,
+            })
+        }
+        (class::LDX, mode::MEMSX) => {
+            zero(s.imm as i64, "imm", &what)?;
+            let size = match sz {
+                Size::U8 => SxSize::S8,
+                Size::U16 => SxSize::S16,
+                Size::U32 => SxSize::S32,
+                Size::U64 => {
+                    return Err(format!("{what}: sign-extending loads exist for 8, 16 and 32 bits"))
+                }
+            };
+            Ok(Insn::LoadSx {
+                size,
+                dst,
+                src: reg(s.src, "source")?,
+                off: s.off,
+            })
+        }
+        (class::ST, mode::MEM) => {
+            zero(s.src as i64, "src_reg", &what)?;
+            Ok(Insn::Store {
+                size: sz,
+                dst,
+                off: s.off,
+                src: Src::Imm(s.imm),
+            })
+        }
+        (class::STX, mode::MEM) => {
+            zero(s.imm as i64, "imm", &what)?;
+            Ok(Insn::Store {
+                size: sz,
+                dst,
+                off: s.off,
+                src: Src::Reg(reg(s.src, "source")?),
+            })
+        }
+        (class::STX, mode::ATOMIC) => {
+            let src = reg(s.src, "source")?;
+            match s.imm {
+                atomic::LOAD_ACQ => {
+                    return Ok(Insn::LoadAcquire {
+                        size: sz,
+                        dst,
+                        src,
+                        off: s.off,
+                    })
+                }
+                atomic::STORE_REL => {
+                    return Ok(Insn::StoreRelease {
+                        size: sz,
+                        dst,
+                        off: s.off,
+                        src,
+                    })
+                }
+                _ => {}
+            }
+            let op = AtomicOp::ALL
+                .into_iter()
+                .find(|op| crate::encode::atomic_imm(*op) == s.imm)
+                .ok_or_else(|| format!("{what}: unknown atomic operation imm {:#x}", s.imm))?;
+            let width = match sz {
+                Size::U32 => Width::W32,
+                Size::U64 => Width::W64,
+                _ => {
+                    return Err(format!(
+                        "{what}: atomic read-modify-write exists for u32 and u64 only"
+                    ))
+                }
+            };
+            Ok(Insn::Atomic {
+                width,
+                op,
+                dst,
+                off: s.off,
+                src,
+            })
+        }
+        _ => Err(format!("{what}: unknown mode {m:#04x} for this class")),
+    }
+}
+
+/// Decodes the instruction starting at `slots[0]`; returns it and the number of slots used.
+///
+/// `index` is used only in the error.
+pub fn decode_one(slots: &[RawInsn], index: usize) -> Result<(Insn, usize), DecodeError> {
+    let err = |reason: String| DecodeError {
+        slot: index,
+        reason,
+    };
+    let s = *slots
+        .first()
+        .ok_or_else(|| err("no instruction: the input ends here".into()))?;
+    let insn = match s.code & 0x07 {
+        class::ALU => decode_alu(s, Width::W32),
+        class::ALU64 => decode_alu(s, Width::W64),
+        class::JMP => decode_jmp(s, Width::W64),
+        class::JMP32 => decode_jmp(s, Width::W32),
+        class::LD => decode_ld(s, slots.get(1).copied()),
+        _ => decode_mem(s),
+    }
+    .map_err(err)?;
+    let n = insn.slots();
+    Ok((insn, n))
+}
+
+/// Splits bytes into slots; the length must be a multiple of 8.
+pub fn slots_of(bytes: &[u8]) -> Result<Vec<RawInsn>, DecodeError> {
+    if bytes.len() % 8 != 0 {
+        return Err(DecodeError {
+            slot: bytes.len() / 8,
+            reason: format!(
+                "the input is {} bytes, not a multiple of 8: {} bytes are left over",
+                bytes.len(),
+                bytes.len() % 8
+            ),
+        });
+    }
+    Ok(bytes
+        .chunks_exact(8)
+        .map(|c| RawInsn::from_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
+        .collect())
+}
+
+/// Iterates the instructions of a slot sequence: `(slot index, instruction)` or the error of
+/// the slot that did not decode (iteration then goes on with the next slot).
+pub fn decode_iter(slots: &[RawInsn]) -> impl Iterator<Item = Result<(usize, Insn), DecodeError>> + '_ {
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        if i >= slots.len() {
+            return None;
+        }
+        let at = i;
+        Some(match decode_one(&slots[i..], i) {
+            Ok((insn, n)) => {
+                i += n;
+                Ok((at, insn))
+            }
+            Err(e) => {
+                i += 1;
+                Err(e)
+            }
+        })
+    })
+}
+
+/// Decodes a whole byte sequence, stopping at the first error.
+pub fn decode(bytes: &[u8]) -> Result<Vec<Insn>, DecodeError> {
+    let slots = slots_of(bytes)?;
+    decode_iter(&slots).map(|r| r.map(|(_, i)| i)).collect()
+}

@@ -1,0 +1,29 @@
+//! The core of ebpf-asm: the eBPF instruction model, its encoding to and decoding from the
+//! kernel's 8-byte slots, printing in LLVM syntax, and the one grammar that both the text
+//! assembler and the compile-time `program!` macro parse.
+//!
+//! Users depend on `ebpf-asm`, which re-exports everything here; this crate exists so the
+//! proc-macro crate can use the same parser and encoder at compile time.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod asm;
+mod decode;
+mod diag;
+mod display;
+mod encode;
+mod insn;
+pub mod opcode;
+mod program;
+mod raw;
+mod reg;
+
+pub use asm::{assemble, assemble_named};
+pub use decode::{decode, decode_iter, decode_one, slots_of, DecodeError};
+pub use encode::{encode_all, EncodeError};
+pub use diag::{AsmError, Diagnostic};
+pub use insn::*;
+pub use program::{Program, ProgramError, SourceLoc};
+pub use raw::{Encoded, RawInsn};
+pub use reg::{Reg, RegAt, Width};
+pub use reg::Reg::*;

@@ -1,0 +1,427 @@
+//! A program: instructions with their labels, symbol references and source locations.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+
+use crate::insn::*;
+use crate::raw::RawInsn;
+
+/// Where an instruction was written: file (if known), 1-based line and column.
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub struct SourceLoc {
+    /// The file name, as given to the assembler or as the macro saw it.
+    pub file: Arc<str>,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column.
+    pub column: u32,
+}
+
+impl fmt::Display for SourceLoc {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
+}
+
+/// Why a [`Program`] could not be formed from instructions and labels.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum ProgramError {
+    /// A jump or call names a label that is not defined.
+    UndefinedLabel {
+        /// Index of the instruction that names it.
+        insn: usize,
+        /// The label.
+        label: Label,
+    },
+    /// The same label is defined twice.
+    DuplicateLabel {
+        /// The label.
+        label: Label,
+    },
+    /// A label points past the end of the program.
+    LabelOutOfRange {
+        /// The label.
+        label: Label,
+        /// The instruction index it was given.
+        index: usize,
+    },
+    /// A 16-bit jump's target is too far away.
+    JumpTooFar {
+        /// Index of the jump.
+        insn: usize,
+        /// The distance in slots.
+        distance: i64,
+    },
+}
+
+impl fmt::Display for ProgramError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ProgramError::UndefinedLabel { label, .. } => {
+                write!(f, "undefined label `{label}`")
+            }
+            ProgramError::DuplicateLabel { label } => {
+                write!(f, "label `{label}` is defined more than once")
+            }
+            ProgramError::LabelOutOfRange { label, index } => write!(
+                f,
+                "label `{label}` points at instruction {index}, past the end of the program"
+            ),
+            ProgramError::JumpTooFar { distance, .. } => write!(
+                f,
+                "jump target is {distance} slots away, beyond the 16-bit offset range \
+                 (-32768..=32767); use `gotol` for long unconditional jumps"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ProgramError {}
+
+/// A sequence of instructions whose labels are all defined and whose jumps all fit.
+///
+/// Instructions are addressed by index (`insns()[i]`); the kernel addresses them by slot
+/// (ld_imm64 takes two slots), see [`Program::slot_of`] and [`Program::iter_slots`].
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct Program {
+    insns: Vec<Insn>,
+    /// Slot offset of each instruction, plus one entry for the end.
+    slot_offsets: Vec<usize>,
+    /// Label name → instruction index (may equal `insns.len()`: the end).
+    labels: HashMap<Label, usize>,
+    /// Labels in order of position, for printing.
+    label_order: Vec<(usize, Label)>,
+    locations: Vec<Option<SourceLoc>>,
+}
+
+/// Distance in slots from the slot after `from` to `to`.
+fn distance(offsets: &[usize], from: usize, to: usize) -> i64 {
+    offsets[to] as i64 - offsets[from + 1] as i64
+}
+
+impl Program {
+    /// Forms a program from instructions and labels (name, instruction index), checking that
+    /// every label used is defined and every jump fits its offset field.
+    pub fn new(
+        insns: Vec<Insn>,
+        labels: impl IntoIterator<Item = (Label, usize)>,
+    ) -> Result<Program, Vec<ProgramError>> {
+        let n = insns.len();
+        Program::with_locations(insns, labels, vec![None; n])
+    }
+
+    /// Like [`Program::new`], with a source location for each instruction.
+    pub fn with_locations(
+        insns: Vec<Insn>,
+        labels: impl IntoIterator<Item = (Label, usize)>,
+        mut locations: Vec<Option<SourceLoc>>,
+    ) -> Result<Program, Vec<ProgramError>> {
+        locations.resize(insns.len(), None);
+        let mut errors = Vec::new();
+        let mut slot_offsets = Vec::with_capacity(insns.len() + 1);
+        let mut at = 0;
+        for i in &insns {
+            slot_offsets.push(at);
+            at += i.slots();
+        }
+        slot_offsets.push(at);
+        let mut map = HashMap::new();
+        let mut order = Vec::new();
+        for (label, index) in labels {
+            if index > insns.len() {
+                errors.push(ProgramError::LabelOutOfRange { label, index });
+            } else if map.insert(label.clone(), index).is_some() {
+                errors.push(ProgramError::DuplicateLabel { label });
+            } else {
+                order.push((index, label));
+            }
+        }
+        order.sort_by_key(|(i, _)| *i);
+        let program = Program {
+            insns,
+            slot_offsets,
+            labels: map,
+            label_order: order,
+            locations,
+        };
+        for (idx, insn) in program.insns.iter().enumerate() {
+            program.check_targets(idx, insn, &mut errors);
+        }
+        if errors.is_empty() {
+            Ok(program)
+        } else {
+            Err(errors)
+        }
+    }
+
+    fn check_targets(&self, idx: usize, insn: &Insn, errors: &mut Vec<ProgramError>) {
+        let mut check16 = |t: &Target<i16>| {
+            if let Target::Label(l) = t {
+                match self.labels.get(l) {
+                    None => errors.push(ProgramError::UndefinedLabel {
+                        insn: idx,
+                        label: l.clone(),
+                    }),
+                    Some(&to) => {
+                        let d = distance(&self.slot_offsets, idx, to);
+                        if i16::try_from(d).is_err() {
+                            errors.push(ProgramError::JumpTooFar {
+                                insn: idx,
+                                distance: d,
+                            })
+                        }
+                    }
+                }
+            }
+        };
+        match insn {
+            Insn::Jump { target, .. } | Insn::Ja { target } | Insn::MayGoto { target } => {
+                check16(target)
+            }
+            Insn::JaLong {
+                target: Target::Label(l),
+            }
+            | Insn::Call(Call::Local(Target::Label(l)))
+            | Insn::LdImm64 {
+                imm: Imm64::Func(Target::Label(l)),
+                ..
+            } => {
+                // 32-bit offsets: any program the kernel accepts fits.
+                if !self.labels.contains_key(l) {
+                    errors.push(ProgramError::UndefinedLabel {
+                        insn: idx,
+                        label: l.clone(),
+                    })
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The instructions.
+    pub fn insns(&self) -> &[Insn] {
+        &self.insns
+    }
+
+    /// Number of instructions (not slots).
+    pub fn len(&self) -> usize {
+        self.insns.len()
+    }
+
+    /// True when the program has no instructions.
+    pub fn is_empty(&self) -> bool {
+        self.insns.is_empty()
+    }
+
+    /// Number of 8-byte slots the program encodes to.
+    pub fn slot_count(&self) -> usize {
+        self.slot_offsets[self.insns.len()]
+    }
+
+    /// The slot offset of instruction `index` (`index == len()` gives the end).
+    pub fn slot_of(&self, index: usize) -> Option<usize> {
+        self.slot_offsets.get(index).copied()
+    }
+
+    /// The instruction that starts at `slot`, if one does.
+    pub fn index_of_slot(&self, slot: usize) -> Option<usize> {
+        self.slot_offsets[..self.insns.len()]
+            .binary_search(&slot)
+            .ok()
+    }
+
+    /// Iterates `(slot offset, instruction)`.
+    pub fn iter_slots(&self) -> impl Iterator<Item = (usize, &Insn)> {
+        self.slot_offsets.iter().copied().zip(self.insns.iter())
+    }
+
+    /// The instruction index a label points at.
+    pub fn label(&self, name: &str) -> Option<usize> {
+        self.labels.get(&Label::from(name)).copied()
+    }
+
+    /// Labels in order of position: `(instruction index, name)`.
+    pub fn labels(&self) -> &[(usize, Label)] {
+        &self.label_order
+    }
+
+    /// The source location of instruction `index`, when known.
+    pub fn location(&self, index: usize) -> Option<&SourceLoc> {
+        self.locations.get(index).and_then(|l| l.as_ref())
+    }
+
+    /// Source locations of all instructions.
+    pub fn locations(&self) -> &[Option<SourceLoc>] {
+        &self.locations
+    }
+
+    /// Unresolved symbol references (`r1 = name ll`): `(instruction index, name)`.
+    pub fn references(&self) -> impl Iterator<Item = (usize, &Label)> {
+        self.insns.iter().enumerate().filter_map(|(i, insn)| match insn {
+            Insn::LdImm64 {
+                imm: Imm64::Symbol(l),
+                ..
+            } => Some((i, l)),
+            _ => None,
+        })
+    }
+
+    /// The instruction with every label target replaced by its offset.
+    pub fn resolved(&self, index: usize) -> Insn {
+        let insn = &self.insns[index];
+        let off = |l: &Label| -> i64 {
+            // Program::new checked that the label exists and fits.
+            let to = self.labels.get(l).copied().unwrap_or(index + 1);
+            distance(&self.slot_offsets, index, to)
+        };
+        let t16 = |t: &Target<i16>| match t {
+            Target::Label(l) => Target::Offset(off(l) as i16),
+            t => t.clone(),
+        };
+        let t32 = |t: &Target<i32>| match t {
+            Target::Label(l) => Target::Offset(off(l) as i32),
+            t => t.clone(),
+        };
+        match insn {
+            Insn::Jump {
+                width,
+                cond,
+                dst,
+                src,
+                target,
+            } => Insn::Jump {
+                width: *width,
+                cond: *cond,
+                dst: *dst,
+                src: *src,
+                target: t16(target),
+            },
+            Insn::Ja { target } => Insn::Ja {
+                target: t16(target),
+            },
+            Insn::MayGoto { target } => Insn::MayGoto {
+                target: t16(target),
+            },
+            Insn::JaLong { target } => Insn::JaLong {
+                target: t32(target),
+            },
+            Insn::Call(Call::Local(t)) => Insn::Call(Call::Local(t32(t))),
+            Insn::LdImm64 {
+                dst,
+                imm: Imm64::Func(t),
+            } => Insn::LdImm64 {
+                dst: *dst,
+                imm: Imm64::Func(t32(t)),
+            },
+            other => other.clone(),
+        }
+    }
+
+    /// The program's slots, labels resolved; symbol references encode as 0.
+    pub fn to_raw(&self) -> Vec<RawInsn> {
+        let mut out = Vec::with_capacity(self.slot_count());
+        for i in 0..self.insns.len() {
+            match self.resolved(i).encode() {
+                Ok(e) => out.extend_from_slice(e.slots()),
+                // Unreachable: resolved() leaves no labels.
+                Err(_) => out.extend_from_slice(&[RawInsn::default(); 2][..self.insns[i].slots()]),
+            }
+        }
+        out
+    }
+
+    /// The program's bytes in the kernel's layout, as an object file holds them before
+    /// relocation (unresolved symbol references encode as ld_imm64 with imm 0).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.slot_count() * 8);
+        for s in self.to_raw() {
+            out.extend_from_slice(&s.to_bytes());
+        }
+        out
+    }
+
+    /// Decodes bytes into a program without labels.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Program, crate::DecodeError> {
+        let insns = crate::decode(bytes)?;
+        Program::new(insns, []).map_err(|e| crate::DecodeError {
+            slot: 0,
+            reason: format!("{e:?}"),
+        })
+    }
+
+    /// Replaces numeric jump and call targets that land on an instruction by labels named
+    /// `L<slot>`, so the printout reads like source and assembles back to the same bytes.
+    pub fn with_synthesized_labels(&self) -> Program {
+        let mut names: HashMap<usize, Label> = HashMap::new();
+        let target_of = |from: usize, off: i64, names: &mut HashMap<usize, Label>| {
+            let slot = self.slot_offsets[from + 1] as i64 + off;
+            if slot < 0 || slot as usize > self.slot_count() {
+                return None;
+            }
+            let idx = if slot as usize == self.slot_count() {
+                self.insns.len()
+            } else {
+                self.index_of_slot(slot as usize)?
+            };
+            Some(
+                names
+                    .entry(idx)
+                    .or_insert_with(|| Label::from(format!("L{slot}")))
+                    .clone(),
+            )
+        };
+        let mut insns = Vec::with_capacity(self.insns.len());
+        for (i, insn) in self.insns.iter().enumerate() {
+            let mut insn = insn.clone();
+            match &mut insn {
+                Insn::Jump { target, .. } | Insn::Ja { target } | Insn::MayGoto { target } => {
+                    if let Target::Offset(o) = *target {
+                        if let Some(l) = target_of(i, o as i64, &mut names) {
+                            *target = Target::Label(l);
+                        }
+                    }
+                }
+                Insn::JaLong { target }
+                | Insn::Call(Call::Local(target))
+                | Insn::LdImm64 {
+                    imm: Imm64::Func(target),
+                    ..
+                } => {
+                    if let Target::Offset(o) = *target {
+                        if let Some(l) = target_of(i, o as i64, &mut names) {
+                            *target = Target::Label(l);
+                        }
+                    }
+                }
+                _ => {}
+            }
+            insns.push(insn);
+        }
+        let mut labels: Vec<(Label, usize)> = self
+            .label_order
+            .iter()
+            .map(|(i, l)| (l.clone(), *i))
+            .collect();
+        labels.extend(names.into_iter().map(|(i, l)| (l, i)));
+        // Offsets that were valid stay valid: only the spelling changed.
+        Program::with_locations(insns, labels, self.locations.clone()).unwrap_or_else(|_| self.clone())
+    }
+}
+
+impl fmt::Display for Program {
+    /// One instruction per line, labels on their own lines; assembles back to the same bytes.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut labels = self.label_order.iter().peekable();
+        for (i, insn) in self.insns.iter().enumerate() {
+            while let Some((_, l)) = labels.next_if(|(at, _)| *at == i) {
+                writeln!(f, "{l}:")?;
+            }
+            writeln!(f, "\t{insn}")?;
+        }
+        for (_, l) in labels {
+            writeln!(f, "{l}:")?;
+        }
+        Ok(())
+    }
+}

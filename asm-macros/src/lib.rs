@@ -1,0 +1,2 @@
+//! The compile-time eBPF assembler behind `ebpf_asm::program!`.
+#![forbid(unsafe_code)]

@@ -1,0 +1,442 @@
+//! The one place with `unsafe`: the bpf() syscall, mmap/munmap, statfs and byte views of
+//! plain-old-data.
+//!
+//! Every function here derives the pointers it hands the kernel from Rust slices and
+//! checks their lengths, so the safe layer above cannot make the kernel write out of
+//! bounds. File descriptors come back as [`OwnedFd`].
+
+pub(crate) mod attr;
+mod cmd;
+mod mmap;
+mod pod;
+
+use std::ffi::CStr;
+use std::io;
+use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
+
+pub use cmd::Cmd;
+pub(crate) use mmap::Mmap;
+pub use pod::Pod;
+pub(crate) use pod::{bytes_of, bytes_of_slice, read_pod};
+
+use attr::{
+    AttrStruct, IdAttr, InfoAttr, InfoStruct, MapBatchAttr, MapCreateAttr, MapElemAttr,
+    ObjAttr, ProgInfoRaw, ProgLoadAttr, TestRunAttr, ATTR_SIZE,
+};
+
+/// How often `BPF_PROG_LOAD` is retried when the kernel says EAGAIN (libbpf uses 5).
+const PROG_LOAD_EAGAIN_RETRIES: u32 = 5;
+
+/// The `bpf_attr` union: a zeroed, 8-byte aligned 168-byte buffer.
+#[repr(C, align(8))]
+struct AttrBuf([u8; ATTR_SIZE]);
+
+/// Issues one bpf() command, retrying EINTR (and EAGAIN `eagain_retries` times).
+///
+/// `attr` is copied into a zeroed 168-byte buffer so fields this crate does not know are
+/// zero, and copied back afterwards so the caller sees what the kernel wrote.
+fn bpf<A: AttrStruct>(cmd: Cmd, attr: &mut A, eagain_retries: u32) -> io::Result<i64> {
+    let mut buf = AttrBuf([0; ATTR_SIZE]);
+    let size = size_of::<A>();
+    // SAFETY: `A: AttrStruct` is plain integers without padding and at most ATTR_SIZE
+    // bytes, so reading its bytes is fine and they fit in `buf`.
+    unsafe {
+        std::ptr::copy_nonoverlapping((attr as *const A).cast::<u8>(), buf.0.as_mut_ptr(), size)
+    };
+    let mut eagain_left = eagain_retries;
+    let result = loop {
+        // SAFETY: `buf` is a valid, writable bpf_attr of the size we pass; every pointer
+        // inside it was derived by the callers in this module from live slices whose
+        // lengths were written next to them.
+        let ret = unsafe {
+            libc::syscall(libc::SYS_bpf, cmd as libc::c_int, buf.0.as_mut_ptr(), ATTR_SIZE as u32)
+        };
+        if ret >= 0 {
+            break Ok(ret);
+        }
+        let err = io::Error::last_os_error();
+        match err.raw_os_error() {
+            Some(libc::EINTR) => continue,
+            Some(libc::EAGAIN) if eagain_left > 0 => eagain_left -= 1,
+            _ => break Err(err),
+        }
+    };
+    // SAFETY: same sizes as above; any bit pattern is a valid `A`.
+    unsafe {
+        std::ptr::copy_nonoverlapping(buf.0.as_ptr(), (attr as *mut A).cast::<u8>(), size)
+    };
+    result
+}
+
+/// Wraps a file descriptor returned by a successful bpf() command.
+fn owned_fd(ret: i64) -> io::Result<OwnedFd> {
+    let fd = i32::try_from(ret).map_err(|_| io::Error::from_raw_os_error(libc::EBADF))?;
+    // SAFETY: the kernel just returned this new descriptor and nothing else owns it.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+fn fd_u32(fd: BorrowedFd<'_>) -> u32 {
+    fd.as_raw_fd() as u32
+}
+
+fn ptr<T>(s: &[T]) -> u64 {
+    if s.is_empty() {
+        0
+    } else {
+        s.as_ptr() as u64
+    }
+}
+
+fn ptr_mut<T>(s: &mut [T]) -> u64 {
+    if s.is_empty() {
+        0
+    } else {
+        s.as_mut_ptr() as u64
+    }
+}
+
+fn einval() -> io::Error {
+    io::Error::from_raw_os_error(libc::EINVAL)
+}
+
+/// `BPF_MAP_CREATE`. The attribute holds no pointers.
+pub(crate) fn map_create(attr: &MapCreateAttr) -> io::Result<OwnedFd> {
+    let mut a = *attr;
+    owned_fd(bpf(Cmd::MapCreate, &mut a, 0)?)
+}
+
+/// Buffer sizes the kernel reads and writes for one map, taken from the kernel's own
+/// answer (map creation or `bpf_map_info`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct MapLayout {
+    /// Key size in bytes.
+    pub(crate) key_size: usize,
+    /// Size of the user buffer for one value (per-CPU maps: rounded and times CPUs).
+    pub(crate) value_buf: usize,
+}
+
+fn check_key(layout: &MapLayout, key: &[u8]) -> io::Result<()> {
+    if key.len() == layout.key_size {
+        Ok(())
+    } else {
+        Err(einval())
+    }
+}
+
+fn check_value(layout: &MapLayout, value: &[u8]) -> io::Result<()> {
+    if value.len() == layout.value_buf {
+        Ok(())
+    } else {
+        Err(einval())
+    }
+}
+
+/// `BPF_MAP_LOOKUP_ELEM`: copies the value for `key` into `value`.
+pub(crate) fn map_lookup(
+    fd: BorrowedFd<'_>,
+    layout: &MapLayout,
+    key: &[u8],
+    value: &mut [u8],
+    flags: u64,
+) -> io::Result<()> {
+    check_key(layout, key)?;
+    check_value(layout, value)?;
+    let mut a = MapElemAttr {
+        map_fd: fd_u32(fd),
+        key: ptr(key),
+        value: ptr_mut(value),
+        flags,
+        ..Default::default()
+    };
+    bpf(Cmd::MapLookupElem, &mut a, 0).map(drop)
+}
+
+/// `BPF_MAP_UPDATE_ELEM`.
+pub(crate) fn map_update(
+    fd: BorrowedFd<'_>,
+    layout: &MapLayout,
+    key: &[u8],
+    value: &[u8],
+    flags: u64,
+) -> io::Result<()> {
+    check_key(layout, key)?;
+    check_value(layout, value)?;
+    let mut a = MapElemAttr {
+        map_fd: fd_u32(fd),
+        key: ptr(key),
+        value: ptr(value),
+        flags,
+        ..Default::default()
+    };
+    bpf(Cmd::MapUpdateElem, &mut a, 0).map(drop)
+}
+
+/// `BPF_MAP_DELETE_ELEM`.
+pub(crate) fn map_delete(fd: BorrowedFd<'_>, layout: &MapLayout, key: &[u8]) -> io::Result<()> {
+    check_key(layout, key)?;
+    let mut a = MapElemAttr { map_fd: fd_u32(fd), key: ptr(key), ..Default::default() };
+    bpf(Cmd::MapDeleteElem, &mut a, 0).map(drop)
+}
+
+/// `BPF_MAP_GET_NEXT_KEY`: `key == None` asks for the first key.
+pub(crate) fn map_next_key(
+    fd: BorrowedFd<'_>,
+    layout: &MapLayout,
+    key: Option<&[u8]>,
+    next: &mut [u8],
+) -> io::Result<()> {
+    if let Some(k) = key {
+        check_key(layout, k)?;
+    }
+    if next.len() != layout.key_size {
+        return Err(einval());
+    }
+    let mut a = MapElemAttr {
+        map_fd: fd_u32(fd),
+        key: key.map_or(0, ptr),
+        value: ptr_mut(next),
+        ..Default::default()
+    };
+    bpf(Cmd::MapGetNextKey, &mut a, 0).map(drop)
+}
+
+/// `BPF_MAP_LOOKUP_AND_DELETE_ELEM` (queue and stack maps have an empty key).
+pub(crate) fn map_lookup_and_delete(
+    fd: BorrowedFd<'_>,
+    layout: &MapLayout,
+    key: &[u8],
+    value: &mut [u8],
+    flags: u64,
+) -> io::Result<()> {
+    check_key(layout, key)?;
+    check_value(layout, value)?;
+    let mut a = MapElemAttr {
+        map_fd: fd_u32(fd),
+        key: ptr(key),
+        value: ptr_mut(value),
+        flags,
+        ..Default::default()
+    };
+    bpf(Cmd::MapLookupAndDeleteElem, &mut a, 0).map(drop)
+}
+
+/// `BPF_MAP_FREEZE`.
+pub(crate) fn map_freeze(fd: BorrowedFd<'_>) -> io::Result<()> {
+    let mut a = MapElemAttr { map_fd: fd_u32(fd), ..Default::default() };
+    bpf(Cmd::MapFreeze, &mut a, 0).map(drop)
+}
+
+/// Buffers of one batch operation; the kernel reports how many elements it handled
+/// even when it fails, so the count is returned next to the result.
+pub(crate) struct Batch<'a> {
+    /// Where the previous call stopped (`None` for the first call).
+    pub(crate) in_batch: Option<&'a [u8]>,
+    /// Receives where this call stopped.
+    pub(crate) out_batch: &'a mut [u8],
+}
+
+/// Smallest size of an `in_batch`/`out_batch` buffer: a key or a u32 bucket index.
+pub(crate) fn batch_token_size(layout: &MapLayout) -> usize {
+    layout.key_size.max(8)
+}
+
+/// `BPF_MAP_LOOKUP_BATCH` or `BPF_MAP_LOOKUP_AND_DELETE_BATCH` of up to `count`
+/// elements; returns the number handled and the result.
+pub(crate) fn map_lookup_batch(
+    cmd: Cmd,
+    fd: BorrowedFd<'_>,
+    layout: &MapLayout,
+    batch: Batch<'_>,
+    keys: &mut [u8],
+    values: &mut [u8],
+    count: u32,
+    elem_flags: u64,
+) -> (u32, io::Result<()>) {
+    let n = count as usize;
+    let token = batch_token_size(layout);
+    if !matches!(cmd, Cmd::MapLookupBatch | Cmd::MapLookupAndDeleteBatch)
+        || keys.len() < n.saturating_mul(layout.key_size)
+        || values.len() < n.saturating_mul(layout.value_buf)
+        || batch.out_batch.len() < token
+        || batch.in_batch.is_some_and(|b| b.len() < token)
+    {
+        return (0, Err(einval()));
+    }
+    let mut a = MapBatchAttr {
+        in_batch: batch.in_batch.map_or(0, ptr),
+        out_batch: ptr_mut(batch.out_batch),
+        keys: ptr_mut(keys),
+        values: ptr_mut(values),
+        count,
+        map_fd: fd_u32(fd),
+        elem_flags,
+        flags: 0,
+    };
+    let r = bpf(cmd, &mut a, 0).map(drop);
+    (a.count.min(count), r)
+}
+
+/// `BPF_MAP_UPDATE_BATCH` (`values = Some`) or `BPF_MAP_DELETE_BATCH` (`values = None`).
+pub(crate) fn map_write_batch(
+    fd: BorrowedFd<'_>,
+    layout: &MapLayout,
+    keys: &[u8],
+    values: Option<&[u8]>,
+    count: u32,
+    elem_flags: u64,
+) -> (u32, io::Result<()>) {
+    let n = count as usize;
+    if keys.len() < n.saturating_mul(layout.key_size)
+        || values.is_some_and(|v| v.len() < n.saturating_mul(layout.value_buf))
+    {
+        return (0, Err(einval()));
+    }
+    let cmd = if values.is_some() { Cmd::MapUpdateBatch } else { Cmd::MapDeleteBatch };
+    let mut a = MapBatchAttr {
+        keys: ptr(keys),
+        values: values.map_or(0, ptr),
+        count,
+        map_fd: fd_u32(fd),
+        elem_flags,
+        ..Default::default()
+    };
+    let r = bpf(cmd, &mut a, 0).map(drop);
+    (a.count.min(count), r)
+}
+
+/// `BPF_PROG_LOAD`. The instruction, license and log pointers are set here from the
+/// slices; pointer fields this crate does not support are forced to zero. The kernel's
+/// `log_true_size` is left in `attr`.
+pub(crate) fn prog_load(
+    attr: &mut ProgLoadAttr,
+    insns: &[u8],
+    license: &CStr,
+    log: Option<&mut [u8]>,
+) -> io::Result<OwnedFd> {
+    if insns.len() % 8 != 0 {
+        return Err(einval());
+    }
+    attr.insns = ptr(insns);
+    attr.insn_cnt = u32::try_from(insns.len() / 8).map_err(|_| einval())?;
+    attr.license = license.as_ptr() as u64;
+    match log {
+        Some(buf) if !buf.is_empty() => {
+            attr.log_size = u32::try_from(buf.len()).map_err(|_| einval())?;
+            attr.log_buf = buf.as_mut_ptr() as u64;
+        }
+        _ => {
+            attr.log_size = 0;
+            attr.log_buf = 0;
+        }
+    }
+    attr.func_info = 0;
+    attr.line_info = 0;
+    attr.fd_array = 0;
+    attr.core_relos = 0;
+    attr.signature = 0;
+    attr.log_true_size = 0;
+    owned_fd(bpf(Cmd::ProgLoad, attr, PROG_LOAD_EAGAIN_RETRIES)?)
+}
+
+/// Buffers of one `BPF_PROG_TEST_RUN`.
+pub(crate) struct TestRunBufs<'a> {
+    pub(crate) data_in: &'a [u8],
+    pub(crate) data_out: Option<&'a mut [u8]>,
+    pub(crate) ctx_in: &'a [u8],
+    pub(crate) ctx_out: Option<&'a mut [u8]>,
+}
+
+/// `BPF_PROG_TEST_RUN`; the buffer pointers and sizes in `attr` are set from `bufs`.
+/// On return `attr` holds retval, duration and the output sizes the kernel wrote.
+pub(crate) fn prog_test_run(attr: &mut TestRunAttr, bufs: TestRunBufs<'_>) -> io::Result<()> {
+    let len = |n: usize| u32::try_from(n).map_err(|_| einval());
+    attr.data_in = ptr(bufs.data_in);
+    attr.data_size_in = len(bufs.data_in.len())?;
+    match bufs.data_out {
+        Some(out) => {
+            attr.data_size_out = len(out.len())?;
+            attr.data_out = ptr_mut(out);
+        }
+        None => (attr.data_size_out, attr.data_out) = (0, 0),
+    }
+    attr.ctx_in = ptr(bufs.ctx_in);
+    attr.ctx_size_in = len(bufs.ctx_in.len())?;
+    match bufs.ctx_out {
+        Some(out) => {
+            attr.ctx_size_out = len(out.len())?;
+            attr.ctx_out = ptr_mut(out);
+        }
+        None => (attr.ctx_size_out, attr.ctx_out) = (0, 0),
+    }
+    bpf(Cmd::ProgTestRun, attr, 0).map(drop)
+}
+
+/// `BPF_OBJ_PIN`.
+pub(crate) fn obj_pin(fd: BorrowedFd<'_>, path: &CStr) -> io::Result<()> {
+    let mut a = ObjAttr { pathname: path.as_ptr() as u64, bpf_fd: fd_u32(fd), ..Default::default() };
+    bpf(Cmd::ObjPin, &mut a, 0).map(drop)
+}
+
+/// `BPF_OBJ_GET` with `file_flags` (`BPF_F_RDONLY`, `BPF_F_WRONLY` or 0).
+pub(crate) fn obj_get(path: &CStr, file_flags: u32) -> io::Result<OwnedFd> {
+    let mut a = ObjAttr { pathname: path.as_ptr() as u64, file_flags, ..Default::default() };
+    owned_fd(bpf(Cmd::ObjGet, &mut a, 0)?)
+}
+
+/// `BPF_*_GET_NEXT_ID`: the next id after `start`, or `None` at the end.
+pub(crate) fn get_next_id(cmd: Cmd, start: u32) -> io::Result<Option<u32>> {
+    let mut a = IdAttr { id: start, ..Default::default() };
+    match bpf(cmd, &mut a, 0) {
+        Ok(_) => Ok(Some(a.next_id)),
+        Err(e) if e.raw_os_error() == Some(libc::ENOENT) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// `BPF_*_GET_FD_BY_ID`.
+pub(crate) fn get_fd_by_id(cmd: Cmd, id: u32, open_flags: u32) -> io::Result<OwnedFd> {
+    let mut a = IdAttr { id, open_flags, ..Default::default() };
+    owned_fd(bpf(cmd, &mut a, 0)?)
+}
+
+/// `BPF_OBJ_GET_INFO_BY_FD` into a zeroed info struct (no output pointers set).
+pub(crate) fn obj_info<T: InfoStruct>(fd: BorrowedFd<'_>) -> io::Result<T> {
+    let mut info = T::default();
+    let mut a = InfoAttr {
+        bpf_fd: fd_u32(fd),
+        info_len: size_of::<T>() as u32,
+        info: (&mut info as *mut T) as u64,
+    };
+    bpf(Cmd::ObjGetInfoByFd, &mut a, 0)?;
+    Ok(info)
+}
+
+/// Copies a program's translated instructions into `buf`; returns the full length the
+/// kernel has (which may exceed `buf.len()`).
+pub(crate) fn prog_xlated_insns(fd: BorrowedFd<'_>, buf: &mut [u8]) -> io::Result<usize> {
+    let mut info = ProgInfoRaw {
+        xlated_prog_len: u32::try_from(buf.len()).map_err(|_| einval())?,
+        xlated_prog_insns: ptr_mut(buf),
+        ..Default::default()
+    };
+    let mut a = InfoAttr {
+        bpf_fd: fd_u32(fd),
+        info_len: size_of::<ProgInfoRaw>() as u32,
+        info: (&mut info as *mut ProgInfoRaw) as u64,
+    };
+    bpf(Cmd::ObjGetInfoByFd, &mut a, 0)?;
+    Ok(info.xlated_prog_len as usize)
+}
+
+/// The filesystem magic number (`statfs.f_type`) of the filesystem holding `path`.
+pub(crate) fn fs_magic(path: &CStr) -> io::Result<i64> {
+    // SAFETY: an all-zero `statfs` is a valid value of this plain C struct.
+    let mut st: libc::statfs = unsafe { std::mem::zeroed() };
+    // SAFETY: `path` is NUL-terminated and `st` is a valid, writable statfs.
+    let ret = unsafe { libc::statfs(path.as_ptr(), &mut st) };
+    if ret == 0 {
+        Ok(st.f_type as i64)
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
