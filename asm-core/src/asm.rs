@@ -2,23 +2,59 @@
 
 use std::sync::Arc;
 
+use crate::builder::Builder;
 use crate::diag::{AsmError, Diagnostic};
+use crate::lex::Lexer;
+use crate::parse::{parse, ParseError};
 use crate::program::Program;
 
 /// Assembles LLVM-syntax text; diagnostics name the file `<input>`.
+///
+/// ```
+/// let prog = ebpf_asm_core::assemble("r0 = 2\nexit").unwrap();
+/// assert_eq!(prog.to_bytes()[..2], [0xb7, 0x00]);
+/// assert_eq!(prog.to_string(), "\tr0 = 2\n\texit\n");
+/// ```
 pub fn assemble(source: &str) -> Result<Program, AsmError> {
     assemble_named("<input>", source)
 }
 
-/// Assembles LLVM-syntax text; diagnostics name `file`.
+/// Assembles LLVM-syntax text; diagnostics and source locations name `file`.
 pub fn assemble_named(file: &str, source: &str) -> Result<Program, AsmError> {
-    let _ = source;
-    Err(AsmError {
-        diagnostics: vec![Diagnostic {
-            file: Arc::from(file),
-            line: 1,
-            column: 1,
-            message: "the assembler is being written".into(),
-        }],
-    })
+    let file: Arc<str> = Arc::from(file);
+    let mut lexer = Lexer::new(source);
+    let mut builder = Builder::new(file.clone(), false);
+    let mut errors = parse(&mut lexer, |e| builder.event(e));
+    if let Some((line, column, what)) = lexer.unterminated {
+        errors.push(ParseError {
+            line,
+            column,
+            index: 0,
+            message: format!("unterminated {what}"),
+        });
+    }
+    match builder.finish() {
+        Ok((program, _)) if errors.is_empty() => Ok(program),
+        Ok(_) => Err(to_asm_error(&file, errors)),
+        Err(e) => {
+            errors.extend(e);
+            Err(to_asm_error(&file, errors))
+        }
+    }
+}
+
+/// Turns parser errors into sorted diagnostics for `file`.
+pub(crate) fn to_asm_error(file: &Arc<str>, mut errors: Vec<ParseError>) -> AsmError {
+    errors.sort_by_key(|e| (e.line, e.column));
+    AsmError {
+        diagnostics: errors
+            .into_iter()
+            .map(|e| Diagnostic {
+                file: file.clone(),
+                line: e.line,
+                column: e.column,
+                message: e.message,
+            })
+            .collect(),
+    }
 }

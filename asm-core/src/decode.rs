@@ -111,7 +111,9 @@ fn decode_alu(s: RawInsn, width: Width) -> R<Insn> {
         alu::MOD => signed(AluOp::Mod, AluOp::SMod),
         alu::NEG => {
             if is_x {
-                return Err(format!("{what}: neg takes no source register (BPF_X is reserved)"));
+                return Err(format!(
+                    "{what}: neg takes no source register (BPF_X is reserved)"
+                ));
             }
             no_off()?;
             zero(s.src as i64, "src_reg", &what)?;
@@ -170,7 +172,11 @@ fn decode_alu(s: RawInsn, width: Width) -> R<Insn> {
                 16 => SwapBits::B16,
                 32 => SwapBits::B32,
                 64 => SwapBits::B64,
-                i => return Err(format!("{what}: byte swap width must be 16, 32 or 64, is {i}")),
+                i => {
+                    return Err(format!(
+                        "{what}: byte swap width must be 16, 32 or 64, is {i}"
+                    ))
+                }
             };
             Ok(Insn::Endian { order, bits, dst })
         }
@@ -217,7 +223,9 @@ fn decode_jmp(s: RawInsn, width: Width) -> R<Insn> {
     }
     let only_64 = |name: &str| -> R<()> {
         if width == Width::W32 {
-            Err(format!("{what}: {name} exists only in the 64-bit jump class"))
+            Err(format!(
+                "{what}: {name} exists only in the 64-bit jump class"
+            ))
         } else {
             Ok(())
         }
@@ -282,7 +290,11 @@ fn decode_jmp(s: RawInsn, width: Width) -> R<Insn> {
         (jmp::JCOND, false) => {
             only_64("may_goto")?;
             zero(s.dst as i64, "dst_reg", &what)?;
-            zero(s.src as i64, "src_reg (may_goto is the only condition)", &what)?;
+            zero(
+                s.src as i64,
+                "src_reg (may_goto is the only condition)",
+                &what,
+            )?;
             zero(s.imm as i64, "imm", &what)?;
             Ok(Insn::MayGoto {
                 target: Target::Offset(s.off),
@@ -299,7 +311,9 @@ fn decode_ld(s: RawInsn, next: Option<RawInsn>) -> R<Insn> {
     match m {
         mode::IMM => {
             if sz != Size::U64 {
-                return Err(format!("{what}: 64-bit immediate loads must use size DW (0x18)"));
+                return Err(format!(
+                    "{what}: 64-bit immediate loads must use size DW (0x18)"
+                ));
             }
             let dst = reg(s.dst, "destination")?;
             zero(s.off as i64, "off", &what)?;
@@ -310,7 +324,11 @@ fn decode_ld(s: RawInsn, next: Option<RawInsn>) -> R<Insn> {
                 ));
             }
             let hi_zero = |name: &str| {
-                zero(n.imm as i64, "the second slot's imm", &format!("{name} loads"))
+                zero(
+                    n.imm as i64,
+                    "the second slot's imm",
+                    &format!("{name} loads"),
+                )
             };
             let imm = match s.src {
                 0 => Imm64::Const(((n.imm as u32 as u64) << 32 | s.imm as u32 as u64) as i64),
@@ -338,13 +356,19 @@ fn decode_ld(s: RawInsn, next: Option<RawInsn>) -> R<Insn> {
                     index: s.imm,
                     offset: n.imm,
                 },
-                p => return Err(format!("{what}: unknown ld_imm64 pseudo source {p} (0..=6)")),
+                p => {
+                    return Err(format!(
+                        "{what}: unknown ld_imm64 pseudo source {p} (0..=6)"
+                    ))
+                }
             };
             Ok(Insn::LdImm64 { dst, imm })
         }
         mode::ABS | mode::IND => {
             if sz == Size::U64 {
-                return Err(format!("{what}: legacy packet loads exist for u8, u16 and u32 only"));
+                return Err(format!(
+                    "{what}: legacy packet loads exist for u8, u16 and u32 only"
+                ));
             }
             zero(s.dst as i64, "dst_reg (the result goes to r0)", &what)?;
             zero(s.off as i64, "off", &what)?;
@@ -389,7 +413,9 @@ fn decode_mem(s: RawInsn) -> R<Insn> {
                 Size::U16 => SxSize::S16,
                 Size::U32 => SxSize::S32,
                 Size::U64 => {
-                    return Err(format!("{what}: sign-extending loads exist for 8, 16 and 32 bits"))
+                    return Err(format!(
+                        "{what}: sign-extending loads exist for 8, 16 and 32 bits"
+                    ))
                 }
             };
             Ok(Insn::LoadSx {
@@ -507,7 +533,9 @@ pub fn slots_of(bytes: &[u8]) -> Result<Vec<RawInsn>, DecodeError> {
 
 /// Iterates the instructions of a slot sequence: `(slot index, instruction)` or the error of
 /// the slot that did not decode (iteration then goes on with the next slot).
-pub fn decode_iter(slots: &[RawInsn]) -> impl Iterator<Item = Result<(usize, Insn), DecodeError>> + '_ {
+pub fn decode_iter(
+    slots: &[RawInsn],
+) -> impl Iterator<Item = Result<(usize, Insn), DecodeError>> + '_ {
     let mut i = 0;
     std::iter::from_fn(move || {
         if i >= slots.len() {

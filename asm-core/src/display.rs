@@ -39,6 +39,11 @@ impl fmt::Display for Addr {
     }
 }
 
+/// `r1 + 4` / `r1 - 4` as text (for messages).
+pub(crate) fn addr_text(reg: Reg, off: i16) -> String {
+    Addr(reg, off).to_string()
+}
+
 /// A memory operand `(r1 + 4)` / `(r1 - 4)`.
 struct Mem(Reg, i16);
 
@@ -227,11 +232,7 @@ impl fmt::Display for Insn {
                     }
                     AtomicOp::CmpXchg => {
                         let r0 = Reg::R0.at(*width);
-                        write!(
-                            f,
-                            "{r0} = cmpxchg{suffix}({}, {r0}, {v})",
-                            Addr(*dst, *off)
-                        )
+                        write!(f, "{r0} = cmpxchg{suffix}({}, {r0}, {v})", Addr(*dst, *off))
                     }
                 }
             }

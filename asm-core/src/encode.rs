@@ -211,20 +211,14 @@ impl Insn {
                     }
                 }
             }
-            Insn::CallX { dst } => Encoded::one(r(
-                class::JMP | jmp::CALL | source::X,
-                dst.index(),
-                0,
-                0,
-                0,
-            )),
+            Insn::CallX { dst } => {
+                Encoded::one(r(class::JMP | jmp::CALL | source::X, dst.index(), 0, 0, 0))
+            }
             Insn::Exit => Encoded::one(r(class::JMP | jmp::EXIT, 0, 0, 0, 0)),
             Insn::LdImm64 { dst, imm } => match imm {
                 Imm64::Const(v) => ld_imm64(*dst, 0, *v as i32, (*v >> 32) as i32),
                 Imm64::MapFd(fd) => ld_imm64(*dst, pseudo::MAP_FD, *fd, 0),
-                Imm64::MapValue { fd, offset } => {
-                    ld_imm64(*dst, pseudo::MAP_VALUE, *fd, *offset)
-                }
+                Imm64::MapValue { fd, offset } => ld_imm64(*dst, pseudo::MAP_VALUE, *fd, *offset),
                 Imm64::BtfId { id, module } => ld_imm64(*dst, pseudo::BTF_ID, *id, *module),
                 Imm64::Func(t) => ld_imm64(*dst, pseudo::FUNC, target(t)?, 0),
                 Imm64::MapIdx(i) => ld_imm64(*dst, pseudo::MAP_IDX, *i, 0),
@@ -321,13 +315,9 @@ impl Insn {
                 *off,
                 atomic::STORE_REL,
             )),
-            Insn::LdAbs { size, imm } => Encoded::one(r(
-                class::LD | mode::ABS | size_bits(*size),
-                0,
-                0,
-                0,
-                *imm,
-            )),
+            Insn::LdAbs { size, imm } => {
+                Encoded::one(r(class::LD | mode::ABS | size_bits(*size), 0, 0, 0, *imm))
+            }
             Insn::LdInd { size, src, imm } => Encoded::one(r(
                 class::LD | mode::IND | size_bits(*size),
                 0,

@@ -8,22 +8,38 @@
 #![warn(missing_docs)]
 
 mod asm;
+mod builder;
 mod decode;
 mod diag;
 mod display;
 mod encode;
+mod grammar;
+pub mod helpers;
 mod insn;
+mod lex;
+mod number;
 pub mod opcode;
+mod parse;
 mod program;
 mod raw;
 mod reg;
+mod token;
 
 pub use asm::{assemble, assemble_named};
 pub use decode::{decode, decode_iter, decode_one, slots_of, DecodeError};
-pub use encode::{encode_all, EncodeError};
 pub use diag::{AsmError, Diagnostic};
+pub use encode::{encode_all, EncodeError};
 pub use insn::*;
 pub use program::{Program, ProgramError, SourceLoc};
 pub use raw::{Encoded, RawInsn};
-pub use reg::{Reg, RegAt, Width};
 pub use reg::Reg::*;
+pub use reg::{Reg, RegAt, Width};
+
+/// The one grammar's moving parts, for front ends other than text (the `program!` macro).
+pub mod syntax {
+    pub use crate::builder::{Builder, InsnFixup};
+    pub use crate::lex::Lexer;
+    pub use crate::number::{parse_literal, Field};
+    pub use crate::parse::{parse, Event, FixField, Fixup, ParseError};
+    pub use crate::token::{Token, TokenKind, TokenSource};
+}

@@ -258,13 +258,16 @@ impl Program {
 
     /// Unresolved symbol references (`r1 = name ll`): `(instruction index, name)`.
     pub fn references(&self) -> impl Iterator<Item = (usize, &Label)> {
-        self.insns.iter().enumerate().filter_map(|(i, insn)| match insn {
-            Insn::LdImm64 {
-                imm: Imm64::Symbol(l),
-                ..
-            } => Some((i, l)),
-            _ => None,
-        })
+        self.insns
+            .iter()
+            .enumerate()
+            .filter_map(|(i, insn)| match insn {
+                Insn::LdImm64 {
+                    imm: Imm64::Symbol(l),
+                    ..
+                } => Some((i, l)),
+                _ => None,
+            })
     }
 
     /// The instruction with every label target replaced by its offset.
@@ -405,7 +408,8 @@ impl Program {
             .collect();
         labels.extend(names.into_iter().map(|(i, l)| (l, i)));
         // Offsets that were valid stay valid: only the spelling changed.
-        Program::with_locations(insns, labels, self.locations.clone()).unwrap_or_else(|_| self.clone())
+        Program::with_locations(insns, labels, self.locations.clone())
+            .unwrap_or_else(|_| self.clone())
     }
 }
 
