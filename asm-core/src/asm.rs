@@ -23,7 +23,9 @@ pub fn assemble(source: &str) -> Result<Program, AsmError> {
 pub fn assemble_named(file: &str, source: &str) -> Result<Program, AsmError> {
     let file: Arc<str> = Arc::from(file);
     let mut lexer = Lexer::new(source);
-    let mut builder = Builder::new(file.clone(), false);
+    // An instruction takes at least 5 bytes of text (`exit` and a line break): reserving
+    // for that many costs address space only, and saves copying while the vectors grow.
+    let mut builder = Builder::with_capacity(file.clone(), false, source.len() / 5 + 1);
     let mut errors = parse(&mut lexer, |e| builder.event(e));
     if let Some((line, column, what)) = lexer.unterminated {
         errors.push(ParseError {

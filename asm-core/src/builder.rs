@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use crate::insn::*;
 use crate::parse::{Event, Fixup, ParseError};
-use crate::program::{Program, ProgramError, SourceLoc};
+use crate::program::{Program, ProgramError};
+use crate::source_map::SourceMap;
 use crate::token::Token;
 
 /// A macro interpolation to apply to instruction `insn` after assembly.
@@ -20,15 +21,13 @@ pub struct InsnFixup {
 
 /// Builds a [`Program`] from [`Event`]s.
 pub struct Builder<'a> {
-    file: Arc<str>,
     insns: Vec<Insn>,
     labels: Vec<(Label, usize)>,
     defined: HashMap<&'a str, Token<'a>>,
-    locations: Vec<Option<SourceLoc>>,
-    /// Per instruction: the token of its label target and whether it is a call.
-    label_tokens: Vec<Option<(Token<'a>, bool)>>,
-    /// The first token of each instruction.
-    starts: Vec<Token<'a>>,
+    locations: SourceMap,
+    file_id: u32,
+    /// Instructions with a label target: (index, the label's token, is a call).
+    label_tokens: HashMap<usize, (Token<'a>, bool)>,
     fixups: Vec<InsnFixup>,
     directives: bool,
 }
@@ -37,14 +36,20 @@ impl<'a> Builder<'a> {
     /// A builder whose source locations name `file`. With `directives` false, any directive
     /// other than `.8byte` is an error (the plain assembler reads instructions only).
     pub fn new(file: Arc<str>, directives: bool) -> Builder<'a> {
+        Builder::with_capacity(file, directives, 0)
+    }
+
+    /// Like [`Builder::new`], with room for `n` instructions.
+    pub fn with_capacity(file: Arc<str>, directives: bool, n: usize) -> Builder<'a> {
+        let mut locations = SourceMap::with_capacity(n);
+        let file_id = locations.file_id(&file);
         Builder {
-            file,
-            insns: Vec::new(),
+            insns: Vec::with_capacity(n),
             labels: Vec::new(),
             defined: HashMap::new(),
-            locations: Vec::new(),
-            label_tokens: Vec::new(),
-            starts: Vec::new(),
+            locations,
+            file_id,
+            label_tokens: HashMap::new(),
             fixups: Vec::new(),
             directives,
         }
@@ -86,14 +91,11 @@ impl<'a> Builder<'a> {
                     fixup: *f,
                 }));
                 self.insns.push(insn);
-                self.locations.push(Some(SourceLoc {
-                    file: self.file.clone(),
-                    line: at.line,
-                    column: at.column,
-                }));
-                let is_call = matches!(insn_ref_kind(&self.insns[index]), RefKind::Call);
-                self.label_tokens.push(label_at.map(|t| (t, is_call)));
-                self.starts.push(at);
+                self.locations.push_at(self.file_id, at.line, at.column);
+                if let Some(t) = label_at {
+                    let is_call = matches!(self.insns[index], Insn::Call(_));
+                    self.label_tokens.insert(index, (t, is_call));
+                }
                 Ok(())
             }
             Event::Directive { name, .. } => {
@@ -126,8 +128,14 @@ impl<'a> Builder<'a> {
                 }
             }
         }
-        let starts = std::mem::take(&mut self.starts);
         let label_tokens = std::mem::take(&mut self.label_tokens);
+        // Label errors always have a label token; the fallback is for completeness only.
+        let at_insn = |_: usize| Token {
+            kind: crate::token::TokenKind::End,
+            line: 1,
+            column: 1,
+            index: 0,
+        };
         let insns = std::mem::take(&mut self.insns);
         match Program::with_locations(insns, self.labels, self.locations) {
             Ok(p) => Ok((p, self.fixups)),
@@ -136,7 +144,10 @@ impl<'a> Builder<'a> {
                 .map(|e| {
                     let (tok, message) = match &e {
                         ProgramError::UndefinedLabel { insn, label } => {
-                            let (tok, is_call) = label_tokens[*insn].unwrap_or((starts[*insn], false));
+                            let (tok, is_call) = label_tokens
+                                .get(insn)
+                                .copied()
+                                .unwrap_or((at_insn(*insn), false));
                             let msg = match is_call {
                                 true => format!(
                                     "`{label}` is neither a helper (bpf_...) nor a label of this program"
@@ -146,14 +157,9 @@ impl<'a> Builder<'a> {
                             (tok, msg)
                         }
                         ProgramError::JumpTooFar { insn, .. } => {
-                            (label_tokens[*insn].map_or(starts[*insn], |t| t.0), e.to_string())
+                            (label_tokens.get(insn).map_or(at_insn(*insn), |t| t.0), e.to_string())
                         }
-                        _ => (starts.first().copied().unwrap_or(Token {
-                            kind: crate::token::TokenKind::End,
-                            line: 1,
-                            column: 1,
-                            index: 0,
-                        }), e.to_string()),
+                        _ => (at_insn(0), e.to_string()),
                     };
                     ParseError {
                         line: tok.line,
@@ -164,17 +170,5 @@ impl<'a> Builder<'a> {
                 })
                 .collect()),
         }
-    }
-}
-
-enum RefKind {
-    Call,
-    Other,
-}
-
-fn insn_ref_kind(insn: &Insn) -> RefKind {
-    match insn {
-        Insn::Call(_) => RefKind::Call,
-        _ => RefKind::Other,
     }
 }

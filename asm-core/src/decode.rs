@@ -40,7 +40,17 @@ fn reg(n: u8, field: &str) -> R<Reg> {
     Reg::from_index(n).ok_or_else(|| format!("{field} register r{n} does not exist (r0..r10)"))
 }
 
-fn zero(value: i64, field: &str, what: &str) -> R<()> {
+/// Names an opcode in errors, formatted only when an error is made.
+#[derive(Clone, Copy)]
+struct Op(u8);
+
+impl fmt::Display for Op {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "opcode {:#04x}", self.0)
+    }
+}
+
+fn zero(value: i64, field: &str, what: impl fmt::Display) -> R<()> {
     if value == 0 {
         Ok(())
     } else {
@@ -67,16 +77,16 @@ fn mem_size(code: u8) -> Size {
 }
 
 fn decode_alu(s: RawInsn, width: Width) -> R<Insn> {
-    let what = format!("opcode {:#04x}", s.code);
+    let what = Op(s.code);
     let op = s.code & 0xf0;
     let is_x = s.code & source::X != 0;
     let dst = reg(s.dst, "destination")?;
     let src = |s: RawInsn| -> R<Src> {
         if is_x {
-            zero(s.imm as i64, "imm", &what)?;
+            zero(s.imm as i64, "imm", what)?;
             Ok(Src::Reg(reg(s.src, "source")?))
         } else {
-            zero(s.src as i64, "src_reg", &what)?;
+            zero(s.src as i64, "src_reg", what)?;
             Ok(Src::Imm(s.imm))
         }
     };
@@ -96,7 +106,7 @@ fn decode_alu(s: RawInsn, width: Width) -> R<Insn> {
         };
         plain(aop)
     };
-    let no_off = || zero(s.off as i64, "off", &what);
+    let no_off = || zero(s.off as i64, "off", what);
     match op {
         alu::ADD => no_off().and_then(|_| plain(AluOp::Add)),
         alu::SUB => no_off().and_then(|_| plain(AluOp::Sub)),
@@ -116,8 +126,8 @@ fn decode_alu(s: RawInsn, width: Width) -> R<Insn> {
                 ));
             }
             no_off()?;
-            zero(s.src as i64, "src_reg", &what)?;
-            zero(s.imm as i64, "imm", &what)?;
+            zero(s.src as i64, "src_reg", what)?;
+            zero(s.imm as i64, "imm", what)?;
             Ok(Insn::Neg { width, dst })
         }
         alu::MOV => {
@@ -135,7 +145,7 @@ fn decode_alu(s: RawInsn, width: Width) -> R<Insn> {
                     src_as: imm as u16,
                 });
             }
-            zero(s.imm as i64, "imm", &what)?;
+            zero(s.imm as i64, "imm", what)?;
             match sx_size(s.off) {
                 Some(SxSize::S32) if width == Width::W32 => Err(format!(
                     "{what}: a 32-bit move sign-extends from 8 or 16 bits, not 32"
@@ -167,7 +177,7 @@ fn decode_alu(s: RawInsn, width: Width) -> R<Insn> {
                 }
             };
             no_off()?;
-            zero(s.src as i64, "src_reg", &what)?;
+            zero(s.src as i64, "src_reg", what)?;
             let bits = match s.imm {
                 16 => SwapBits::B16,
                 32 => SwapBits::B32,
@@ -202,15 +212,15 @@ fn cond(op: u8) -> Option<JmpCond> {
 }
 
 fn decode_jmp(s: RawInsn, width: Width) -> R<Insn> {
-    let what = format!("opcode {:#04x}", s.code);
+    let what = Op(s.code);
     let op = s.code & 0xf0;
     let is_x = s.code & source::X != 0;
     if let Some(c) = cond(op) {
         let src = if is_x {
-            zero(s.imm as i64, "imm", &what)?;
+            zero(s.imm as i64, "imm", what)?;
             Src::Reg(reg(s.src, "source")?)
         } else {
-            zero(s.src as i64, "src_reg", &what)?;
+            zero(s.src as i64, "src_reg", what)?;
             Src::Imm(s.imm)
         };
         return Ok(Insn::Jump {
@@ -232,17 +242,17 @@ fn decode_jmp(s: RawInsn, width: Width) -> R<Insn> {
     };
     match (op, is_x) {
         (jmp::JA, false) => {
-            zero(s.dst as i64, "dst_reg", &what)?;
-            zero(s.src as i64, "src_reg", &what)?;
+            zero(s.dst as i64, "dst_reg", what)?;
+            zero(s.src as i64, "src_reg", what)?;
             match width {
                 Width::W64 => {
-                    zero(s.imm as i64, "imm", &what)?;
+                    zero(s.imm as i64, "imm", what)?;
                     Ok(Insn::Ja {
                         target: Target::Offset(s.off),
                     })
                 }
                 Width::W32 => {
-                    zero(s.off as i64, "off", &what)?;
+                    zero(s.off as i64, "off", what)?;
                     Ok(Insn::JaLong {
                         target: Target::Offset(s.imm),
                     })
@@ -251,14 +261,14 @@ fn decode_jmp(s: RawInsn, width: Width) -> R<Insn> {
         }
         (jmp::CALL, false) => {
             only_64("call")?;
-            zero(s.dst as i64, "dst_reg", &what)?;
+            zero(s.dst as i64, "dst_reg", what)?;
             match s.src {
                 0 => {
-                    zero(s.off as i64, "off", &what)?;
+                    zero(s.off as i64, "off", what)?;
                     Ok(Insn::Call(Call::Helper(s.imm)))
                 }
                 pseudo::CALL => {
-                    zero(s.off as i64, "off", &what)?;
+                    zero(s.off as i64, "off", what)?;
                     Ok(Insn::Call(Call::Local(Target::Offset(s.imm))))
                 }
                 pseudo::KFUNC_CALL => Ok(Insn::Call(Call::Kfunc {
@@ -272,30 +282,30 @@ fn decode_jmp(s: RawInsn, width: Width) -> R<Insn> {
         }
         (jmp::CALL, true) => {
             only_64("callx")?;
-            zero(s.src as i64, "src_reg", &what)?;
-            zero(s.off as i64, "off", &what)?;
-            zero(s.imm as i64, "imm", &what)?;
+            zero(s.src as i64, "src_reg", what)?;
+            zero(s.off as i64, "off", what)?;
+            zero(s.imm as i64, "imm", what)?;
             Ok(Insn::CallX {
                 dst: reg(s.dst, "destination")?,
             })
         }
         (jmp::EXIT, false) => {
             only_64("exit")?;
-            zero(s.dst as i64, "dst_reg", &what)?;
-            zero(s.src as i64, "src_reg", &what)?;
-            zero(s.off as i64, "off", &what)?;
-            zero(s.imm as i64, "imm", &what)?;
+            zero(s.dst as i64, "dst_reg", what)?;
+            zero(s.src as i64, "src_reg", what)?;
+            zero(s.off as i64, "off", what)?;
+            zero(s.imm as i64, "imm", what)?;
             Ok(Insn::Exit)
         }
         (jmp::JCOND, false) => {
             only_64("may_goto")?;
-            zero(s.dst as i64, "dst_reg", &what)?;
+            zero(s.dst as i64, "dst_reg", what)?;
             zero(
                 s.src as i64,
                 "src_reg (may_goto is the only condition)",
                 &what,
             )?;
-            zero(s.imm as i64, "imm", &what)?;
+            zero(s.imm as i64, "imm", what)?;
             Ok(Insn::MayGoto {
                 target: Target::Offset(s.off),
             })
@@ -305,7 +315,7 @@ fn decode_jmp(s: RawInsn, width: Width) -> R<Insn> {
 }
 
 fn decode_ld(s: RawInsn, next: Option<RawInsn>) -> R<Insn> {
-    let what = format!("opcode {:#04x}", s.code);
+    let what = Op(s.code);
     let m = s.code & 0xe0;
     let sz = mem_size(s.code);
     match m {
@@ -316,7 +326,7 @@ fn decode_ld(s: RawInsn, next: Option<RawInsn>) -> R<Insn> {
                 ));
             }
             let dst = reg(s.dst, "destination")?;
-            zero(s.off as i64, "off", &what)?;
+            zero(s.off as i64, "off", what)?;
             let n = next.ok_or("ld_imm64 needs a second slot, but the input ends here")?;
             if n.code != 0 || n.dst != 0 || n.src != 0 || n.off != 0 {
                 return Err(format!(
@@ -370,10 +380,10 @@ fn decode_ld(s: RawInsn, next: Option<RawInsn>) -> R<Insn> {
                     "{what}: legacy packet loads exist for u8, u16 and u32 only"
                 ));
             }
-            zero(s.dst as i64, "dst_reg (the result goes to r0)", &what)?;
-            zero(s.off as i64, "off", &what)?;
+            zero(s.dst as i64, "dst_reg (the result goes to r0)", what)?;
+            zero(s.off as i64, "off", what)?;
             if m == mode::ABS {
-                zero(s.src as i64, "src_reg", &what)?;
+                zero(s.src as i64, "src_reg", what)?;
                 Ok(Insn::LdAbs {
                     size: sz,
                     imm: s.imm,
@@ -391,14 +401,14 @@ fn decode_ld(s: RawInsn, next: Option<RawInsn>) -> R<Insn> {
 }
 
 fn decode_mem(s: RawInsn) -> R<Insn> {
-    let what = format!("opcode {:#04x}", s.code);
+    let what = Op(s.code);
     let m = s.code & 0xe0;
     let sz = mem_size(s.code);
     let cls = s.code & 0x07;
     let dst = reg(s.dst, "destination")?;
     match (cls, m) {
         (class::LDX, mode::MEM) => {
-            zero(s.imm as i64, "imm", &what)?;
+            zero(s.imm as i64, "imm", what)?;
             Ok(Insn::Load {
                 size: sz,
                 dst,
@@ -407,7 +417,7 @@ fn decode_mem(s: RawInsn) -> R<Insn> {
             })
         }
         (class::LDX, mode::MEMSX) => {
-            zero(s.imm as i64, "imm", &what)?;
+            zero(s.imm as i64, "imm", what)?;
             let size = match sz {
                 Size::U8 => SxSize::S8,
                 Size::U16 => SxSize::S16,
@@ -426,7 +436,7 @@ fn decode_mem(s: RawInsn) -> R<Insn> {
             })
         }
         (class::ST, mode::MEM) => {
-            zero(s.src as i64, "src_reg", &what)?;
+            zero(s.src as i64, "src_reg", what)?;
             Ok(Insn::Store {
                 size: sz,
                 dst,
@@ -435,7 +445,7 @@ fn decode_mem(s: RawInsn) -> R<Insn> {
             })
         }
         (class::STX, mode::MEM) => {
-            zero(s.imm as i64, "imm", &what)?;
+            zero(s.imm as i64, "imm", what)?;
             Ok(Insn::Store {
                 size: sz,
                 dst,

@@ -353,11 +353,14 @@ impl<'a> Cursor<'_, 'a> {
                 Ok(Insn::Call(Call::Kfunc { btf_id, module }))
             }
             Some(TokenKind::Ident(name)) => {
-                self.label_at = Some(self.here());
+                let at = self.here();
                 self.i += 1;
                 Ok(Insn::Call(match helper_id(name) {
                     Some(id) => Call::Helper(id),
-                    None => Call::Local(Target::Label(Label::from(name))),
+                    None => {
+                        self.label_at = Some(at);
+                        Call::Local(Target::Label(Label::from(name)))
+                    }
                 }))
             }
             _ => Ok(Insn::Call(Call::Helper(self.imm32()?))),

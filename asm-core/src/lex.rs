@@ -14,6 +14,8 @@ pub struct Lexer<'a> {
     line: u32,
     line_start: usize,
     index: u32,
+    /// The current line has a non-ASCII character: columns must count characters.
+    wide_line: bool,
     /// Set when a block comment or string ran to the end of the input.
     pub unterminated: Option<(u32, u32, &'static str)>,
 }
@@ -28,14 +30,14 @@ impl<'a> Lexer<'a> {
             line: 1,
             line_start: 0,
             index: 0,
+            wide_line: false,
             unterminated: None,
         }
     }
 
     fn column(&self, at: usize) -> u32 {
-        let s = &self.bytes[self.line_start..at];
-        if s.is_ascii() {
-            s.len() as u32 + 1
+        if !self.wide_line {
+            (at - self.line_start) as u32 + 1
         } else {
             self.src[self.line_start..at].chars().count() as u32 + 1
         }
@@ -44,6 +46,7 @@ impl<'a> Lexer<'a> {
     fn newline(&mut self, at: usize) {
         self.line += 1;
         self.line_start = at + 1;
+        self.wide_line = false;
     }
 
     fn tok(&mut self, kind: TokenKind<'a>, start: usize, line: u32, column: u32) -> Token<'a> {
@@ -59,8 +62,20 @@ impl<'a> Lexer<'a> {
     }
 }
 
+/// Bytes that continue a word: ASCII letters, digits and `_`.
+static WORD: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = i as u8;
+        t[i] = c.is_ascii_alphanumeric() || c == b'_';
+        i += 1;
+    }
+    t
+};
+
 fn is_word(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
+    WORD[b as usize]
 }
 
 impl<'a> Iterator for Lexer<'a> {
@@ -111,7 +126,10 @@ impl<'a> Iterator for Lexer<'a> {
                                 self.newline(self.pos);
                                 self.pos += 1;
                             }
-                            Some(_) => self.pos += 1,
+                            Some(&x) => {
+                                self.wide_line |= x >= 0x80;
+                                self.pos += 1;
+                            }
                         }
                     }
                 }
@@ -128,6 +146,7 @@ impl<'a> Iterator for Lexer<'a> {
                     }
                     self.pos = end + 1;
                     let s = &self.src[start + 1..end];
+                    self.wide_line |= !s.is_ascii();
                     return Some(self.tok(TokenKind::Str(s), start, line, col));
                 }
                 _ if is_word(c) => {
@@ -145,7 +164,13 @@ impl<'a> Iterator for Lexer<'a> {
                     };
                     return Some(self.tok(kind, start, self.line, col));
                 }
+                _ if c < 0x80 => {
+                    self.pos += 1;
+                    let col = self.column(start);
+                    return Some(self.tok(TokenKind::Punct(c as char), start, self.line, col));
+                }
                 _ => {
+                    self.wide_line = true;
                     let ch = self.src[start..].chars().next()?;
                     self.pos += ch.len_utf8();
                     let col = self.column(start);

@@ -23,6 +23,7 @@ mod parse;
 mod program;
 mod raw;
 mod reg;
+mod source_map;
 mod token;
 
 pub use asm::{assemble, assemble_named};
@@ -30,10 +31,11 @@ pub use decode::{decode, decode_iter, decode_one, slots_of, DecodeError};
 pub use diag::{AsmError, Diagnostic};
 pub use encode::{encode_all, EncodeError};
 pub use insn::*;
-pub use program::{Program, ProgramError, SourceLoc};
+pub use program::{Program, ProgramError};
 pub use raw::{Encoded, RawInsn};
 pub use reg::Reg::*;
 pub use reg::{Reg, RegAt, Width};
+pub use source_map::{SourceLoc, SourceMap};
 
 /// The one grammar's moving parts, for front ends other than text (the `program!` macro).
 pub mod syntax {

@@ -5,41 +5,54 @@
 /// A multi-digit decimal with a leading zero is refused: LLVM reads `017` as octal 15, a
 /// Rust reader as 17, so neither meaning is safe to pick.
 pub fn parse_literal(text: &str) -> Result<u128, String> {
-    let lower = text.to_ascii_lowercase();
-    let (digits, radix) = if let Some(h) = lower.strip_prefix("0x") {
-        (h, 16)
-    } else if let Some(b) = lower.strip_prefix("0b") {
-        (b, 2)
-    } else {
-        (lower.as_str(), 10)
+    let b = text.as_bytes();
+    let (digits, radix) = match b {
+        [b'0', b'x' | b'X', rest @ ..] => (rest, 16),
+        [b'0', b'b' | b'B', rest @ ..] => (rest, 2),
+        _ => (b, 10),
     };
-    let body: String = digits.chars().filter(|c| *c != '_').collect();
-    if radix == 10 {
-        if let Some(stem) = body.strip_suffix("ll") {
-            if !stem.is_empty() && stem.bytes().all(|c| c.is_ascii_digit()) {
+    if radix == 10 && b.len() > 1 && b[0] == b'0' && b.iter().all(u8::is_ascii_digit) {
+        return Err(format!(
+            "`{text}`: a leading zero is ambiguous (LLVM reads it as octal); \
+             write the decimal value without the zero, or use 0x"
+        ));
+    }
+    let mut value: u128 = 0;
+    let mut any = false;
+    for (i, &c) in digits.iter().enumerate() {
+        let d = match c {
+            b'_' => continue,
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'f' => c - b'a' + 10,
+            b'A'..=b'F' => c - b'A' + 10,
+            _ => 255,
+        };
+        if d as u32 >= radix {
+            let rest = &text[text.len() - digits.len() + i..];
+            if radix == 10 && rest.eq_ignore_ascii_case("ll") && any {
+                let stem = &text[..text.len() - 2];
                 return Err(format!(
                     "`{text}`: LLVM reads a `ll` suffix glued to the number as a 32-bit move; \
                      write `{stem} ll` (with a space) for a 64-bit load, or `{stem}`"
                 ));
             }
-        }
-        if body.len() > 1 && body.starts_with('0') && body.bytes().all(|c| c.is_ascii_digit()) {
             return Err(format!(
-                "`{text}`: a leading zero is ambiguous (LLVM reads it as octal); \
-                 write the decimal value without the zero, or use 0x"
+                "`{text}` is not a number (decimal, 0x hex or 0b binary)"
             ));
         }
+        any = true;
+        value = match value
+            .checked_mul(radix as u128)
+            .and_then(|v| v.checked_add(d as u128))
+        {
+            Some(v) if v <= u64::MAX as u128 * 2 => v,
+            _ => return Err(format!("`{text}` is too large")),
+        };
     }
-    if body.is_empty() {
+    if !any {
         return Err(format!("`{text}` has no digits"));
     }
-    u128::from_str_radix(&body, radix).map_err(|_| {
-        if body.bytes().all(|c| (c as char).is_digit(radix)) {
-            format!("`{text}` is too large")
-        } else {
-            format!("`{text}` is not a number (decimal, 0x hex or 0b binary)")
-        }
-    })
+    Ok(value)
 }
 
 /// A signed value with the sign applied.

@@ -2,27 +2,10 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::Arc;
 
 use crate::insn::*;
 use crate::raw::RawInsn;
-
-/// Where an instruction was written: file (if known), 1-based line and column.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-pub struct SourceLoc {
-    /// The file name, as given to the assembler or as the macro saw it.
-    pub file: Arc<str>,
-    /// 1-based line.
-    pub line: u32,
-    /// 1-based column.
-    pub column: u32,
-}
-
-impl fmt::Display for SourceLoc {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}", self.file, self.line, self.column)
-    }
-}
+use crate::source_map::{SourceLoc, SourceMap};
 
 /// Why a [`Program`] could not be formed from instructions and labels.
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -92,7 +75,7 @@ pub struct Program {
     labels: HashMap<Label, usize>,
     /// Labels in order of position, for printing.
     label_order: Vec<(usize, Label)>,
-    locations: Vec<Option<SourceLoc>>,
+    locations: SourceMap,
 }
 
 /// Distance in slots from the slot after `from` to `to`.
@@ -108,16 +91,16 @@ impl Program {
         labels: impl IntoIterator<Item = (Label, usize)>,
     ) -> Result<Program, Vec<ProgramError>> {
         let n = insns.len();
-        Program::with_locations(insns, labels, vec![None; n])
+        Program::with_locations(insns, labels, SourceMap::with_capacity(n))
     }
 
     /// Like [`Program::new`], with a source location for each instruction.
     pub fn with_locations(
         insns: Vec<Insn>,
         labels: impl IntoIterator<Item = (Label, usize)>,
-        mut locations: Vec<Option<SourceLoc>>,
+        mut locations: SourceMap,
     ) -> Result<Program, Vec<ProgramError>> {
-        locations.resize(insns.len(), None);
+        locations.resize(insns.len());
         let mut errors = Vec::new();
         let mut slot_offsets = Vec::with_capacity(insns.len() + 1);
         let mut at = 0;
@@ -247,12 +230,12 @@ impl Program {
     }
 
     /// The source location of instruction `index`, when known.
-    pub fn location(&self, index: usize) -> Option<&SourceLoc> {
-        self.locations.get(index).and_then(|l| l.as_ref())
+    pub fn location(&self, index: usize) -> Option<SourceLoc> {
+        self.locations.get(index)
     }
 
     /// Source locations of all instructions.
-    pub fn locations(&self) -> &[Option<SourceLoc>] {
+    pub fn source_map(&self) -> &SourceMap {
         &self.locations
     }
 

@@ -56,9 +56,26 @@ impl Reg {
     }
 }
 
+const R_NAMES: [&str; 11] = [
+    "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10",
+];
+const W_NAMES: [&str; 11] = [
+    "w0", "w1", "w2", "w3", "w4", "w5", "w6", "w7", "w8", "w9", "w10",
+];
+
+impl Reg {
+    /// The register's name at `width`: `"r3"` or `"w3"`.
+    pub const fn name(self, width: Width) -> &'static str {
+        match width {
+            Width::W64 => R_NAMES[self as usize],
+            Width::W32 => W_NAMES[self as usize],
+        }
+    }
+}
+
 impl fmt::Display for Reg {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "r{}", self.index())
+        f.write_str(self.name(Width::W64))
     }
 }
 
@@ -93,6 +110,6 @@ pub struct RegAt {
 
 impl fmt::Display for RegAt {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}{}", self.width.prefix(), self.reg.index())
+        f.write_str(self.reg.name(self.width))
     }
 }
