@@ -9,6 +9,7 @@
 
 mod asm;
 mod builder;
+mod constructors;
 mod decode;
 mod diag;
 mod display;
