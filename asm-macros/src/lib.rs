@@ -1,2 +1,156 @@
-//! The compile-time eBPF assembler behind `ebpf_asm::program!`.
+//! The compile-time eBPF assembler behind `ebpf_asm::program!` and `ebpf_asm::include_asm!`.
+//!
+//! Both run the same parser as the text assembler (`ebpf_asm::assemble`) over tokens made
+//! from Rust tokens, and expand to static instruction data plus metadata: nothing is parsed
+//! at run time. Use them through the `ebpf-asm` crate, which re-exports them.
 #![forbid(unsafe_code)]
+
+mod quote_insn;
+mod tokens;
+
+use std::sync::Arc;
+
+use ebpf_asm_core::syntax::{parse, Builder, Field, FixField, InsnFixup};
+use ebpf_asm_core::Program;
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned};
+
+/// Assembles eBPF written in LLVM syntax into an `ebpf_asm::Program` at compile time.
+///
+/// Statements end at a line break or `;`. `{expr}` interpolates a Rust expression as an
+/// immediate or offset (checked at run time, naming its source location in the panic
+/// message if it does not fit). See the `ebpf-asm` crate documentation.
+#[proc_macro]
+pub fn program(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
+    expand_program(input.into()).into()
+}
+
+/// Assembles a `.s` file at compile time (path relative to the file that invokes it).
+#[proc_macro]
+pub fn include_asm(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
+    match expand_include(input.into()) {
+        Ok(t) => t.into(),
+        Err(e) => e.to_compile_error().into(),
+    }
+}
+
+fn expand_program(input: TokenStream) -> TokenStream {
+    let toks = tokens::Tokens::from_stream(input);
+    let file = Span::call_site().file();
+    let file: Arc<str> = Arc::from(file.as_str());
+    let grammar = toks.grammar_tokens();
+    let mut builder = Builder::new(file.clone(), false);
+    let parse_errors = parse(grammar.iter().copied(), |e| builder.event(e));
+    let mut errors: Vec<syn::Error> = Vec::new();
+    errors.extend(toks.errors.iter().cloned());
+    for e in &parse_errors {
+        errors.push(syn::Error::new(toks.span(e.index), &e.message));
+    }
+    let built = builder.finish();
+    let (program, fixups) = match built {
+        Ok(pf) if errors.is_empty() => pf,
+        Ok(_) => return combine(errors),
+        Err(es) => {
+            for e in es {
+                errors.push(syn::Error::new(toks.span(e.index), e.message));
+            }
+            return combine(errors);
+        }
+    };
+    let patches = fixups
+        .iter()
+        .map(|f| patch(f, &toks, &file))
+        .collect::<Vec<_>>();
+    emit(&program, &file, patches, quote!())
+}
+
+fn combine(mut errors: Vec<syn::Error>) -> TokenStream {
+    let mut first = errors.remove(0);
+    for e in errors {
+        first.combine(e);
+    }
+    let e = first.to_compile_error();
+    // Keep the expression's type so no second error about it follows.
+    quote!({ #e; ::ebpf_asm::Program::default() })
+}
+
+/// Code that fills one interpolated field, range-checked at run time.
+fn patch(f: &InsnFixup, toks: &tokens::Tokens, file: &str) -> TokenStream {
+    let (expr, span) = &toks.exprs[f.fixup.interp as usize];
+    let start = span.start();
+    let loc = format!("{}:{}:{}", file, start.line, start.column + 1);
+    let index = f.insn;
+    let field = match f.fixup.field {
+        FixField::Imm => quote!(::ebpf_asm::syntax::FixField::Imm),
+        FixField::Off => quote!(::ebpf_asm::syntax::FixField::Off),
+        FixField::Imm64 => quote!(::ebpf_asm::syntax::FixField::Imm64),
+    };
+    let range = match f.fixup.range {
+        Field::Imm32 => quote!(::ebpf_asm::syntax::Field::Imm32),
+        Field::Off16 => quote!(::ebpf_asm::syntax::Field::Off16),
+        Field::Imm64 => quote!(::ebpf_asm::syntax::Field::Imm64),
+        Field::Signed32 => quote!(::ebpf_asm::syntax::Field::Signed32),
+        Field::U16 => quote!(::ebpf_asm::syntax::Field::U16),
+    };
+    let negate = f.fixup.negate;
+    let value = quote_spanned!(*span=> ::ebpf_asm::__private::fit(#expr, #range, #negate, #loc));
+    quote!(__program.patch(#index, #field, #value);)
+}
+
+fn emit(
+    program: &Program,
+    file: &str,
+    patches: Vec<TokenStream>,
+    extra: TokenStream,
+) -> TokenStream {
+    let n = program.len();
+    let insns = program.insns().iter().map(quote_insn::insn);
+    let labels = program.labels().iter().map(|(i, l)| {
+        let l = l.as_str();
+        quote!((#l, #i))
+    });
+    let m = program.labels().len();
+    let locs = (0..n).map(|i| match program.location(i) {
+        Some(l) => {
+            let (line, col) = (l.line, l.column);
+            quote!((#line, #col))
+        }
+        None => quote!((0u32, 0u32)),
+    });
+    let mutability = if patches.is_empty() {
+        quote!()
+    } else {
+        quote!(mut)
+    };
+    quote!({
+        #extra
+        static INSNS: [::ebpf_asm::Insn; #n] = [#(#insns),*];
+        static LABELS: [(&str, usize); #m] = [#(#labels),*];
+        static LOCATIONS: [(u32, u32); #n] = [#(#locs),*];
+        let #mutability __program = ::ebpf_asm::__private::program(&INSNS, &LABELS, #file, &LOCATIONS);
+        #(#patches)*
+        __program
+    })
+}
+
+fn expand_include(input: TokenStream) -> syn::Result<TokenStream> {
+    let lit: syn::LitStr = syn::parse2(input)?;
+    let rel = lit.value();
+    let base = Span::call_site()
+        .local_file()
+        .and_then(|f| f.parent().map(|p| p.to_path_buf()))
+        .or_else(|| std::env::var_os("CARGO_MANIFEST_DIR").map(Into::into))
+        .unwrap_or_default();
+    let path = base.join(&rel);
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        syn::Error::new(lit.span(), format!("cannot read `{}`: {e}", path.display()))
+    })?;
+    let program = ebpf_asm_core::assemble_named(&rel, &text)
+        .map_err(|e| syn::Error::new(lit.span(), e.to_string()))?;
+    let abs = path.display().to_string();
+    // Rebuild when the file changes.
+    let track = quote!(
+        const _: &[u8] = include_bytes!(#abs);
+    );
+    Ok(emit(&program, &rel, Vec::new(), track))
+}
