@@ -30,6 +30,8 @@ pub struct Builder<'a> {
     label_tokens: HashMap<usize, (Token<'a>, bool)>,
     fixups: Vec<InsnFixup>,
     directives: bool,
+    /// Names declared with `.extern`: calls to them may stay unresolved.
+    externs: Vec<String>,
 }
 
 impl<'a> Builder<'a> {
@@ -52,6 +54,7 @@ impl<'a> Builder<'a> {
             label_tokens: HashMap::new(),
             fixups: Vec::new(),
             directives,
+            externs: Vec::new(),
         }
     }
 
@@ -98,6 +101,36 @@ impl<'a> Builder<'a> {
                 }
                 Ok(())
             }
+            Event::Directive {
+                name: "extern",
+                args,
+                ..
+            } => {
+                let mut any = false;
+                for (i, t) in args.iter().enumerate() {
+                    match (i % 2, t.kind) {
+                        (0, crate::token::TokenKind::Ident(n)) => {
+                            self.externs.push(n.to_owned());
+                            any = true;
+                        }
+                        (1, crate::token::TokenKind::Punct(',')) => {}
+                        _ => {
+                            return Err(format!(
+                                "`.extern` takes names separated by commas, found {}",
+                                crate::parse::describe(t)
+                            ))
+                        }
+                    }
+                }
+                if any {
+                    Ok(())
+                } else {
+                    Err(
+                        "`.extern` needs the name of a subprogram defined in another fragment"
+                            .into(),
+                    )
+                }
+            }
             Event::Directive { name, .. } => {
                 if self.directives {
                     Ok(())
@@ -129,6 +162,27 @@ impl<'a> Builder<'a> {
             }
         }
         let label_tokens = std::mem::take(&mut self.label_tokens);
+        // A call to a label nobody defines is a typo unless declared `.extern`.
+        let mut call_errors: Vec<ParseError> = Vec::new();
+        for (&index, &(tok, is_call)) in &label_tokens {
+            if let (true, Insn::Call(Call::Local(Target::Label(l)))) = (is_call, &self.insns[index])
+            {
+                if !self.defined.contains_key(l.as_str())
+                    && !self.externs.iter().any(|e| e == l.as_str())
+                {
+                    call_errors.push(ParseError {
+                        line: tok.line,
+                        column: tok.column,
+                        index: tok.index,
+                        message: format!(
+                            "`{l}` is neither a helper (bpf_...) nor a label of this program \
+                             (declare a subprogram of another fragment with `.extern {l}`)"
+                        ),
+                    });
+                }
+            }
+        }
+
         // Label errors always have a label token; the fallback is for completeness only.
         let at_insn = |_: usize| Token {
             kind: crate::token::TokenKind::End,
@@ -137,9 +191,10 @@ impl<'a> Builder<'a> {
             index: 0,
         };
         let insns = std::mem::take(&mut self.insns);
-        match Program::with_locations(insns, self.labels, self.locations) {
-            Ok(p) => Ok((p, self.fixups)),
-            Err(errs) => Err(errs
+        let result = match Program::with_locations(insns, self.labels, self.locations) {
+            Ok(p) if call_errors.is_empty() => return Ok((p, self.fixups)),
+            Ok(_) => Vec::new(),
+            Err(errs) => errs
                 .into_iter()
                 .map(|e| {
                     let (tok, message) = match &e {
@@ -168,7 +223,10 @@ impl<'a> Builder<'a> {
                         message,
                     }
                 })
-                .collect()),
-        }
+                .collect::<Vec<_>>(),
+        };
+        call_errors.extend(result);
+        call_errors.sort_by_key(|e| (e.line, e.column));
+        Err(call_errors)
     }
 }

@@ -162,13 +162,10 @@ impl Program {
             Insn::Jump { target, .. } | Insn::Ja { target } | Insn::MayGoto { target } => {
                 check16(target)
             }
+            // Calls and function addresses may name a subprogram defined in another
+            // fragment (an external reference, resolved by `Program::link`); a jump may not.
             Insn::JaLong {
                 target: Target::Label(l),
-            }
-            | Insn::Call(Call::Local(Target::Label(l)))
-            | Insn::LdImm64 {
-                imm: Imm64::Func(Target::Label(l)),
-                ..
             } => {
                 // 32-bit offsets: any program the kernel accepts fits.
                 if !self.labels.contains_key(l) {
@@ -239,6 +236,22 @@ impl Program {
         &self.locations
     }
 
+    /// Calls and function addresses naming a label this program does not define:
+    /// `(instruction index, name)`. [`Program::link`] resolves them.
+    pub fn external_calls(&self) -> impl Iterator<Item = (usize, &Label)> {
+        self.insns
+            .iter()
+            .enumerate()
+            .filter_map(|(i, insn)| match insn {
+                Insn::Call(Call::Local(Target::Label(l)))
+                | Insn::LdImm64 {
+                    imm: Imm64::Func(Target::Label(l)),
+                    ..
+                } if !self.labels.contains_key(l) => Some((i, l)),
+                _ => None,
+            })
+    }
+
     /// Unresolved symbol references (`r1 = name ll`): `(instruction index, name)`.
     pub fn references(&self) -> impl Iterator<Item = (usize, &Label)> {
         self.insns
@@ -256,10 +269,15 @@ impl Program {
     /// The instruction with every label target replaced by its offset.
     pub fn resolved(&self, index: usize) -> Insn {
         let insn = &self.insns[index];
+        // Program::new checked that jump labels exist and fit. A call to an undefined
+        // (external) label encodes as `call -1` and a function address as 0, as LLVM
+        // leaves them before relocation.
         let off = |l: &Label| -> i64 {
-            // Program::new checked that the label exists and fits.
-            let to = self.labels.get(l).copied().unwrap_or(index + 1);
-            distance(&self.slot_offsets, index, to)
+            match self.labels.get(l) {
+                Some(&to) => distance(&self.slot_offsets, index, to),
+                None if matches!(insn, Insn::Call(_)) => -1,
+                None => 0,
+            }
         };
         let t16 = |t: &Target<i16>| match t {
             Target::Label(l) => Target::Offset(off(l) as i16),
@@ -467,6 +485,26 @@ impl Insn {
                 },
             ) => *v = value,
             _ => {}
+        }
+    }
+}
+
+impl Program {
+    /// Replaces symbol references for which `f` returns a new value. Symbol loads are not
+    /// jump targets, so the program stays valid.
+    pub(crate) fn rewrite_symbols(&mut self, mut f: impl FnMut(&Label) -> Option<Imm64>) {
+        for insn in &mut self.insns {
+            if let Insn::LdImm64 {
+                imm: imm @ Imm64::Symbol(_),
+                ..
+            } = insn
+            {
+                if let Imm64::Symbol(l) = &*imm {
+                    if let Some(new) = f(l) {
+                        *imm = new;
+                    }
+                }
+            }
         }
     }
 }
