@@ -303,7 +303,7 @@ fn decode_jmp(s: RawInsn, width: Width) -> R<Insn> {
             zero(
                 s.src as i64,
                 "src_reg (may_goto is the only condition)",
-                &what,
+                what,
             )?;
             zero(s.imm as i64, "imm", what)?;
             Ok(Insn::MayGoto {
@@ -334,11 +334,14 @@ fn decode_ld(s: RawInsn, next: Option<RawInsn>) -> R<Insn> {
                 ));
             }
             let hi_zero = |name: &str| {
-                zero(
-                    n.imm as i64,
-                    "the second slot's imm",
-                    &format!("{name} loads"),
-                )
+                if n.imm == 0 {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "the second slot's imm must be 0 for {name} loads, is {}",
+                        n.imm
+                    ))
+                }
             };
             let imm = match s.src {
                 0 => Imm64::Const(((n.imm as u32 as u64) << 32 | s.imm as u32 as u64) as i64),
@@ -525,7 +528,7 @@ pub fn decode_one(slots: &[RawInsn], index: usize) -> Result<(Insn, usize), Deco
 
 /// Splits bytes into slots; the length must be a multiple of 8.
 pub fn slots_of(bytes: &[u8]) -> Result<Vec<RawInsn>, DecodeError> {
-    if bytes.len() % 8 != 0 {
+    if !bytes.len().is_multiple_of(8) {
         return Err(DecodeError {
             slot: bytes.len() / 8,
             reason: format!(

@@ -164,17 +164,13 @@ impl Program {
             }
             // Calls and function addresses may name a subprogram defined in another
             // fragment (an external reference, resolved by `Program::link`); a jump may not.
+            // 32-bit offsets: any program the kernel accepts fits.
             Insn::JaLong {
                 target: Target::Label(l),
-            } => {
-                // 32-bit offsets: any program the kernel accepts fits.
-                if !self.labels.contains_key(l) {
-                    errors.push(ProgramError::UndefinedLabel {
-                        insn: idx,
-                        label: l.clone(),
-                    })
-                }
-            }
+            } if !self.labels.contains_key(l) => errors.push(ProgramError::UndefinedLabel {
+                insn: idx,
+                label: l.clone(),
+            }),
             _ => {}
         }
     }

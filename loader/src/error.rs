@@ -85,7 +85,12 @@ impl Error {
     /// Wraps the `io::Error` of a failed bpf() command with its errno and hint.
     pub fn kernel(op: Cmd, source: io::Error) -> Self {
         let errno = source.raw_os_error().unwrap_or(0);
-        Error::Kernel { op, errno, hint: hint(op, errno), source }
+        Error::Kernel {
+            op,
+            errno,
+            hint: hint(op, errno),
+            source,
+        }
     }
 
     /// The raw errno if this is a kernel error (including verifier rejections).
@@ -149,6 +154,11 @@ pub fn hint(op: Cmd, errno: i32) -> &'static str {
         (ObjPin, libc::EPERM) => {
             "pinning needs a path on a bpf filesystem (`mount -t bpf bpf DIR`) and root"
         }
+        (ProgLoad, libc::EPERM) => {
+            "operation not permitted: run as root or with CAP_BPF (plus CAP_PERFMON for tracing \
+             types, CAP_NET_ADMIN for networking types); some kernels also refuse \
+             trampoline-based types (fentry, fexit, fmod_ret, freplace, LSM) with EPERM"
+        }
         (_, libc::EPERM) => {
             "operation not permitted: run as root or with CAP_BPF (plus CAP_PERFMON/CAP_NET_ADMIN \
              for some program types); for map updates the map may be frozen or read-only"
@@ -163,17 +173,15 @@ pub fn hint(op: Cmd, errno: i32) -> &'static str {
         (MapUpdateElem | MapUpdateBatch, libc::E2BIG) => "the map is full (max_entries reached)",
         (_, libc::E2BIG) => "argument too big for the kernel",
         (ProgLoad, libc::EINVAL) => {
-            "invalid program attributes: check the program type, expected attach type, flags, \
-             name (letters, digits, `_`, `.`) and license"
+            "the verifier refused an instruction or helper call (see the log), or the program \
+             type, expected attach type, flags or license are invalid"
         }
         (MapCreate, libc::EINVAL) => {
             "invalid map attributes: check key/value sizes, max_entries and flags for this map type"
         }
         (MapUpdateElem, libc::EINVAL) => "invalid update flags or value for this map type",
         (_, libc::EINVAL) => "invalid argument for this command",
-        (ProgLoad, libc::ENOSPC) => {
-            "the verifier log buffer is too small; use a bigger log size"
-        }
+        (ProgLoad, libc::ENOSPC) => "the verifier log buffer is too small; use a bigger log size",
         (ProgTestRun, libc::ENOSPC) => "the output buffer is too small for the result",
         (_, libc::ENOSPC) => "no space left",
         (_, ENOTSUPP) => "not supported for this program type",
@@ -208,13 +216,19 @@ mod tests {
         assert!(hint(Cmd::ProgLoad, libc::EPERM).contains("CAP_BPF"));
         assert!(hint(Cmd::ProgLoad, libc::EACCES).contains("verifier"));
         assert!(hint(Cmd::ProgLoad, libc::E2BIG).contains("too large"));
-        assert!(hint(Cmd::ProgLoad, libc::EINVAL).contains("invalid"));
+        assert!(hint(Cmd::ProgLoad, libc::EINVAL).contains("expected attach type"));
         assert!(hint(Cmd::ProgLoad, libc::ENOSPC).contains("log"));
-        assert_eq!(hint(Cmd::ProgTestRun, ENOTSUPP), "not supported for this program type");
+        assert_eq!(
+            hint(Cmd::ProgTestRun, ENOTSUPP),
+            "not supported for this program type"
+        );
         assert!(hint(Cmd::ObjPin, libc::EPERM).contains("mount -t bpf"));
         assert!(hint(Cmd::MapFreeze, libc::EBUSY).contains("mmap"));
         assert!(hint(Cmd::MapUpdateElem, libc::E2BIG).contains("full"));
-        assert_eq!(hint(Cmd::MapCreate, 9999), "unexpected error from the kernel");
+        assert_eq!(
+            hint(Cmd::MapCreate, 9999),
+            "unexpected error from the kernel"
+        );
     }
 
     #[test]
@@ -228,7 +242,10 @@ mod tests {
     fn kernel_error_display_and_source() {
         let e = Error::kernel(Cmd::ProgLoad, io::Error::from_raw_os_error(libc::EPERM));
         let s = e.to_string();
-        assert!(s.starts_with("BPF_PROG_LOAD failed: EPERM (errno 1): "), "{s}");
+        assert!(
+            s.starts_with("BPF_PROG_LOAD failed: EPERM (errno 1): "),
+            "{s}"
+        );
         let src = std::error::Error::source(&e).and_then(|s| s.downcast_ref::<io::Error>());
         assert_eq!(src.and_then(|s| s.raw_os_error()), Some(libc::EPERM));
         assert_eq!(e.errno(), Some(1));

@@ -1,1 +1,55 @@
-//! ebpf-loader (under construction)
+//! Load eBPF programs and maps into the Linux kernel through the bpf() syscall, and tell
+//! the user precisely why the verifier said no.
+//!
+//! ```no_run
+//! use ebpf_loader::{MapSpec, MapType, ProgramSpec, ProgramType, TestRun, HashMap, BPF_ANY};
+//!
+//! # fn main() -> Result<(), ebpf_loader::Error> {
+//! // A hash map with u32 keys and u64 values.
+//! let counts = HashMap::<u32, u64>::new(
+//!     MapSpec::new(MapType::Hash, 4, 8, 128).name("counts").create()?,
+//! )?;
+//! counts.insert(&1, &10, BPF_ANY)?;
+//! assert_eq!(counts.get(&1)?, Some(10));
+//!
+//! // `r0 = 2; exit` as raw instruction bytes.
+//! let insns = [0xb7, 0, 0, 0, 2, 0, 0, 0, 0x95, 0, 0, 0, 0, 0, 0, 0];
+//! let prog = ProgramSpec::new("pass", ProgramType::Xdp, insns).load()?;
+//! let out = prog.test_run(&TestRun { data_in: &[0; 64], ..Default::default() })?;
+//! assert_eq!(out.retval, 2);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! All `unsafe` code lives in the private `sys` module; everything else is safe Rust over
+//! [`OwnedFd`](std::os::fd::OwnedFd)s.
+
+#![warn(missing_docs)]
+
+mod error;
+pub mod flags;
+mod info;
+mod map;
+mod names;
+mod pin;
+pub mod probe;
+mod program;
+mod program_type;
+mod sys;
+mod test_run;
+pub mod verifier_log;
+
+pub use error::{errno_name, hint, Error, Result, ENOTSUPP};
+pub use flags::{BPF_ANY, BPF_EXIST, BPF_F_LOCK, BPF_NOEXIST};
+pub use info::{fd_by_id, ids, program_info, program_xlated_insns, Ids, ObjKind, ProgramInfo};
+pub use map::{
+    map_info, parse_cpu_list, possible_cpus, Array, BatchCursor, BloomFilter, HashMap, Keys, Map,
+    MapInfo, MapMmap, MapSpec, MapType, PerCpuArray, PerCpuHashMap, Queue, Stack,
+};
+pub use names::validate_name;
+pub use pin::{check_bpffs, is_bpffs, open_pinned, pin_fd, unpin, BPF_FS_MAGIC};
+pub use program::{Program, ProgramSpec};
+pub use program_type::{AttachType, ProgramType};
+pub use sys::{Cmd, Pod};
+pub use test_run::{TestRun, TestRunResult};
+pub use verifier_log::{LogAttempt, LogPolicy, VerifierError, VerifierStats};

@@ -31,13 +31,24 @@ impl Mmap {
         if len == 0 {
             return Err(io::Error::from_raw_os_error(libc::EINVAL));
         }
-        let prot = if writable { libc::PROT_READ | libc::PROT_WRITE } else { libc::PROT_READ };
+        let prot = if writable {
+            libc::PROT_READ | libc::PROT_WRITE
+        } else {
+            libc::PROT_READ
+        };
         let off = libc::off_t::try_from(offset)
             .map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))?;
         // SAFETY: a fresh mapping at an address the kernel picks; no existing memory is
         // affected. The result is checked against MAP_FAILED.
         let p = unsafe {
-            libc::mmap(std::ptr::null_mut(), len, prot, libc::MAP_SHARED, fd.as_raw_fd(), off)
+            libc::mmap(
+                std::ptr::null_mut(),
+                len,
+                prot,
+                libc::MAP_SHARED,
+                fd.as_raw_fd(),
+                off,
+            )
         };
         if p == libc::MAP_FAILED {
             return Err(io::Error::last_os_error());
@@ -53,7 +64,10 @@ impl Mmap {
 
     /// Copies `out.len()` bytes starting at `offset` into `out`; `false` if out of range.
     pub(crate) fn read(&self, offset: usize, out: &mut [u8]) -> bool {
-        if offset.checked_add(out.len()).is_none_or(|end| end > self.len) {
+        if offset
+            .checked_add(out.len())
+            .is_none_or(|end| end > self.len)
+        {
             return false;
         }
         for (i, b) in out.iter_mut().enumerate() {
@@ -66,7 +80,11 @@ impl Mmap {
 
     /// Copies `data` to `offset`; `false` if out of range or the mapping is read-only.
     pub(crate) fn write(&mut self, offset: usize, data: &[u8]) -> bool {
-        if !self.writable || offset.checked_add(data.len()).is_none_or(|end| end > self.len) {
+        if !self.writable
+            || offset
+                .checked_add(data.len())
+                .is_none_or(|end| end > self.len)
+        {
             return false;
         }
         for (i, b) in data.iter().enumerate() {

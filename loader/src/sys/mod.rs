@@ -20,8 +20,8 @@ pub use pod::Pod;
 pub(crate) use pod::{bytes_of, bytes_of_slice, read_pod};
 
 use attr::{
-    AttrStruct, IdAttr, InfoAttr, InfoStruct, MapBatchAttr, MapCreateAttr, MapElemAttr,
-    ObjAttr, ProgInfoRaw, ProgLoadAttr, TestRunAttr, ATTR_SIZE,
+    AttrStruct, IdAttr, InfoAttr, InfoStruct, MapBatchAttr, MapCreateAttr, MapElemAttr, ObjAttr,
+    ProgInfoRaw, ProgLoadAttr, TestRunAttr, ATTR_SIZE,
 };
 
 /// How often `BPF_PROG_LOAD` is retried when the kernel says EAGAIN (libbpf uses 5).
@@ -49,7 +49,12 @@ fn bpf<A: AttrStruct>(cmd: Cmd, attr: &mut A, eagain_retries: u32) -> io::Result
         // inside it was derived by the callers in this module from live slices whose
         // lengths were written next to them.
         let ret = unsafe {
-            libc::syscall(libc::SYS_bpf, cmd as libc::c_int, buf.0.as_mut_ptr(), ATTR_SIZE as u32)
+            libc::syscall(
+                libc::SYS_bpf,
+                cmd as libc::c_int,
+                buf.0.as_mut_ptr(),
+                ATTR_SIZE as u32,
+            )
         };
         if ret >= 0 {
             break Ok(ret);
@@ -62,9 +67,7 @@ fn bpf<A: AttrStruct>(cmd: Cmd, attr: &mut A, eagain_retries: u32) -> io::Result
         }
     };
     // SAFETY: same sizes as above; any bit pattern is a valid `A`.
-    unsafe {
-        std::ptr::copy_nonoverlapping(buf.0.as_ptr(), (attr as *mut A).cast::<u8>(), size)
-    };
+    unsafe { std::ptr::copy_nonoverlapping(buf.0.as_ptr(), (attr as *mut A).cast::<u8>(), size) };
     result
 }
 
@@ -174,7 +177,11 @@ pub(crate) fn map_update(
 /// `BPF_MAP_DELETE_ELEM`.
 pub(crate) fn map_delete(fd: BorrowedFd<'_>, layout: &MapLayout, key: &[u8]) -> io::Result<()> {
     check_key(layout, key)?;
-    let mut a = MapElemAttr { map_fd: fd_u32(fd), key: ptr(key), ..Default::default() };
+    let mut a = MapElemAttr {
+        map_fd: fd_u32(fd),
+        key: ptr(key),
+        ..Default::default()
+    };
     bpf(Cmd::MapDeleteElem, &mut a, 0).map(drop)
 }
 
@@ -222,7 +229,10 @@ pub(crate) fn map_lookup_and_delete(
 
 /// `BPF_MAP_FREEZE`.
 pub(crate) fn map_freeze(fd: BorrowedFd<'_>) -> io::Result<()> {
-    let mut a = MapElemAttr { map_fd: fd_u32(fd), ..Default::default() };
+    let mut a = MapElemAttr {
+        map_fd: fd_u32(fd),
+        ..Default::default()
+    };
     bpf(Cmd::MapFreeze, &mut a, 0).map(drop)
 }
 
@@ -233,6 +243,12 @@ pub(crate) struct Batch<'a> {
     pub(crate) in_batch: Option<&'a [u8]>,
     /// Receives where this call stopped.
     pub(crate) out_batch: &'a mut [u8],
+    /// Receives up to `count` keys.
+    pub(crate) keys: &'a mut [u8],
+    /// Receives up to `count` values.
+    pub(crate) values: &'a mut [u8],
+    /// Maximum number of elements.
+    pub(crate) count: u32,
 }
 
 /// Smallest size of an `in_batch`/`out_batch` buffer: a key or a u32 bucket index.
@@ -247,24 +263,28 @@ pub(crate) fn map_lookup_batch(
     fd: BorrowedFd<'_>,
     layout: &MapLayout,
     batch: Batch<'_>,
-    keys: &mut [u8],
-    values: &mut [u8],
-    count: u32,
     elem_flags: u64,
 ) -> (u32, io::Result<()>) {
+    let Batch {
+        in_batch,
+        out_batch,
+        keys,
+        values,
+        count,
+    } = batch;
     let n = count as usize;
     let token = batch_token_size(layout);
     if !matches!(cmd, Cmd::MapLookupBatch | Cmd::MapLookupAndDeleteBatch)
         || keys.len() < n.saturating_mul(layout.key_size)
         || values.len() < n.saturating_mul(layout.value_buf)
-        || batch.out_batch.len() < token
-        || batch.in_batch.is_some_and(|b| b.len() < token)
+        || out_batch.len() < token
+        || in_batch.is_some_and(|b| b.len() < token)
     {
         return (0, Err(einval()));
     }
     let mut a = MapBatchAttr {
-        in_batch: batch.in_batch.map_or(0, ptr),
-        out_batch: ptr_mut(batch.out_batch),
+        in_batch: in_batch.map_or(0, ptr),
+        out_batch: ptr_mut(out_batch),
         keys: ptr_mut(keys),
         values: ptr_mut(values),
         count,
@@ -291,7 +311,11 @@ pub(crate) fn map_write_batch(
     {
         return (0, Err(einval()));
     }
-    let cmd = if values.is_some() { Cmd::MapUpdateBatch } else { Cmd::MapDeleteBatch };
+    let cmd = if values.is_some() {
+        Cmd::MapUpdateBatch
+    } else {
+        Cmd::MapDeleteBatch
+    };
     let mut a = MapBatchAttr {
         keys: ptr(keys),
         values: values.map_or(0, ptr),
@@ -313,7 +337,7 @@ pub(crate) fn prog_load(
     license: &CStr,
     log: Option<&mut [u8]>,
 ) -> io::Result<OwnedFd> {
-    if insns.len() % 8 != 0 {
+    if !insns.len().is_multiple_of(8) {
         return Err(einval());
     }
     attr.insns = ptr(insns);
@@ -342,7 +366,8 @@ pub(crate) fn prog_load(
 pub(crate) struct TestRunBufs<'a> {
     pub(crate) data_in: &'a [u8],
     pub(crate) data_out: Option<&'a mut [u8]>,
-    pub(crate) ctx_in: &'a [u8],
+    /// Mutable: syscall programs write their results back into `ctx_in`.
+    pub(crate) ctx_in: &'a mut [u8],
     pub(crate) ctx_out: Option<&'a mut [u8]>,
 }
 
@@ -359,7 +384,7 @@ pub(crate) fn prog_test_run(attr: &mut TestRunAttr, bufs: TestRunBufs<'_>) -> io
         }
         None => (attr.data_size_out, attr.data_out) = (0, 0),
     }
-    attr.ctx_in = ptr(bufs.ctx_in);
+    attr.ctx_in = ptr_mut(bufs.ctx_in);
     attr.ctx_size_in = len(bufs.ctx_in.len())?;
     match bufs.ctx_out {
         Some(out) => {
@@ -373,19 +398,30 @@ pub(crate) fn prog_test_run(attr: &mut TestRunAttr, bufs: TestRunBufs<'_>) -> io
 
 /// `BPF_OBJ_PIN`.
 pub(crate) fn obj_pin(fd: BorrowedFd<'_>, path: &CStr) -> io::Result<()> {
-    let mut a = ObjAttr { pathname: path.as_ptr() as u64, bpf_fd: fd_u32(fd), ..Default::default() };
+    let mut a = ObjAttr {
+        pathname: path.as_ptr() as u64,
+        bpf_fd: fd_u32(fd),
+        ..Default::default()
+    };
     bpf(Cmd::ObjPin, &mut a, 0).map(drop)
 }
 
 /// `BPF_OBJ_GET` with `file_flags` (`BPF_F_RDONLY`, `BPF_F_WRONLY` or 0).
 pub(crate) fn obj_get(path: &CStr, file_flags: u32) -> io::Result<OwnedFd> {
-    let mut a = ObjAttr { pathname: path.as_ptr() as u64, file_flags, ..Default::default() };
+    let mut a = ObjAttr {
+        pathname: path.as_ptr() as u64,
+        file_flags,
+        ..Default::default()
+    };
     owned_fd(bpf(Cmd::ObjGet, &mut a, 0)?)
 }
 
 /// `BPF_*_GET_NEXT_ID`: the next id after `start`, or `None` at the end.
 pub(crate) fn get_next_id(cmd: Cmd, start: u32) -> io::Result<Option<u32>> {
-    let mut a = IdAttr { id: start, ..Default::default() };
+    let mut a = IdAttr {
+        id: start,
+        ..Default::default()
+    };
     match bpf(cmd, &mut a, 0) {
         Ok(_) => Ok(Some(a.next_id)),
         Err(e) if e.raw_os_error() == Some(libc::ENOENT) => Ok(None),
@@ -395,7 +431,11 @@ pub(crate) fn get_next_id(cmd: Cmd, start: u32) -> io::Result<Option<u32>> {
 
 /// `BPF_*_GET_FD_BY_ID`.
 pub(crate) fn get_fd_by_id(cmd: Cmd, id: u32, open_flags: u32) -> io::Result<OwnedFd> {
-    let mut a = IdAttr { id, open_flags, ..Default::default() };
+    let mut a = IdAttr {
+        id,
+        open_flags,
+        ..Default::default()
+    };
     owned_fd(bpf(cmd, &mut a, 0)?)
 }
 
@@ -439,4 +479,11 @@ pub(crate) fn fs_magic(path: &CStr) -> io::Result<i64> {
     } else {
         Err(io::Error::last_os_error())
     }
+}
+
+/// The system page size.
+pub(crate) fn page_size() -> usize {
+    // SAFETY: sysconf only reads a system constant.
+    let n = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    usize::try_from(n).ok().filter(|&n| n > 0).unwrap_or(4096)
 }

@@ -1,1 +1,91 @@
-fn main() {}
+//! `bpfasm`: assemble and disassemble eBPF in LLVM 19's syntax from the command line.
+//!
+//! ```text
+//! bpfasm asm    [--bin] [FILE|-]            text  -> hex lines (or raw bytes)
+//! bpfasm disasm [--bin] [--labels] [FILE|-] hex (or raw bytes) -> text
+//! ```
+//!
+//! Exit status: 0 on success, 1 when the input has errors (every diagnostic is printed on
+//! standard error as `FILE:LINE:COL: error: MESSAGE`), 2 for a command-line usage error.
+//!
+//! Each subcommand lives in its own module with an `Args` struct (clap derive) and a
+//! `run(args, out, err)` function that writes to the streams it is given, so new
+//! subcommands (`load`, `run`, `dot`) are one module and one enum variant each.
+
+mod asm_cmd;
+mod disasm_cmd;
+mod hex;
+mod input;
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Assemble and disassemble eBPF in LLVM syntax.
+#[derive(Parser, Debug)]
+#[command(
+    name = "bpfasm",
+    version,
+    about = "Assemble and disassemble eBPF in LLVM syntax (exact llvm-mc-19 / llvm-objdump-19 bytes and text)"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// The subcommands.
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Assemble LLVM-syntax text: print each instruction's bytes as lowercase hex, one
+    /// instruction per line (ld_imm64: 32 digits), or the raw bytes with --bin.
+    Asm(asm_cmd::AsmArgs),
+    /// Disassemble hex (or raw bytes with --bin) into LLVM syntax, one instruction per line.
+    Disasm(disasm_cmd::DisasmArgs),
+}
+
+/// How a subcommand ended, when writing its output did not fail.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Status {
+    /// Everything went through.
+    Success,
+    /// The input had errors; they have been printed on standard error.
+    InputErrors,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let stdout = io::stdout();
+    let stderr = io::stderr();
+    let mut out = stdout.lock();
+    let mut err = stderr.lock();
+    let result = match &cli.command {
+        Command::Asm(args) => asm_cmd::run(args, &mut out, &mut err),
+        Command::Disasm(args) => disasm_cmd::run(args, &mut out, &mut err),
+    };
+    let result = result.and_then(|status| out.flush().map(|()| status));
+    match result {
+        Ok(Status::Success) => ExitCode::SUCCESS,
+        Ok(Status::InputErrors) => ExitCode::from(1),
+        // The reader went away (`bpfasm disasm big.hex | head`): not our error.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = writeln!(err, "bpfasm: error: cannot write the output: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Output is collected in a buffer and handed to the stream in blocks of this size.
+const OUT_BLOCK: usize = 1 << 16;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,70 @@
+//! `bpfasm asm`: LLVM-syntax text in, one line of hex per instruction (or raw bytes) out.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use ebpf_asm_core::{assemble_named, Program};
+
+use crate::{hex, input, Status, OUT_BLOCK};
+
+/// Arguments of `bpfasm asm`.
+#[derive(clap::Args, Debug)]
+pub struct AsmArgs {
+    /// The assembly file; `-` or nothing reads standard input.
+    pub file: Option<PathBuf>,
+    /// Write the raw instruction bytes (the kernel's layout) instead of hex lines.
+    #[arg(long)]
+    pub bin: bool,
+}
+
+/// Assembles the input and writes its encoding to `out`; diagnostics go to `err`.
+pub fn run(args: &AsmArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<Status> {
+    let Some(input) = input::read(args.file.as_deref(), err) else {
+        return Ok(Status::InputErrors);
+    };
+    let text = match std::str::from_utf8(&input.bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let (line, col) = input::line_col(&input.bytes, e.valid_up_to());
+            let _ = writeln!(
+                err,
+                "{}:{line}:{col}: error: the input is not valid UTF-8",
+                input.name
+            );
+            return Ok(Status::InputErrors);
+        }
+    };
+    let program = match assemble_named(&input.name, text) {
+        Ok(p) => p,
+        Err(e) => {
+            let _ = writeln!(err, "{e}");
+            return Ok(Status::InputErrors);
+        }
+    };
+    if args.bin {
+        out.write_all(&program.to_bytes())?;
+    } else {
+        write_hex_lines(&program, out)?;
+    }
+    Ok(Status::Success)
+}
+
+/// One line per instruction: 16 hex digits, or 32 for an ld_imm64.
+fn write_hex_lines(program: &Program, out: &mut dyn Write) -> io::Result<()> {
+    let raw = program.to_raw();
+    let mut buf = Vec::with_capacity(OUT_BLOCK + 64);
+    let mut from = 0;
+    for i in 0..program.len() {
+        let to = program.slot_of(i + 1).unwrap_or(raw.len());
+        for s in &raw[from..to] {
+            buf.extend_from_slice(&hex::slot_hex(s.to_bytes()));
+        }
+        buf.push(b'\n');
+        from = to;
+        if buf.len() >= OUT_BLOCK {
+            out.write_all(&buf)?;
+            buf.clear();
+        }
+    }
+    out.write_all(&buf)
+}

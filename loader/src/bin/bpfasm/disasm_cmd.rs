@@ -1,0 +1,125 @@
+//! `bpfasm disasm`: hex (or raw bytes) in, LLVM-syntax text out, one instruction per line.
+//!
+//! A slot that does not decode is reported on standard error as
+//! `FILE:LINE:COL: error: slot N (byte offset M): REASON` (hex input; the position is that of
+//! the slot's first digit) or `FILE: error: slot N ...` (`--bin`), and printed on standard
+//! output as `.8byte 0x...`, the raw word, so that the listing keeps every slot in place
+//! and still assembles back to the same bytes. Decoding goes on with the next slot; the exit
+//! status is 1. Trailing bytes that do not fill a slot are reported the same way.
+
+use std::fmt::Write as _;
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use ebpf_asm_core::{decode_iter, slots_of, DecodeError, Insn, Program};
+
+use crate::{hex, input, Status, OUT_BLOCK};
+
+/// Arguments of `bpfasm disasm`.
+#[derive(clap::Args, Debug)]
+pub struct DisasmArgs {
+    /// The hex (or, with --bin, binary) file; `-` or nothing reads standard input.
+    pub file: Option<PathBuf>,
+    /// Read raw instruction bytes instead of hex.
+    #[arg(long)]
+    pub bin: bool,
+    /// Name jump and call targets with labels (`L<slot>:`) instead of offsets; the listing
+    /// then has labels on their own lines and instructions indented by a tab.
+    #[arg(long)]
+    pub labels: bool,
+}
+
+/// Decodes the input and writes one instruction per line to `out`; errors go to `err`.
+pub fn run(args: &DisasmArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<Status> {
+    let Some(input) = input::read(args.file.as_deref(), err) else {
+        return Ok(Status::InputErrors);
+    };
+    let hex_text = (!args.bin).then_some(input.bytes.as_slice());
+    let bytes = if args.bin {
+        input.bytes.clone()
+    } else {
+        match hex::parse(&input.bytes) {
+            Ok(b) => b,
+            Err(errors) => {
+                for e in errors {
+                    let (line, col) = input::line_col(&input.bytes, e.at);
+                    let _ = writeln!(err, "{}:{line}:{col}: error: {}", input.name, e.message);
+                }
+                return Ok(Status::InputErrors);
+            }
+        }
+    };
+    let whole = bytes.len() / 8 * 8;
+    let slots = slots_of(&bytes[..whole]).unwrap_or_default();
+    let reporter = Reporter {
+        name: &input.name,
+        hex_text,
+    };
+    let mut status = Status::Success;
+    let mut on_error = |e: &DecodeError| {
+        reporter.report(e, err);
+        status = Status::InputErrors;
+    };
+    if args.labels {
+        let mut insns = Vec::new();
+        for r in decode_iter(&slots) {
+            insns.push(match r {
+                Ok((_, insn)) => insn,
+                Err(e) => {
+                    on_error(&e);
+                    Insn::Raw(slots[e.slot].to_u64())
+                }
+            });
+        }
+        // Offsets only, no labels: forming the program cannot fail.
+        if let Ok(p) = Program::new(insns, []) {
+            write!(out, "{}", p.with_synthesized_labels())?;
+        }
+    } else {
+        // A String and fmt::Write: no io::Write adapter between Display and the buffer.
+        let mut buf = String::with_capacity(OUT_BLOCK + 256);
+        for r in decode_iter(&slots) {
+            // Writing to a String cannot fail.
+            let _ = match r {
+                Ok((_, insn)) => writeln!(buf, "{insn}"),
+                Err(e) => {
+                    on_error(&e);
+                    writeln!(buf, "{}", Insn::Raw(slots[e.slot].to_u64()))
+                }
+            };
+            if buf.len() >= OUT_BLOCK {
+                out.write_all(buf.as_bytes())?;
+                buf.clear();
+            }
+        }
+        out.write_all(buf.as_bytes())?;
+    }
+    if whole != bytes.len() {
+        // Reuse the core's wording for a length that is not a multiple of 8.
+        if let Err(e) = slots_of(&bytes) {
+            on_error(&e);
+        }
+    }
+    Ok(status)
+}
+
+/// Prints decode errors with the input's name and, for hex input, the slot's position.
+struct Reporter<'a> {
+    name: &'a str,
+    hex_text: Option<&'a [u8]>,
+}
+
+impl Reporter<'_> {
+    fn report(&self, e: &DecodeError, err: &mut dyn Write) {
+        let at = self
+            .hex_text
+            .and_then(|t| Some((t, hex::offset_of_byte(t, e.slot * 8)?)));
+        let _ = match at {
+            Some((t, at)) => {
+                let (line, col) = input::line_col(t, at);
+                writeln!(err, "{}:{line}:{col}: error: {e}", self.name)
+            }
+            None => writeln!(err, "{}: error: {e}", self.name),
+        };
+    }
+}

@@ -1,0 +1,93 @@
+//! Pinning maps and programs on a bpf filesystem, and opening pinned objects.
+
+use std::ffi::CString;
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+
+use crate::error::{Error, Result};
+use crate::map::Map;
+use crate::program::Program;
+use crate::sys::{self, Cmd};
+
+/// `statfs.f_type` of a bpf filesystem.
+pub const BPF_FS_MAGIC: i64 = 0xcafe_4a11;
+
+fn c_path(path: &Path) -> Result<CString> {
+    CString::new(path.as_os_str().as_bytes())
+        .map_err(|_| Error::InvalidArgument(format!("path {} contains a NUL byte", path.display())))
+}
+
+/// Whether `dir` is on a bpf filesystem.
+pub fn is_bpffs(dir: &Path) -> Result<bool> {
+    let magic = sys::fs_magic(&c_path(dir)?).map_err(|source| Error::Io {
+        what: format!("statfs {}", dir.display()),
+        source,
+    })?;
+    Ok(magic == BPF_FS_MAGIC)
+}
+
+/// Checks that the directory holding `path` is on bpffs, else [`Error::NotBpffs`].
+pub fn check_bpffs(path: &Path) -> Result<()> {
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if is_bpffs(parent)? {
+        Ok(())
+    } else {
+        Err(Error::NotBpffs {
+            path: path.to_path_buf(),
+        })
+    }
+}
+
+/// Pins the object behind `fd` at `path` (which must be on bpffs and not exist yet).
+pub fn pin_fd(fd: BorrowedFd<'_>, path: &Path) -> Result<()> {
+    check_bpffs(path)?;
+    sys::obj_pin(fd, &c_path(path)?).map_err(|e| Error::kernel(Cmd::ObjPin, e))
+}
+
+/// Removes a pin (the object lives on while other references exist).
+pub fn unpin(path: &Path) -> Result<()> {
+    check_bpffs(path)?;
+    std::fs::remove_file(path).map_err(|source| Error::Io {
+        what: format!("unpin {}", path.display()),
+        source,
+    })
+}
+
+/// Opens a pinned object; `file_flags` is 0, `BPF_F_RDONLY` or `BPF_F_WRONLY`.
+pub fn open_pinned(path: &Path, file_flags: u32) -> Result<OwnedFd> {
+    check_bpffs(path)?;
+    sys::obj_get(&c_path(path)?, file_flags).map_err(|e| Error::kernel(Cmd::ObjGet, e))
+}
+
+impl Map {
+    /// Pins the map at `path` on bpffs.
+    pub fn pin(&self, path: impl AsRef<Path>) -> Result<()> {
+        pin_fd(self.as_fd(), path.as_ref())
+    }
+
+    /// Opens a map pinned at `path` (read-write).
+    pub fn from_pinned(path: impl AsRef<Path>) -> Result<Map> {
+        Map::from_fd(open_pinned(path.as_ref(), 0)?)
+    }
+
+    /// Opens a pinned map with `BPF_F_RDONLY` or `BPF_F_WRONLY`.
+    pub fn from_pinned_with_flags(path: impl AsRef<Path>, file_flags: u32) -> Result<Map> {
+        Map::from_fd(open_pinned(path.as_ref(), file_flags)?)
+    }
+}
+
+impl Program {
+    /// Pins the program at `path` on bpffs.
+    pub fn pin(&self, path: impl AsRef<Path>) -> Result<()> {
+        pin_fd(self.as_fd(), path.as_ref())
+    }
+
+    /// Opens a program pinned at `path`.
+    pub fn from_pinned(path: impl AsRef<Path>) -> Result<Program> {
+        Program::from_fd(open_pinned(path.as_ref(), 0)?)
+    }
+}

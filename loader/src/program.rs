@@ -1,0 +1,239 @@
+//! Programs: [`ProgramSpec`] (what to load) and [`Program`] (a loaded program), with the
+//! load mechanism that follows the verifier-log [`LogPolicy`].
+
+use std::ffi::CString;
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+
+use crate::error::{Error, Result};
+use crate::names::name_bytes;
+use crate::program_type::{AttachType, ProgramType};
+use crate::sys::{self, attr::ProgLoadAttr};
+use crate::verifier_log::{log_text, parse_stats, LogPolicy, VerifierError, VerifierStats};
+
+/// Everything `BPF_PROG_LOAD` needs. Instructions are raw 8-byte slots for now.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProgramSpec {
+    /// Object name (letters, digits, `_`, `.`; at most 15 bytes).
+    pub name: String,
+    /// The program type.
+    pub prog_type: ProgramType,
+    /// Instruction bytes, a multiple of 8.
+    pub insns: Vec<u8>,
+    /// License string; GPL-only helpers need a GPL-compatible one.
+    pub license: String,
+    /// Expected attach type (some program types require it).
+    pub expected_attach_type: Option<AttachType>,
+    /// `BPF_F_*` program flags (e.g. [`BPF_F_SLEEPABLE`](crate::flags::BPF_F_SLEEPABLE)).
+    pub flags: u32,
+    /// BTF id of the attach target (tp_btf, fentry, ...).
+    pub attach_btf_id: u32,
+    /// Kernel version (only checked by very old kernels for kprobes).
+    pub kern_version: u32,
+    /// Requested verifier log level; 0 = only capture a log when the load fails.
+    pub log_level: u32,
+    /// Requested log buffer size; 0 = the policy's default.
+    pub log_size: u32,
+    /// How logs are retried and grown.
+    pub log_policy: LogPolicy,
+    /// `source_map[i]`: source location of instruction slot `i` (e.g. `prog.rs:12:9`),
+    /// shown when the verifier stops at that slot.
+    pub source_map: Option<Vec<Option<String>>>,
+}
+
+impl ProgramSpec {
+    /// A spec with license "GPL" and no log unless the load fails.
+    pub fn new(name: impl Into<String>, prog_type: ProgramType, insns: impl Into<Vec<u8>>) -> Self {
+        ProgramSpec {
+            name: name.into(),
+            prog_type,
+            insns: insns.into(),
+            license: "GPL".into(),
+            expected_attach_type: None,
+            flags: 0,
+            attach_btf_id: 0,
+            kern_version: 0,
+            log_level: 0,
+            log_size: 0,
+            log_policy: LogPolicy::default(),
+            source_map: None,
+        }
+    }
+
+    /// Sets the license.
+    pub fn license(mut self, license: impl Into<String>) -> Self {
+        self.license = license.into();
+        self
+    }
+
+    /// Sets the expected attach type.
+    pub fn expected_attach_type(mut self, t: AttachType) -> Self {
+        self.expected_attach_type = Some(t);
+        self
+    }
+
+    /// Sets the program flags.
+    pub fn flags(mut self, flags: u32) -> Self {
+        self.flags = flags;
+        self
+    }
+
+    /// Sets the attach BTF id.
+    pub fn attach_btf_id(mut self, id: u32) -> Self {
+        self.attach_btf_id = id;
+        self
+    }
+
+    /// Sets the kernel version field.
+    pub fn kern_version(mut self, v: u32) -> Self {
+        self.kern_version = v;
+        self
+    }
+
+    /// Asks for a verifier log at `level` with a buffer of `size` bytes (0 = default) even
+    /// when the load succeeds; too small a buffer is grown automatically.
+    pub fn log(mut self, level: u32, size: u32) -> Self {
+        self.log_level = level;
+        self.log_size = size;
+        self
+    }
+
+    /// Sets the log retry policy.
+    pub fn log_policy(mut self, policy: LogPolicy) -> Self {
+        self.log_policy = policy;
+        self
+    }
+
+    /// Sets the per-slot source map.
+    pub fn source_map(mut self, map: Vec<Option<String>>) -> Self {
+        self.source_map = Some(map);
+        self
+    }
+
+    /// Loads the program. On failure the error carries the verifier log, captured by
+    /// retrying with a log (and growing it on ENOSPC) as the [`LogPolicy`] says.
+    pub fn load(&self) -> Result<Program> {
+        if !self.insns.len().is_multiple_of(8) {
+            return Err(Error::InstructionsNotMultipleOf8 {
+                len: self.insns.len(),
+            });
+        }
+        let license = CString::new(self.license.as_str()).map_err(|_| {
+            Error::InvalidArgument(format!("license {:?} contains a NUL byte", self.license))
+        })?;
+        let mut attr = ProgLoadAttr {
+            prog_type: self.prog_type.as_u32(),
+            kern_version: self.kern_version,
+            prog_flags: self.flags,
+            prog_name: name_bytes(&self.name)?,
+            expected_attach_type: self.expected_attach_type.map_or(0, AttachType::as_u32),
+            attach_btf_id: self.attach_btf_id,
+            ..Default::default()
+        };
+        let policy = self.log_policy;
+        let mut attempt = policy.first(self.log_level, self.log_size);
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let mut buf = vec![0u8; attempt.size as usize];
+            attr.log_level = attempt.level;
+            let log = (attempt.size > 0).then_some(buf.as_mut_slice());
+            match sys::prog_load(&mut attr, &self.insns, &license, log) {
+                Ok(fd) => {
+                    let log = (attempt.size > 0).then(|| log_text(&buf));
+                    let stats = log.as_deref().and_then(parse_stats);
+                    return Ok(Program {
+                        fd,
+                        name: self.name.clone(),
+                        prog_type: self.prog_type,
+                        log,
+                        stats,
+                        attempts,
+                    });
+                }
+                Err(e) => {
+                    let errno = e.raw_os_error().unwrap_or(0);
+                    if let Some(next) = policy.next(attempt, attempts, errno, attr.log_true_size) {
+                        attempt = next;
+                        continue;
+                    }
+                    let truncated = errno == libc::ENOSPC;
+                    return Err(VerifierError::new(
+                        self.name.clone(),
+                        e,
+                        &buf,
+                        self.source_map.as_deref(),
+                        truncated,
+                    )
+                    .into());
+                }
+            }
+        }
+    }
+}
+
+/// A loaded program, owned through its file descriptor (unloaded when the last
+/// reference to it goes away).
+#[derive(Debug)]
+pub struct Program {
+    fd: OwnedFd,
+    name: String,
+    prog_type: ProgramType,
+    log: Option<String>,
+    stats: Option<VerifierStats>,
+    attempts: u32,
+}
+
+impl Program {
+    /// Adopts a program fd (from a pin or an id), reading name and type from the kernel.
+    pub fn from_fd(fd: OwnedFd) -> Result<Program> {
+        let info = crate::info::program_info(fd.as_fd())?;
+        let prog_type = info.prog_type.ok_or_else(|| Error::UnknownName {
+            kind: "program type",
+            name: info.prog_type_raw.to_string(),
+        })?;
+        Ok(Program {
+            fd,
+            name: info.name,
+            prog_type,
+            log: None,
+            stats: None,
+            attempts: 0,
+        })
+    }
+
+    /// The name given at load.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The program type.
+    pub fn prog_type(&self) -> ProgramType {
+        self.prog_type
+    }
+
+    /// The verifier log of the successful load, when one was requested.
+    pub fn verifier_log(&self) -> Option<&str> {
+        self.log.as_deref()
+    }
+
+    /// The verifier's statistics line, when a log was requested.
+    pub fn verifier_stats(&self) -> Option<&VerifierStats> {
+        self.stats.as_ref()
+    }
+
+    /// How many `BPF_PROG_LOAD` calls the load took (more than 1 when the log grew).
+    pub fn load_attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// Gives up ownership of the fd.
+    pub fn into_fd(self) -> OwnedFd {
+        self.fd
+    }
+}
+
+impl AsFd for Program {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.fd.as_fd()
+    }
+}

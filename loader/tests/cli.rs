@@ -1,0 +1,350 @@
+//! The `bpfasm` command-line tool, run as a process: exact output, exit status and
+//! diagnostics of `asm` and `disasm`.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+/// What one run of the tool gave.
+struct Run {
+    code: i32,
+    stdout: Vec<u8>,
+    stderr: String,
+}
+
+impl Run {
+    fn stdout(&self) -> &str {
+        std::str::from_utf8(&self.stdout).expect("stdout is UTF-8")
+    }
+    /// Panics with the whole run unless it exited 0 with nothing on stderr.
+    fn ok(self) -> Run {
+        assert_eq!(
+            (self.code, self.stderr.as_str()),
+            (0, ""),
+            "stdout: {}",
+            String::from_utf8_lossy(&self.stdout)
+        );
+        self
+    }
+}
+
+/// Runs `bpfasm ARGS` with `stdin` as its standard input.
+fn bpfasm(args: &[&str], stdin: &[u8]) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_bpfasm"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("bpfasm runs");
+    let mut pipe = child.stdin.take().expect("stdin is piped");
+    let input = stdin.to_vec();
+    let writer = std::thread::spawn(move || pipe.write_all(&input));
+    let out = child.wait_with_output().expect("bpfasm finishes");
+    writer
+        .join()
+        .expect("writer thread")
+        .expect("stdin written");
+    Run {
+        code: out.status.code().expect("exited, not killed"),
+        stdout: out.stdout,
+        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+/// Writes `contents` to a file of this test's own under Cargo's scratch directory.
+fn file(name: &str, contents: &[u8]) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli");
+    std::fs::create_dir_all(&dir).expect("scratch directory");
+    let path = dir.join(name);
+    std::fs::write(&path, contents).expect("scratch file written");
+    path
+}
+
+/// A small program; every line after the comment is one instruction.
+const SMALL: &str = "\
+// A small program: every line is one instruction.
+\tr1 = 42
+\tw2 = -1
+\tr3 = 0x100000000 ll
+\t*(u64 *)(r10 - 8) = r1
+\tr0 = *(u32 *)(r10 - 8)
+\tif r1 > 7 goto +1
+\tr0 = 0
+\tcall 1
+\texit
+";
+
+/// `SMALL` assembled by llvm-mc-19 -triple bpf -mcpu=v4, one instruction per line.
+const SMALL_HEX: &str = "\
+b70100002a000000
+b4020000ffffffff
+18030000000000000000000001000000
+7b1af8ff00000000
+61a0f8ff00000000
+2501010007000000
+b700000000000000
+8500000001000000
+9500000000000000
+";
+
+/// `SMALL_HEX` as llvm-objdump-19 -d --mcpu=v4 --no-print-imm-hex prints it.
+const SMALL_TEXT: &str = "\
+r1 = 42
+w2 = -1
+r3 = 4294967296 ll
+*(u64 *)(r10 - 8) = r1
+w0 = *(u32 *)(r10 - 8)
+if r1 > 7 goto +1
+r0 = 0
+call 1
+exit
+";
+
+/// Bytes of hex lines.
+fn unhex(hex: &str) -> Vec<u8> {
+    let digits: Vec<u8> = hex.bytes().filter(u8::is_ascii_hexdigit).collect();
+    digits
+        .chunks(2)
+        .map(|p| u8::from_str_radix(std::str::from_utf8(p).unwrap(), 16).unwrap())
+        .collect()
+}
+
+#[test]
+fn asm_file_prints_one_hex_line_per_instruction() {
+    let path = file("small.s", SMALL.as_bytes());
+    let run = bpfasm(&["asm", path.to_str().unwrap()], b"").ok();
+    assert_eq!(run.stdout(), SMALL_HEX);
+}
+
+#[test]
+fn asm_reads_stdin_for_dash_and_for_no_argument() {
+    assert_eq!(
+        bpfasm(&["asm", "-"], SMALL.as_bytes()).ok().stdout(),
+        SMALL_HEX
+    );
+    assert_eq!(bpfasm(&["asm"], SMALL.as_bytes()).ok().stdout(), SMALL_HEX);
+}
+
+#[test]
+fn asm_bin_writes_the_raw_bytes() {
+    let run = bpfasm(&["asm", "--bin", "-"], SMALL.as_bytes()).ok();
+    assert_eq!(run.stdout, unhex(SMALL_HEX));
+}
+
+#[test]
+fn asm_of_empty_input_prints_nothing() {
+    assert_eq!(bpfasm(&["asm"], b"").ok().stdout(), "");
+    assert_eq!(bpfasm(&["asm"], b"// nothing\n\n").ok().stdout(), "");
+}
+
+#[test]
+fn asm_errors_exit_1_with_every_diagnostic_on_stderr() {
+    let src = "r0 = 0\nr0 = frobnicate r1\nexit\nr11 = 1\n";
+    let path = file("bad.s", src.as_bytes());
+    let name = path.to_str().unwrap();
+    let run = bpfasm(&["asm", name], b"");
+    assert_eq!(run.code, 1);
+    assert_eq!(run.stdout(), "", "no partial output");
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "one line per error: {}", run.stderr);
+    assert!(lines[0].starts_with(&format!("{name}:2:")), "{}", lines[0]);
+    assert!(lines[1].starts_with(&format!("{name}:4:")), "{}", lines[1]);
+    for l in lines {
+        let (_, rest) = l
+            .split_once(": error: ")
+            .expect("FILE:LINE:COL: error: MSG");
+        assert!(!rest.is_empty());
+    }
+    // Standard input is named `<stdin>`.
+    let run = bpfasm(&["asm"], src.as_bytes());
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.starts_with("<stdin>:2:"), "{}", run.stderr);
+}
+
+#[test]
+fn asm_rejects_input_that_is_not_utf8() {
+    let run = bpfasm(&["asm"], b"r0 = 0\nexit \xff\n");
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "<stdin>:2:6: error: the input is not valid UTF-8\n"
+    );
+}
+
+#[test]
+fn missing_file_is_an_error_naming_it() {
+    for cmd in ["asm", "disasm"] {
+        let run = bpfasm(&[cmd, "/nonexistent/x.s"], b"");
+        assert_eq!(run.code, 1);
+        assert!(
+            run.stderr
+                .starts_with("/nonexistent/x.s: error: cannot read: "),
+            "{}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn disasm_prints_llvm_text() {
+    let path = file("small.hex", SMALL_HEX.as_bytes());
+    let run = bpfasm(&["disasm", path.to_str().unwrap()], b"").ok();
+    assert_eq!(run.stdout(), SMALL_TEXT);
+    assert_eq!(
+        bpfasm(&["disasm", "-"], SMALL_HEX.as_bytes()).ok().stdout(),
+        SMALL_TEXT
+    );
+}
+
+#[test]
+fn disasm_accepts_any_grouping_and_0x_prefixes() {
+    let bytes = unhex(SMALL_HEX);
+    let spaced: Vec<String> = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let c_array: Vec<String> = bytes.iter().map(|b| format!("0x{b:02X}")).collect();
+    let one_line: String = spaced.concat();
+    for input in [spaced.join(" "), c_array.join(", "), one_line] {
+        assert_eq!(
+            bpfasm(&["disasm"], input.as_bytes()).ok().stdout(),
+            SMALL_TEXT
+        );
+    }
+}
+
+#[test]
+fn disasm_bin_reads_raw_bytes() {
+    let run = bpfasm(&["disasm", "--bin"], &unhex(SMALL_HEX)).ok();
+    assert_eq!(run.stdout(), SMALL_TEXT);
+}
+
+#[test]
+fn disasm_output_assembles_back_to_the_same_bytes() {
+    let text = bpfasm(&["disasm"], SMALL_HEX.as_bytes()).ok();
+    let hex = bpfasm(&["asm"], &text.stdout).ok();
+    assert_eq!(hex.stdout(), SMALL_HEX);
+}
+
+/// Jumps forward and backward, to the end, a bpf-to-bpf call, `gotol`, and a function
+/// pointer, by offset.
+const JUMPS_HEX: &str = "\
+b700000000000000
+0500000000000000
+0700000001000000
+1d12fdff00000000
+2602020005000000
+0600000002000000
+8510000001000000
+9500000000000000
+18410000feffffff0000000000000000
+b700000001000000
+95000000 00000000
+";
+
+#[test]
+fn disasm_labels_names_targets() {
+    let run = bpfasm(&["disasm", "--labels"], JUMPS_HEX.as_bytes()).ok();
+    assert_eq!(
+        run.stdout(),
+        "\
+\tr0 = 0
+L1:
+\tgoto L2
+L2:
+\tr0 += 1
+\tif r2 == r1 goto L1
+\tif w2 > 5 goto L7
+\tgotol L8
+\tcall L8
+L7:
+\texit
+L8:
+\tr1 = L8 ll
+\tr0 = 1
+\texit
+"
+    );
+}
+
+#[test]
+fn disasm_labels_output_assembles_back_to_the_same_bytes() {
+    let text = bpfasm(&["disasm", "--labels"], JUMPS_HEX.as_bytes()).ok();
+    let bin = bpfasm(&["asm", "--bin"], &text.stdout).ok();
+    assert_eq!(bin.stdout, unhex(JUMPS_HEX), "listing:\n{}", text.stdout());
+    let hex = bpfasm(&["asm"], &text.stdout).ok();
+    assert_eq!(hex.stdout(), JUMPS_HEX.replace("95000000 ", "95000000"));
+}
+
+#[test]
+fn disasm_odd_digit_count_names_the_position() {
+    let run = bpfasm(&["disasm"], b"b7 01 00 00\n2a 000 00 00\n");
+    assert_eq!(run.code, 1);
+    assert_eq!(run.stdout(), "");
+    assert_eq!(
+        run.stderr,
+        "<stdin>:2:4: error: odd number of hex digits (17 in all): this group has 3; \
+         every byte needs two digits\n"
+    );
+}
+
+#[test]
+fn disasm_reports_every_bad_character() {
+    let run = bpfasm(&["disasm"], b"b7 0g 00\nxx 0x\n");
+    assert_eq!(run.code, 1);
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", run.stderr);
+    assert!(lines[0].starts_with("<stdin>:1:5: error: `g` is not a hex digit"));
+    assert!(lines[1].starts_with("<stdin>:2:1: error: `x` is not a hex digit"));
+    assert_eq!(
+        lines[2],
+        "<stdin>:2:4: error: `0x` without hex digits after it"
+    );
+}
+
+#[test]
+fn disasm_bad_slot_is_reported_and_printed_raw_and_decoding_goes_on() {
+    let input = "b700000000000000\n  ff00000000000000\n9500000000000000\n";
+    let run = bpfasm(&["disasm"], input.as_bytes());
+    assert_eq!(run.code, 1);
+    assert_eq!(run.stdout(), "r0 = 0\n.8byte 0x00000000000000ff\nexit\n");
+    assert_eq!(
+        run.stderr,
+        "<stdin>:2:3: error: slot 1 (byte offset 8): opcode 0xff: unknown ALU operation 0xf0\n"
+    );
+    // With --bin there is no line and column.
+    let run = bpfasm(&["disasm", "--bin"], &unhex(input));
+    assert_eq!(run.code, 1);
+    assert_eq!(run.stdout(), "r0 = 0\n.8byte 0x00000000000000ff\nexit\n");
+    assert!(run
+        .stderr
+        .starts_with("<stdin>: error: slot 1 (byte offset 8): "));
+}
+
+#[test]
+fn disasm_listing_with_a_bad_slot_still_assembles_to_the_same_bytes() {
+    let input = "0500010000000000 ff00000000000000 9500000000000000 9500000000000000";
+    for flags in [&["disasm"][..], &["disasm", "--labels"]] {
+        let text = bpfasm(flags, input.as_bytes());
+        assert_eq!(text.code, 1);
+        let bin = bpfasm(&["asm", "--bin"], &text.stdout).ok();
+        assert_eq!(bin.stdout, unhex(input), "listing:\n{}", text.stdout());
+    }
+}
+
+#[test]
+fn disasm_trailing_partial_slot_is_an_error_after_the_whole_slots() {
+    let run = bpfasm(&["disasm"], b"9500000000000000 b7");
+    assert_eq!(run.code, 1);
+    assert_eq!(run.stdout(), "exit\n");
+    assert_eq!(
+        run.stderr,
+        "<stdin>:1:18: error: slot 1 (byte offset 8): the input is 9 bytes, \
+         not a multiple of 8: 1 bytes are left over\n"
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(bpfasm(&[], b"").code, 2);
+    assert_eq!(bpfasm(&["asm", "--frob"], b"").code, 2);
+    assert_eq!(bpfasm(&["frob"], b"").code, 2);
+}
