@@ -9,6 +9,7 @@
 
 mod asm;
 mod builder;
+mod cfg;
 mod constructors;
 mod decode;
 mod diag;
@@ -29,6 +30,7 @@ mod source_map;
 mod token;
 
 pub use asm::{assemble, assemble_named};
+pub use cfg::{Block, Cfg, EdgeKind};
 pub use decode::{decode, decode_iter, decode_one, slots_of, DecodeError};
 pub use diag::{AsmError, Diagnostic};
 pub use editor::{EditError, Editor, RefKind, Reference};
