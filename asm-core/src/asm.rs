@@ -5,7 +5,7 @@ use std::sync::Arc;
 use crate::builder::Builder;
 use crate::diag::{AsmError, Diagnostic};
 use crate::lex::Lexer;
-use crate::parse::{parse, ParseError};
+use crate::parse::{parse_statements, ParseError};
 use crate::program::Program;
 
 /// Assembles LLVM-syntax text; diagnostics name the file `<input>`.
@@ -26,7 +26,7 @@ pub fn assemble_named(file: &str, source: &str) -> Result<Program, AsmError> {
     // An instruction takes at least 5 bytes of text (`exit` and a line break): reserving
     // for that many costs address space only, and saves copying while the vectors grow.
     let mut builder = Builder::with_capacity(file.clone(), false, source.len() / 5 + 1);
-    let mut errors = parse(&mut lexer, |e| builder.event(e));
+    let mut errors = parse_statements(|buf| lexer.fill_statement(buf), |e| builder.event(e));
     if let Some((line, column, what)) = lexer.unterminated {
         errors.push(ParseError {
             line,

@@ -26,8 +26,8 @@ pub struct Builder<'a> {
     defined: HashMap<&'a str, Token<'a>>,
     locations: SourceMap,
     file_id: u32,
-    /// Instructions with a label target: (index, the label's token, is a call).
-    label_tokens: HashMap<usize, (Token<'a>, bool)>,
+    /// Instructions with a label target, in order: (index, the label's token, is a call).
+    label_tokens: Vec<(usize, Token<'a>, bool)>,
     fixups: Vec<InsnFixup>,
     directives: bool,
     /// Names declared with `.extern`: calls to them may stay unresolved.
@@ -51,7 +51,7 @@ impl<'a> Builder<'a> {
             defined: HashMap::new(),
             locations,
             file_id,
-            label_tokens: HashMap::new(),
+            label_tokens: Vec::new(),
             fixups: Vec::new(),
             directives,
             externs: Vec::new(),
@@ -97,7 +97,7 @@ impl<'a> Builder<'a> {
                 self.locations.push_at(self.file_id, at.line, at.column);
                 if let Some(t) = label_at {
                     let is_call = matches!(self.insns[index], Insn::Call(_));
-                    self.label_tokens.insert(index, (t, is_call));
+                    self.label_tokens.push((index, t, is_call));
                 }
                 Ok(())
             }
@@ -164,7 +164,7 @@ impl<'a> Builder<'a> {
         let label_tokens = std::mem::take(&mut self.label_tokens);
         // A call to a label nobody defines is a typo unless declared `.extern`.
         let mut call_errors: Vec<ParseError> = Vec::new();
-        for (&index, &(tok, is_call)) in &label_tokens {
+        for &(index, tok, is_call) in &label_tokens {
             if let (true, Insn::Call(Call::Local(Target::Label(l)))) = (is_call, &self.insns[index])
             {
                 if !self.defined.contains_key(l.as_str())
@@ -190,6 +190,13 @@ impl<'a> Builder<'a> {
             column: 1,
             index: 0,
         };
+        // `label_tokens` is in instruction order: one entry per instruction at most.
+        let label_token = |insn: usize| {
+            label_tokens
+                .binary_search_by_key(&insn, |e| e.0)
+                .ok()
+                .map(|i| (label_tokens[i].1, label_tokens[i].2))
+        };
         let insns = std::mem::take(&mut self.insns);
         let result = match Program::with_locations(insns, self.labels, self.locations) {
             Ok(p) if call_errors.is_empty() => return Ok((p, self.fixups)),
@@ -199,10 +206,8 @@ impl<'a> Builder<'a> {
                 .map(|e| {
                     let (tok, message) = match &e {
                         ProgramError::UndefinedLabel { insn, label } => {
-                            let (tok, is_call) = label_tokens
-                                .get(insn)
-                                .copied()
-                                .unwrap_or((at_insn(*insn), false));
+                            let (tok, is_call) =
+                                label_token(*insn).unwrap_or((at_insn(*insn), false));
                             let msg = match is_call {
                                 true => format!(
                                     "`{label}` is neither a helper (bpf_...) nor a label of this program"
@@ -212,7 +217,7 @@ impl<'a> Builder<'a> {
                             (tok, msg)
                         }
                         ProgramError::JumpTooFar { insn, .. } => {
-                            (label_tokens.get(insn).map_or(at_insn(*insn), |t| t.0), e.to_string())
+                            (label_token(*insn).map_or(at_insn(*insn), |t| t.0), e.to_string())
                         }
                         _ => (at_insn(0), e.to_string()),
                     };

@@ -44,15 +44,6 @@ pub(crate) fn addr_text(reg: Reg, off: i16) -> String {
     Addr(reg, off).to_string()
 }
 
-/// A memory operand `(r1 + 4)` / `(r1 - 4)`.
-struct Mem(Reg, i16);
-
-impl fmt::Display for Mem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "({})", Addr(self.0, self.1))
-    }
-}
-
 impl fmt::Display for Size {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "u{}", self.bits())
@@ -83,10 +74,183 @@ fn value_width(size: Size) -> Width {
     }
 }
 
-fn src(f: &mut fmt::Formatter<'_>, s: &Src, width: Width) -> fmt::Result {
-    match s {
-        Src::Reg(r) => write!(f, "{}", r.at(width)),
-        Src::Imm(i) => write!(f, "{i}"),
+/// Capacity of [`Text`]'s buffer: every instruction's text fits, except long label names.
+const TEXT_CAP: usize = 96;
+
+/// An instruction's text, built in a stack buffer and handed on in one piece: printing a
+/// million instructions must not go through `core::fmt` for every operand.
+///
+/// Only whole `&str`s and ASCII digits are pushed, so the buffer is always UTF-8. A piece
+/// that does not fit (a very long label) flushes the buffer to `out` first.
+struct Text<'o, W: fmt::Write + ?Sized> {
+    buf: [u8; TEXT_CAP],
+    len: usize,
+    out: &'o mut W,
+    result: fmt::Result,
+}
+
+impl<'o, W: fmt::Write + ?Sized> Text<'o, W> {
+    fn new(out: &'o mut W) -> Self {
+        Text {
+            buf: [0; TEXT_CAP],
+            len: 0,
+            out,
+            result: Ok(()),
+        }
+    }
+
+    #[inline]
+    fn str(&mut self, s: &str) {
+        let b = s.as_bytes();
+        match self.buf.get_mut(self.len..self.len + b.len()) {
+            Some(dst) => {
+                dst.copy_from_slice(b);
+                self.len += b.len();
+            }
+            None => self.long(s),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn long(&mut self, s: &str) {
+        self.flush();
+        if self.result.is_ok() {
+            self.result = self.out.write_str(s);
+        }
+    }
+
+    #[inline]
+    fn byte(&mut self, c: u8) {
+        debug_assert!(c.is_ascii());
+        match self.buf.get_mut(self.len) {
+            Some(dst) => {
+                *dst = c;
+                self.len += 1;
+            }
+            None => {
+                let c = [c];
+                self.long(std::str::from_utf8(&c).unwrap_or("?"));
+            }
+        }
+    }
+
+    /// A decimal integer, as `{}` prints it.
+    fn int(&mut self, v: i64) {
+        if v < 0 {
+            self.byte(b'-');
+        }
+        self.uint(v.unsigned_abs());
+    }
+
+    fn uint(&mut self, mut v: u64) {
+        let mut digits = [0u8; 20];
+        let mut at = digits.len();
+        loop {
+            at -= 1;
+            digits[at] = b'0' + (v % 10) as u8;
+            v /= 10;
+            if v == 0 {
+                break;
+            }
+        }
+        self.ascii(&digits[at..]);
+    }
+
+    /// ASCII bytes (digits).
+    #[inline]
+    fn ascii(&mut self, b: &[u8]) {
+        match self.buf.get_mut(self.len..self.len + b.len()) {
+            Some(dst) => {
+                dst.copy_from_slice(b);
+                self.len += b.len();
+            }
+            None => self.long(std::str::from_utf8(b).unwrap_or("?")),
+        }
+    }
+
+    /// `+3`, `-3`, `+0`.
+    fn rel(&mut self, v: i64) {
+        if v >= 0 {
+            self.byte(b'+');
+        }
+        self.int(v);
+    }
+
+    fn reg(&mut self, r: Reg, width: Width) {
+        self.str(r.name(width));
+    }
+
+    /// `r1 + 4` / `r1 - 4`.
+    fn addr(&mut self, r: Reg, off: i16) {
+        self.reg(r, Width::W64);
+        if off < 0 {
+            self.str(" - ");
+            self.int(-(off as i64));
+        } else {
+            self.str(" + ");
+            self.int(off as i64);
+        }
+    }
+
+    /// `(r1 + 4)` / `(r1 - 4)`.
+    fn mem(&mut self, r: Reg, off: i16) {
+        self.byte(b'(');
+        self.addr(r, off);
+        self.byte(b')');
+    }
+
+    fn size(&mut self, size: Size) {
+        self.str(match size {
+            Size::U8 => "u8",
+            Size::U16 => "u16",
+            Size::U32 => "u32",
+            Size::U64 => "u64",
+        });
+    }
+
+    fn src(&mut self, s: &Src, width: Width) {
+        match s {
+            Src::Reg(r) => self.reg(*r, width),
+            Src::Imm(i) => self.int(*i as i64),
+        }
+    }
+
+    fn target<O: Into<i64> + Copy>(&mut self, t: &Target<O>) {
+        match t {
+            Target::Offset(o) => self.rel((*o).into()),
+            Target::Label(l) => self.str(l.as_str()),
+        }
+    }
+
+    fn pseudo(&mut self, dst: Reg, src: u8, imm: i32, next: i32) {
+        self.str("ld_pseudo ");
+        self.reg(dst, Width::W64);
+        self.str(", ");
+        self.int(src as i64);
+        self.str(", ");
+        // LLVM prints the pseudo immediate unsigned (fds, ids and indexes are u32).
+        self.int(imm as u32 as i64);
+        if next != 0 {
+            self.str(", ");
+            self.int(next as i64);
+        }
+    }
+
+    /// Writes what is buffered to the output.
+    fn flush(&mut self) {
+        if self.result.is_ok() && self.len > 0 {
+            self.result = match std::str::from_utf8(&self.buf[..self.len]) {
+                Ok(s) => self.out.write_str(s),
+                Err(_) => Err(fmt::Error),
+            };
+        }
+        self.len = 0;
+    }
+
+    fn finish(mut self) -> fmt::Result {
+        self.flush();
+        self.result
     }
 }
 
@@ -105,100 +269,188 @@ fn atomic_name(op: AtomicOp) -> &'static str {
     }
 }
 
-fn pseudo(f: &mut fmt::Formatter<'_>, dst: Reg, src: u8, imm: i32, next: i32) -> fmt::Result {
-    write!(f, "ld_pseudo {dst}, {src}, {imm}")?;
-    if next != 0 {
-        write!(f, ", {next}")?;
+impl Insn {
+    /// Appends the instruction's text (what `Display` prints) to `out`, without going
+    /// through `core::fmt`: the fast path for printing many instructions.
+    pub fn write_to(&self, out: &mut String) {
+        // Writing to a String cannot fail.
+        let _ = self.write_text(out);
     }
-    Ok(())
-}
 
-impl fmt::Display for Insn {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    fn write_text<W: fmt::Write + ?Sized>(&self, out: &mut W) -> fmt::Result {
+        let mut t = Text::new(out);
+        self.render(&mut t);
+        t.finish()
+    }
+
+    fn render<W: fmt::Write + ?Sized>(&self, t: &mut Text<'_, W>) {
         match self {
             Insn::Alu {
                 width,
                 op,
                 dst,
-                src: s,
+                src,
             } => {
-                write!(f, "{} {} ", dst.at(*width), op.operator())?;
-                src(f, s, *width)
+                t.reg(*dst, *width);
+                t.byte(b' ');
+                t.str(op.operator());
+                t.byte(b' ');
+                t.src(src, *width);
             }
-            Insn::Neg { width, dst } => write!(f, "{0} = -{0}", dst.at(*width)),
+            Insn::Neg { width, dst } => {
+                t.reg(*dst, *width);
+                t.str(" = -");
+                t.reg(*dst, *width);
+            }
             Insn::MovSx {
                 width,
                 dst,
                 src,
                 from,
-            } => write!(f, "{} = ({from}){}", dst.at(*width), src.at(*width)),
+            } => {
+                t.reg(*dst, *width);
+                t.str(match from {
+                    SxSize::S8 => " = (s8)",
+                    SxSize::S16 => " = (s16)",
+                    SxSize::S32 => " = (s32)",
+                });
+                t.reg(*src, *width);
+            }
             Insn::Endian { order, bits, dst } => {
-                write!(f, "{dst} = {}{} {dst}", order.mnemonic(), bits.bits())
+                t.reg(*dst, Width::W64);
+                t.str(" = ");
+                t.str(order.mnemonic());
+                t.int(bits.bits() as i64);
+                t.byte(b' ');
+                t.reg(*dst, Width::W64);
             }
             Insn::AddrSpaceCast {
                 dst,
                 src,
                 dst_as,
                 src_as,
-            } => write!(f, "{dst} = addr_space_cast({src}, {dst_as}, {src_as})"),
+            } => {
+                t.reg(*dst, Width::W64);
+                t.str(" = addr_space_cast(");
+                t.reg(*src, Width::W64);
+                t.str(", ");
+                t.int(*dst_as as i64);
+                t.str(", ");
+                t.int(*src_as as i64);
+                t.byte(b')');
+            }
             Insn::Jump {
                 width,
                 cond,
                 dst,
-                src: s,
+                src,
                 target,
             } => {
-                write!(f, "if {} {} ", dst.at(*width), cond.operator())?;
-                src(f, s, *width)?;
-                write!(f, " goto {target}")
+                t.str("if ");
+                t.reg(*dst, *width);
+                t.byte(b' ');
+                t.str(cond.operator());
+                t.byte(b' ');
+                t.src(src, *width);
+                t.str(" goto ");
+                t.target(target);
             }
-            Insn::Ja { target } => write!(f, "goto {target}"),
-            Insn::JaLong { target } => write!(f, "gotol {target}"),
-            Insn::MayGoto { target } => write!(f, "may_goto {target}"),
-            Insn::Call(Call::Helper(id)) => write!(f, "call {id}"),
-            Insn::Call(Call::Local(Target::Offset(o))) => write!(f, "call pc{}", Rel(*o as i64)),
-            Insn::Call(Call::Local(Target::Label(l))) => write!(f, "call {l}"),
-            Insn::Call(Call::Kfunc { btf_id, module: 0 }) => write!(f, "call kfunc({btf_id})"),
+            Insn::Ja { target } => {
+                t.str("goto ");
+                t.target(target);
+            }
+            Insn::JaLong { target } => {
+                t.str("gotol ");
+                t.target(target);
+            }
+            Insn::MayGoto { target } => {
+                t.str("may_goto ");
+                t.target(target);
+            }
+            Insn::Call(Call::Helper(id)) => {
+                t.str("call ");
+                t.int(*id as i64);
+            }
+            Insn::Call(Call::Local(Target::Offset(o))) => {
+                t.str("call pc");
+                t.rel(*o as i64);
+            }
+            Insn::Call(Call::Local(Target::Label(l))) => {
+                t.str("call ");
+                t.str(l.as_str());
+            }
             Insn::Call(Call::Kfunc { btf_id, module }) => {
-                write!(f, "call kfunc({btf_id}, {module})")
+                t.str("call kfunc(");
+                t.int(*btf_id as i64);
+                if *module != 0 {
+                    t.str(", ");
+                    t.int(*module as i64);
+                }
+                t.byte(b')');
             }
-            Insn::CallX { dst } => write!(f, "callx {dst}"),
-            Insn::Exit => f.write_str("exit"),
+            Insn::CallX { dst } => {
+                t.str("callx ");
+                t.reg(*dst, Width::W64);
+            }
+            Insn::Exit => t.str("exit"),
             Insn::LdImm64 { dst, imm } => match imm {
-                Imm64::Const(v) => write!(f, "{dst} = {v} ll"),
-                Imm64::Symbol(l) | Imm64::Func(Target::Label(l)) => write!(f, "{dst} = {l} ll"),
-                Imm64::MapFd(fd) => pseudo(f, *dst, 1, *fd, 0),
-                Imm64::MapValue { fd, offset } => pseudo(f, *dst, 2, *fd, *offset),
-                Imm64::BtfId { id, module } => pseudo(f, *dst, 3, *id, *module),
-                Imm64::Func(Target::Offset(o)) => pseudo(f, *dst, 4, *o, 0),
-                Imm64::MapIdx(i) => pseudo(f, *dst, 5, *i, 0),
-                Imm64::MapIdxValue { index, offset } => pseudo(f, *dst, 6, *index, *offset),
+                Imm64::Const(v) => {
+                    t.reg(*dst, Width::W64);
+                    t.str(" = ");
+                    t.int(*v);
+                    t.str(" ll");
+                }
+                Imm64::Symbol(l) | Imm64::Func(Target::Label(l)) => {
+                    t.reg(*dst, Width::W64);
+                    t.str(" = ");
+                    t.str(l.as_str());
+                    t.str(" ll");
+                }
+                Imm64::MapFd(fd) => t.pseudo(*dst, 1, *fd, 0),
+                Imm64::MapValue { fd, offset } => t.pseudo(*dst, 2, *fd, *offset),
+                Imm64::BtfId { id, module } => t.pseudo(*dst, 3, *id, *module),
+                Imm64::Func(Target::Offset(o)) => t.pseudo(*dst, 4, *o, 0),
+                Imm64::MapIdx(i) => t.pseudo(*dst, 5, *i, 0),
+                Imm64::MapIdxValue { index, offset } => t.pseudo(*dst, 6, *index, *offset),
             },
             Insn::Load {
                 size,
                 dst,
                 src,
                 off,
-            } => write!(
-                f,
-                "{} = *({size} *){}",
-                dst.at(value_width(*size)),
-                Mem(*src, *off)
-            ),
+            } => {
+                t.reg(*dst, value_width(*size));
+                t.str(" = *(");
+                t.size(*size);
+                t.str(" *)");
+                t.mem(*src, *off);
+            }
             Insn::LoadSx {
                 size,
                 dst,
                 src,
                 off,
-            } => write!(f, "{dst} = *({size} *){}", Mem(*src, *off)),
+            } => {
+                t.reg(*dst, Width::W64);
+                t.str(match size {
+                    SxSize::S8 => " = *(s8 *)",
+                    SxSize::S16 => " = *(s16 *)",
+                    SxSize::S32 => " = *(s32 *)",
+                });
+                t.mem(*src, *off);
+            }
             Insn::Store {
                 size,
                 dst,
                 off,
-                src: s,
+                src,
             } => {
-                write!(f, "*({size} *){} = ", Mem(*dst, *off))?;
-                src(f, s, value_width(*size))
+                t.str("*(");
+                t.size(*size);
+                t.str(" *)");
+                t.mem(*dst, *off);
+                t.str(" = ");
+                t.src(src, value_width(*size));
             }
             Insn::Atomic {
                 width,
@@ -211,28 +463,55 @@ impl fmt::Display for Insn {
                     Width::W32 => Size::U32,
                     Width::W64 => Size::U64,
                 };
-                let v = src.at(*width);
-                let m = Mem(*dst, *off);
                 let suffix = match width {
-                    Width::W32 => "32_32",
-                    Width::W64 => "_64",
+                    Width::W32 => "32_32(",
+                    Width::W64 => "_64(",
                 };
                 match op {
                     AtomicOp::Add | AtomicOp::Or | AtomicOp::And | AtomicOp::Xor => {
-                        write!(f, "lock *({size} *){m} {} {v}", atomic_name(*op))
+                        t.str("lock *(");
+                        t.size(size);
+                        t.str(" *)");
+                        t.mem(*dst, *off);
+                        t.byte(b' ');
+                        t.str(atomic_name(*op));
+                        t.byte(b' ');
+                        t.reg(*src, *width);
                     }
                     AtomicOp::FetchAdd
                     | AtomicOp::FetchOr
                     | AtomicOp::FetchAnd
                     | AtomicOp::FetchXor => {
-                        write!(f, "{v} = {}(({size} *){m}, {v})", atomic_name(*op))
+                        t.reg(*src, *width);
+                        t.str(" = ");
+                        t.str(atomic_name(*op));
+                        t.str("((");
+                        t.size(size);
+                        t.str(" *)");
+                        t.mem(*dst, *off);
+                        t.str(", ");
+                        t.reg(*src, *width);
+                        t.byte(b')');
                     }
                     AtomicOp::Xchg => {
-                        write!(f, "{v} = xchg{suffix}({}, {v})", Addr(*dst, *off))
+                        t.reg(*src, *width);
+                        t.str(" = xchg");
+                        t.str(suffix);
+                        t.addr(*dst, *off);
+                        t.str(", ");
+                        t.reg(*src, *width);
+                        t.byte(b')');
                     }
                     AtomicOp::CmpXchg => {
-                        let r0 = Reg::R0.at(*width);
-                        write!(f, "{r0} = cmpxchg{suffix}({}, {r0}, {v})", Addr(*dst, *off))
+                        t.reg(Reg::R0, *width);
+                        t.str(" = cmpxchg");
+                        t.str(suffix);
+                        t.addr(*dst, *off);
+                        t.str(", ");
+                        t.reg(Reg::R0, *width);
+                        t.str(", ");
+                        t.reg(*src, *width);
+                        t.byte(b')');
                     }
                 }
             }
@@ -241,33 +520,64 @@ impl fmt::Display for Insn {
                 dst,
                 src,
                 off,
-            } => write!(
-                f,
-                "{} = load_acquire(({size} *){})",
-                dst.at(value_width(*size)),
-                Mem(*src, *off)
-            ),
+            } => {
+                t.reg(*dst, value_width(*size));
+                t.str(" = load_acquire((");
+                t.size(*size);
+                t.str(" *)");
+                t.mem(*src, *off);
+                t.byte(b')');
+            }
             Insn::StoreRelease {
                 size,
                 dst,
                 off,
                 src,
-            } => write!(
-                f,
-                "store_release(({size} *){}, {})",
-                Mem(*dst, *off),
-                src.at(value_width(*size))
-            ),
-            Insn::LdAbs { size, imm } => write!(f, "r0 = *({size} *)skb[{imm}]"),
-            Insn::LdInd { size, src, imm: 0 } => write!(f, "r0 = *({size} *)skb[{src}]"),
-            Insn::LdInd { size, src, imm } => {
-                if *imm < 0 {
-                    write!(f, "r0 = *({size} *)skb[{src} - {}]", -(*imm as i64))
-                } else {
-                    write!(f, "r0 = *({size} *)skb[{src} + {imm}]")
-                }
+            } => {
+                t.str("store_release((");
+                t.size(*size);
+                t.str(" *)");
+                t.mem(*dst, *off);
+                t.str(", ");
+                t.reg(*src, value_width(*size));
+                t.byte(b')');
             }
-            Insn::Raw(w) => write!(f, ".8byte {w:#018x}"),
+            Insn::LdAbs { size, imm } => {
+                t.str("r0 = *(");
+                t.size(*size);
+                t.str(" *)skb[");
+                t.int(*imm as i64);
+                t.byte(b']');
+            }
+            Insn::LdInd { size, src, imm } => {
+                t.str("r0 = *(");
+                t.size(*size);
+                t.str(" *)skb[");
+                t.reg(*src, Width::W64);
+                if *imm < 0 {
+                    t.str(" - ");
+                    t.int(-(*imm as i64));
+                } else if *imm > 0 {
+                    t.str(" + ");
+                    t.int(*imm as i64);
+                }
+                t.byte(b']');
+            }
+            Insn::Raw(w) => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                let mut digits = [0u8; 16];
+                for (i, d) in digits.iter_mut().enumerate() {
+                    *d = HEX[(w >> (60 - 4 * i)) as usize & 0xf];
+                }
+                t.str(".8byte 0x");
+                t.ascii(&digits);
+            }
         }
+    }
+}
+
+impl fmt::Display for Insn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_text(f)
     }
 }

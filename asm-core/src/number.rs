@@ -6,6 +6,9 @@
 /// Rust reader as 17, so neither meaning is safe to pick.
 pub fn parse_literal(text: &str) -> Result<u128, String> {
     let b = text.as_bytes();
+    if let Some(v) = plain_decimal(b) {
+        return Ok(v as u128);
+    }
     let (digits, radix) = match b {
         [b'0', b'x' | b'X', rest @ ..] => (rest, 16),
         [b'0', b'b' | b'B', rest @ ..] => (rest, 2),
@@ -53,6 +56,24 @@ pub fn parse_literal(text: &str) -> Result<u128, String> {
         return Err(format!("`{text}` has no digits"));
     }
     Ok(value)
+}
+
+/// The common case, decided without 128-bit arithmetic: up to 19 decimal digits without a
+/// leading zero (so no overflow). Anything else returns `None` for the general path.
+#[inline]
+fn plain_decimal(b: &[u8]) -> Option<u64> {
+    if b.is_empty() || b.len() > 19 || (b[0] == b'0' && b.len() > 1) {
+        return None;
+    }
+    let mut v: u64 = 0;
+    for &c in b {
+        let d = c.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        v = v * 10 + d as u64;
+    }
+    Some(v)
 }
 
 /// A signed value with the sign applied.

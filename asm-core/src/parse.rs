@@ -84,6 +84,24 @@ pub enum Event<'t, 'a> {
 /// it is reported at that statement's first token.
 pub fn parse<'a, S: TokenSource<'a>>(
     mut source: S,
+    consumer: impl FnMut(Event<'_, 'a>) -> Result<(), String>,
+) -> Vec<ParseError> {
+    parse_statements(
+        |buf| loop {
+            match source.next_token() {
+                None => return false,
+                Some(t) if t.kind == TokenKind::End => return true,
+                Some(t) => buf.push(t),
+            }
+        },
+        consumer,
+    )
+}
+
+/// [`parse`] over a statement source: `fill` appends the tokens of the next statement (without
+/// its end token) to the buffer and returns false when the input has ended.
+pub(crate) fn parse_statements<'a>(
+    mut fill: impl FnMut(&mut Vec<Token<'a>>) -> bool,
     mut consumer: impl FnMut(Event<'_, 'a>) -> Result<(), String>,
 ) -> Vec<ParseError> {
     let mut errors = Vec::new();
@@ -92,16 +110,7 @@ pub fn parse<'a, S: TokenSource<'a>>(
     let mut done = false;
     while !done {
         buf.clear();
-        loop {
-            match source.next_token() {
-                None => {
-                    done = true;
-                    break;
-                }
-                Some(t) if t.kind == TokenKind::End => break,
-                Some(t) => buf.push(t),
-            }
-        }
+        done = !fill(&mut buf);
         let mut start = 0;
         while start < buf.len() {
             fixups.clear();
@@ -192,51 +201,65 @@ pub(crate) struct Cursor<'t, 'a> {
 pub(crate) type PResult<T> = Result<T, ParseError>;
 
 impl<'a> Cursor<'_, 'a> {
+    #[inline]
     pub(crate) fn peek(&self) -> Option<TokenKind<'a>> {
         self.t.get(self.i).map(|t| t.kind)
     }
 
+    #[inline]
     pub(crate) fn peek_at(&self, k: usize) -> Option<TokenKind<'a>> {
         self.t.get(self.i + k).map(|t| t.kind)
     }
 
     /// The current token, or the last one when the statement has ended.
+    #[inline]
     pub(crate) fn here(&self) -> Token<'a> {
         match self.t.get(self.i) {
             Some(t) => *t,
-            None => {
-                let last = self.t.last().copied().expect("statements are never empty");
-                Token {
-                    kind: TokenKind::End,
-                    column: last.column + token_width(&last),
-                    ..last
-                }
-            }
+            None => self.end_token(),
         }
     }
 
+    /// A token just after the statement's last one, for "found the end" errors.
+    #[cold]
+    #[inline(never)]
+    fn end_token(&self) -> Token<'a> {
+        let last = self.t.last().copied().expect("statements are never empty");
+        Token {
+            kind: TokenKind::End,
+            column: last.column + token_width(&last),
+            ..last
+        }
+    }
+
+    #[cold]
     pub(crate) fn err<T>(&self, message: impl Into<String>) -> PResult<T> {
         Err(error_at(&self.here(), message.into()))
     }
 
+    #[cold]
     pub(crate) fn err_at<T>(&self, t: Token<'a>, message: impl Into<String>) -> PResult<T> {
         Err(error_at(&t, message.into()))
     }
 
     /// An error that names what was expected and what was found.
+    #[cold]
     pub(crate) fn expected<T>(&self, what: &str) -> PResult<T> {
         let found = describe(&self.here());
         self.err(format!("expected {what}, found {found}"))
     }
 
+    #[inline]
     pub(crate) fn is_punct(&self, c: char) -> bool {
         self.peek() == Some(TokenKind::Punct(c))
     }
 
+    #[inline]
     pub(crate) fn is_ident(&self, s: &str) -> bool {
         self.peek() == Some(TokenKind::Ident(s))
     }
 
+    #[inline]
     pub(crate) fn eat_punct(&mut self, c: char) -> bool {
         if self.is_punct(c) {
             self.i += 1;
@@ -246,6 +269,7 @@ impl<'a> Cursor<'_, 'a> {
         }
     }
 
+    #[inline]
     pub(crate) fn eat_ident(&mut self, s: &str) -> bool {
         if self.is_ident(s) {
             self.i += 1;
@@ -255,20 +279,34 @@ impl<'a> Cursor<'_, 'a> {
         }
     }
 
+    #[inline]
     pub(crate) fn punct(&mut self, c: char) -> PResult<()> {
         if self.eat_punct(c) {
             Ok(())
         } else {
-            self.expected(&format!("`{c}`"))
+            self.expected_punct(c)
         }
     }
 
+    #[cold]
+    #[inline(never)]
+    fn expected_punct(&self, c: char) -> PResult<()> {
+        self.expected(&format!("`{c}`"))
+    }
+
+    #[inline]
     pub(crate) fn keyword(&mut self, s: &str) -> PResult<()> {
         if self.eat_ident(s) {
             Ok(())
         } else {
-            self.expected(&format!("`{s}`"))
+            self.expected_keyword(s)
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn expected_keyword(&self, s: &str) -> PResult<()> {
+        self.expected(&format!("`{s}`"))
     }
 
     fn statement(&mut self) -> PResult<Stmt<'a>> {
