@@ -42,7 +42,7 @@ pub struct Cfg {
 /// Where instruction `i`'s jump, call or function address points, as an instruction index.
 fn jump_target(p: &Program, i: usize) -> Option<usize> {
     let insn = p.resolved(i);
-    let off = match insn {
+    let off = match &insn {
         Insn::Jump {
             target: Target::Offset(o),
             ..
@@ -52,7 +52,7 @@ fn jump_target(p: &Program, i: usize) -> Option<usize> {
         }
         | Insn::MayGoto {
             target: Target::Offset(o),
-        } => o as i64,
+        } => *o as i64,
         Insn::JaLong {
             target: Target::Offset(o),
         }
@@ -60,10 +60,16 @@ fn jump_target(p: &Program, i: usize) -> Option<usize> {
         | Insn::LdImm64 {
             imm: Imm64::Func(Target::Offset(o)),
             ..
-        } => o as i64,
+        } => *o as i64,
         _ => return None,
     };
-    let slot = p.slot_of(i + 1)? as i64 + off;
+    // A function address counts from its ld_imm64's first slot, everything else from
+    // the next instruction.
+    let from = match insn {
+        Insn::LdImm64 { .. } => p.slot_of(i)? + 1,
+        _ => p.slot_of(i + 1)?,
+    };
+    let slot = from as i64 + off;
     if slot < 0 {
         return None;
     }

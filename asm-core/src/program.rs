@@ -270,6 +270,11 @@ impl Program {
         // leaves them before relocation.
         let off = |l: &Label| -> i64 {
             match self.labels.get(l) {
+                // The kernel finds a function address's target at `i + imm + 1`, counting
+                // from the ld_imm64's first slot (verifier.c: add_subprog), not its end.
+                Some(&to) if matches!(insn, Insn::LdImm64 { .. }) => {
+                    distance(&self.slot_offsets, index, to) + 1
+                }
                 Some(&to) => distance(&self.slot_offsets, index, to),
                 None if matches!(insn, Insn::Call(_)) => -1,
                 None => 0,
@@ -382,12 +387,18 @@ impl Program {
                         }
                     }
                 }
-                Insn::JaLong { target }
-                | Insn::Call(Call::Local(target))
-                | Insn::LdImm64 {
+                Insn::LdImm64 {
                     imm: Imm64::Func(target),
                     ..
                 } => {
+                    // Counted from the ld_imm64's first slot: one less than from its end.
+                    if let Target::Offset(o) = *target {
+                        if let Some(l) = target_of(i, o as i64 - 1, &mut names) {
+                            *target = Target::Label(l);
+                        }
+                    }
+                }
+                Insn::JaLong { target } | Insn::Call(Call::Local(target)) => {
                     if let Target::Offset(o) = *target {
                         if let Some(l) = target_of(i, o as i64, &mut names) {
                             *target = Target::Label(l);
@@ -413,6 +424,13 @@ impl Program {
 impl fmt::Display for Program {
     /// One instruction per line, labels on their own lines; assembles back to the same bytes.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Calls into other fragments are declared, so the text assembles on its own.
+        let mut externs: Vec<&str> = self.external_calls().map(|(_, l)| l.as_str()).collect();
+        externs.sort_unstable();
+        externs.dedup();
+        if !externs.is_empty() {
+            writeln!(f, ".extern {}", externs.join(", "))?;
+        }
         let mut labels = self.label_order.iter().peekable();
         for (i, insn) in self.insns.iter().enumerate() {
             while let Some((_, l)) = labels.next_if(|(at, _)| *at == i) {

@@ -166,7 +166,8 @@ fn a_call_to_an_undeclared_name_is_an_assembly_error() {
 fn a_function_address_of_a_local_label_is_a_pseudo_func_load() {
     let p = assemble_named("f.s", "r1 = cb ll\nexit\ncb:\nr0 = 0\nexit").unwrap();
     let s = slots(&p);
-    // ld_imm64 at slot 0-1, exit at 2, cb at 3: imm = 3 - 2 = 1.
-    assert_eq!((s[0].code, s[0].src, s[0].imm), (0x18, 4, 1));
+    // ld_imm64 at slots 0-1, exit at 2, cb at 3. The kernel finds the target at
+    // i + imm + 1 from the ld_imm64's first slot: imm = 3 - 0 - 1 = 2.
+    assert_eq!((s[0].code, s[0].src, s[0].imm), (0x18, 4, 2));
     assert_eq!(p.insns()[0].to_string(), "r1 = cb ll");
 }
