@@ -21,6 +21,7 @@ pub mod helpers;
 mod insn;
 mod lex;
 mod number;
+mod object;
 pub mod opcode;
 mod parse;
 mod program;
@@ -36,6 +37,10 @@ pub use diag::{AsmError, Diagnostic};
 pub use editor::{EditError, Editor, RefKind, Reference};
 pub use encode::{encode_all, EncodeError};
 pub use insn::*;
+pub use object::{
+    parse_object, section_def, MapDef, ObjectSpec, ProgramDef, SectionDef, SectionTarget,
+    MAP_TYPES, SECTIONS,
+};
 pub use program::{Program, ProgramError};
 pub use raw::{Encoded, RawInsn};
 pub use reg::Reg::*;

@@ -1,0 +1,848 @@
+//! Object files: several programs and their maps in one assembly text.
+//!
+//! LLVM syntax plus three directives:
+//! - `.section NAME` starts a program (libbpf section names: `socket`, `xdp`, `tc`,
+//!   `cgroup_skb/ingress`, `tracepoint/CAT/NAME`, ...). The program is named by a label
+//!   before its first instruction, else by the section name.
+//! - `.map NAME TYPE key=N value=N entries=N [flags=N] [inner=NAME] [extra=N]` declares a
+//!   map; TYPE is the kernel's map type name without prefix, lower case (`hash`, `array`).
+//! - `.license "GPL"` (the default).
+//!
+//! The one grammar parses the text; this module splits its events by section and feeds
+//! one [`Builder`] per program. Labels are local to their section: a program may call
+//! subprograms written later in its own section, not in another one.
+//!
+//! ```
+//! let text = ".map counts array key=4 value=8 entries=1\n\
+//!             .section xdp\n\
+//!             count:\n\
+//!             \tr1 = counts ll\n\
+//!             \tr0 = 2\n\
+//!             \texit\n";
+//! let obj = ebpf_asm_core::parse_object("count.s", text).unwrap();
+//! assert_eq!(obj.programs[0].name, "count");
+//! assert_eq!(obj.programs[0].section, "xdp");
+//! assert_eq!(obj.maps[0].map_type, "array");
+//! assert_eq!(obj.license, "GPL");
+//! ```
+
+mod sections;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+pub use sections::{section_def, SectionDef, SectionTarget, SECTIONS};
+
+use crate::asm::to_asm_error;
+use crate::builder::Builder;
+use crate::diag::AsmError;
+use crate::insn::{Call, Imm64, Insn, Target};
+use crate::lex::Lexer;
+use crate::parse::{describe, parse, Event, ParseError};
+use crate::program::Program;
+use crate::source_map::SourceLoc;
+use crate::token::{Token, TokenKind};
+
+/// The kernel's map type names (`enum bpf_map_type` without `BPF_MAP_TYPE_`, lower case),
+/// in kernel order: the name at index `i` has value `i + 1`.
+pub const MAP_TYPES: &[&str] = &[
+    "hash",
+    "array",
+    "prog_array",
+    "perf_event_array",
+    "percpu_hash",
+    "percpu_array",
+    "stack_trace",
+    "cgroup_array",
+    "lru_hash",
+    "lru_percpu_hash",
+    "lpm_trie",
+    "array_of_maps",
+    "hash_of_maps",
+    "devmap",
+    "sockmap",
+    "cpumap",
+    "xskmap",
+    "sockhash",
+    "cgroup_storage",
+    "reuseport_sockarray",
+    "percpu_cgroup_storage",
+    "queue",
+    "stack",
+    "sk_storage",
+    "devmap_hash",
+    "struct_ops",
+    "ringbuf",
+    "inode_storage",
+    "task_storage",
+    "bloom_filter",
+    "user_ringbuf",
+    "cgrp_storage",
+    "arena",
+];
+
+/// A parsed object file: its license, maps and programs, in source order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ObjectSpec {
+    /// The license string (`"GPL"` when the file has no `.license`).
+    pub license: String,
+    /// The maps declared with `.map`.
+    pub maps: Vec<MapDef>,
+    /// One program per `.section`.
+    pub programs: Vec<ProgramDef>,
+}
+
+/// A map declared with `.map`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MapDef {
+    /// The name programs use in `rN = NAME ll`.
+    pub name: String,
+    /// The kernel's map type name, one of [`MAP_TYPES`].
+    pub map_type: &'static str,
+    /// `key=`: key size in bytes.
+    pub key_size: u32,
+    /// `value=`: value size in bytes.
+    pub value_size: u32,
+    /// `entries=`: max_entries.
+    pub max_entries: u32,
+    /// `flags=`: `BPF_F_*` creation flags (0 when absent).
+    pub flags: u32,
+    /// `inner=`: the map whose shape the values of an array/hash of maps have.
+    pub inner: Option<String>,
+    /// `extra=`: map_extra (bloom filter: number of hash functions).
+    pub map_extra: u64,
+    /// Where the `.map` directive is.
+    pub location: SourceLoc,
+}
+
+/// A program: one `.section`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProgramDef {
+    /// Its label at offset 0, else the section name.
+    pub name: String,
+    /// The section name as written.
+    pub section: String,
+    /// What the section name means (program type, attach type, flags).
+    pub kind: &'static SectionDef,
+    /// The part of the section name after the known prefix and `/`, if any.
+    pub target: Option<String>,
+    /// The instructions; map references are still symbols.
+    pub program: Program,
+    /// Where the `.section` directive is.
+    pub location: SourceLoc,
+}
+
+/// Parses an object file; every error is reported as `FILE:LINE:COL: error: ...`.
+pub fn parse_object(file: &str, text: &str) -> Result<ObjectSpec, AsmError> {
+    let file: Arc<str> = Arc::from(file);
+    let mut lexer = Lexer::new(text);
+    let mut st = State {
+        file: file.clone(),
+        sections: Vec::new(),
+        maps: Vec::new(),
+        map_tokens: HashMap::new(),
+        license: None,
+        errors: Vec::new(),
+        outside_reported: false,
+    };
+    let mut errors = parse(&mut lexer, |e| st.event(e));
+    if let Some((line, column, what)) = lexer.unterminated {
+        errors.push(ParseError {
+            line,
+            column,
+            index: 0,
+            message: format!("unterminated {what}"),
+        });
+    }
+    errors.append(&mut st.errors);
+    let programs = st.finish(&mut errors);
+    if errors.is_empty() {
+        Ok(ObjectSpec {
+            license: st.license.map_or_else(|| "GPL".to_owned(), |(l, _)| l),
+            maps: st.maps.into_iter().map(|(m, _)| m).collect(),
+            programs,
+        })
+    } else {
+        Err(to_asm_error(&file, errors))
+    }
+}
+
+/// A reference from an instruction to a name: a call, a jump or a symbol load.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum UseKind {
+    Call,
+    Jump,
+    Symbol,
+}
+
+/// One section while it is being read.
+struct Section<'a> {
+    name: String,
+    at: Token<'a>,
+    kind: &'static SectionDef,
+    target: Option<String>,
+    builder: Builder<'a>,
+    /// The first label, when it precedes every instruction.
+    entry: Option<&'a str>,
+    labels: HashMap<&'a str, Token<'a>>,
+    uses: Vec<(&'a str, Token<'a>, UseKind)>,
+    /// The line of the next `.section`, once known.
+    next_line: Option<u32>,
+}
+
+struct State<'a> {
+    file: Arc<str>,
+    sections: Vec<Section<'a>>,
+    /// Declared maps and the tokens of their name and `inner=` value.
+    maps: Vec<(MapDef, (Token<'a>, Option<Token<'a>>))>,
+    map_tokens: HashMap<String, Token<'a>>,
+    license: Option<(String, Token<'a>)>,
+    errors: Vec<ParseError>,
+    outside_reported: bool,
+}
+
+fn err(t: &Token<'_>, message: impl Into<String>) -> ParseError {
+    ParseError {
+        line: t.line,
+        column: t.column,
+        index: t.index,
+        message: message.into(),
+    }
+}
+
+/// The text of a token as written (strings without quotes).
+fn text_of<'a>(t: &Token<'a>) -> std::borrow::Cow<'a, str> {
+    match t.kind {
+        TokenKind::Ident(s) | TokenKind::Number(s) | TokenKind::Str(s) => s.into(),
+        TokenKind::Punct(c) => c.to_string().into(),
+        TokenKind::Interp(_) | TokenKind::End => "".into(),
+    }
+}
+
+fn width(t: &Token<'_>) -> u32 {
+    match t.kind {
+        TokenKind::Str(s) => s.chars().count() as u32 + 2,
+        _ => text_of(t).chars().count() as u32,
+    }
+}
+
+/// The closest of `candidates` to `word` by edit distance (transpositions count 1),
+/// when it is close enough to be a likely typo.
+pub(crate) fn closest<'c>(
+    word: &str,
+    candidates: impl Iterator<Item = &'c str>,
+) -> Option<&'c str> {
+    let limit = if word.chars().count() <= 3 { 1 } else { 2 };
+    candidates
+        .map(|c| (edit_distance(word, c), c))
+        .filter(|&(d, _)| d <= limit)
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, c)| c)
+}
+
+/// Optimal-string-alignment distance.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = v;
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+fn did_you_mean<'c>(word: &str, candidates: impl Iterator<Item = &'c str>) -> String {
+    closest(word, candidates).map_or_else(String::new, |c| format!(" (did you mean `{c}`?)"))
+}
+
+impl<'a> State<'a> {
+    fn loc(&self, t: &Token<'_>) -> SourceLoc {
+        SourceLoc {
+            file: self.file.clone(),
+            line: t.line,
+            column: t.column,
+        }
+    }
+
+    fn event(&mut self, e: Event<'_, 'a>) -> Result<(), String> {
+        match e {
+            Event::Directive { name, at, args } => {
+                self.directive(name, at, args);
+                Ok(())
+            }
+            Event::Label { name, at } => {
+                let Some(s) = self.current(&at) else {
+                    return Ok(());
+                };
+                if s.builder.is_empty() && s.entry.is_none() {
+                    s.entry = Some(name);
+                }
+                s.labels.entry(name).or_insert(at);
+                s.builder.event(Event::Label { name, at })
+            }
+            Event::Insn {
+                insn,
+                at,
+                fixups,
+                label_at,
+            } => {
+                let Some(s) = self.current(&at) else {
+                    return Ok(());
+                };
+                if let Some(t) = label_at {
+                    let used = match &insn {
+                        Insn::Call(Call::Local(Target::Label(l)))
+                        | Insn::LdImm64 {
+                            imm: Imm64::Func(Target::Label(l)),
+                            ..
+                        } => Some((l.as_str().to_owned(), UseKind::Call)),
+                        Insn::Jump {
+                            target: Target::Label(l),
+                            ..
+                        }
+                        | Insn::Ja {
+                            target: Target::Label(l),
+                        }
+                        | Insn::MayGoto {
+                            target: Target::Label(l),
+                        }
+                        | Insn::JaLong {
+                            target: Target::Label(l),
+                        } => Some((l.as_str().to_owned(), UseKind::Jump)),
+                        Insn::LdImm64 {
+                            imm: Imm64::Symbol(l),
+                            ..
+                        } => Some((l.as_str().to_owned(), UseKind::Symbol)),
+                        _ => None,
+                    };
+                    if let (Some((_, kind)), TokenKind::Ident(name)) = (used, t.kind) {
+                        s.uses.push((name, t, kind));
+                    }
+                }
+                s.builder.event(Event::Insn {
+                    insn,
+                    at,
+                    fixups,
+                    label_at,
+                })
+            }
+        }
+    }
+
+    /// The section being read, or `None` (and an error, once) before the first one.
+    fn current(&mut self, at: &Token<'a>) -> Option<&mut Section<'a>> {
+        if self.sections.is_empty() {
+            if !self.outside_reported {
+                self.outside_reported = true;
+                self.errors.push(err(
+                    at,
+                    "instructions and labels must follow a `.section NAME` that starts their \
+                     program (e.g. `.section xdp`)",
+                ));
+            }
+            return None;
+        }
+        self.sections.last_mut()
+    }
+
+    fn directive(&mut self, name: &'a str, at: Token<'a>, args: &[Token<'a>]) {
+        match name {
+            "section" => self.section(at, args),
+            "map" => self.map(at, args),
+            "license" => self.license(at, args),
+            "extern" => self.errors.push(err(
+                &at,
+                "`.extern` is not supported in object files: calls across sections are not \
+                 supported; write the subprogram in the section that calls it",
+            )),
+            "text" => self.errors.push(err(
+                &at,
+                "`.text` (subprograms shared by several sections) is not supported: write each \
+                 subprogram in the section of the program that calls it",
+            )),
+            _ => {
+                let hint = did_you_mean(name, ["section", "map", "license"].into_iter());
+                self.errors.push(err(
+                    &at,
+                    format!(
+                        "unknown directive `.{name}`{hint}: object files know `.section`, `.map` \
+                         and `.license`"
+                    ),
+                ));
+            }
+        }
+    }
+
+    fn section(&mut self, at: Token<'a>, args: &[Token<'a>]) {
+        let Some(first) = args.first() else {
+            self.errors.push(err(
+                &at,
+                "`.section` needs a name, e.g. `.section xdp` or `.section tracepoint/CAT/NAME`",
+            ));
+            return;
+        };
+        // The name: a string, or adjacent tokens (`cgroup_skb/ingress` is three tokens).
+        let (name, mut rest) = if let TokenKind::Str(s) = first.kind {
+            (s.to_owned(), &args[1..])
+        } else {
+            let mut name = String::new();
+            let mut end = 0;
+            let mut prev: Option<&Token<'a>> = None;
+            for t in args {
+                let adjacent =
+                    prev.is_none_or(|p| p.line == t.line && p.column + width(p) == t.column);
+                if !adjacent || t.kind == TokenKind::Punct(',') {
+                    break;
+                }
+                name.push_str(&text_of(t));
+                prev = Some(t);
+                end += 1;
+            }
+            (name, &args[end..])
+        };
+        // LLVM's `.section NAME,"ax",@progbits`: the flags do not matter here.
+        if rest
+            .first()
+            .is_some_and(|t| t.kind == TokenKind::Punct(','))
+        {
+            rest = &[];
+        }
+        let def = section_def(&name);
+        if let Some(t) = rest.first() {
+            self.errors.push(err(
+                t,
+                format!(
+                    "unexpected {} after the section name `{name}` (a name has no spaces)",
+                    describe(t)
+                ),
+            ));
+        }
+        let (kind, target) = match def {
+            Ok(k) => k,
+            Err(m) => {
+                if rest.is_empty() {
+                    self.errors.push(err(first, m));
+                }
+                // Read the section anyway (as a socket filter), so its errors show too.
+                (&SECTIONS[0], None)
+            }
+        };
+        let target = target.map(str::to_owned);
+        self.sections.push(Section {
+            name,
+            at: *first,
+            kind,
+            target,
+            builder: Builder::with_capacity(self.file.clone(), true, 0),
+            entry: None,
+            labels: HashMap::new(),
+            uses: Vec::new(),
+            next_line: None,
+        });
+    }
+
+    fn license(&mut self, at: Token<'a>, args: &[Token<'a>]) {
+        match args {
+            [t @ Token {
+                kind: TokenKind::Str(s),
+                ..
+            }] => {
+                if let Some((_, prev)) = &self.license {
+                    self.errors.push(err(
+                        t,
+                        format!(
+                            "the license is already set at line {}, column {}",
+                            prev.line, prev.column
+                        ),
+                    ));
+                } else if s.contains('\\') || s.is_empty() {
+                    self.errors.push(err(
+                        t,
+                        "the license must be a plain non-empty string, e.g. \"GPL\"",
+                    ));
+                } else {
+                    self.license = Some(((*s).to_owned(), *t));
+                }
+            }
+            [] => self.errors.push(err(
+                &at,
+                "`.license` needs a string, e.g. `.license \"GPL\"`",
+            )),
+            [t, ..] if !matches!(t.kind, TokenKind::Str(_)) => self.errors.push(err(
+                t,
+                format!("expected a quoted license string, found {}", describe(t)),
+            )),
+            [_, t, ..] | [t] => self.errors.push(err(
+                t,
+                format!("unexpected {} after the license string", describe(t)),
+            )),
+        }
+    }
+
+    fn map(&mut self, at: Token<'a>, args: &[Token<'a>]) {
+        const USAGE: &str =
+            "`.map NAME TYPE key=N value=N entries=N [flags=N] [inner=NAME] [extra=N]`";
+        let name_tok = match args.first() {
+            Some(
+                t @ Token {
+                    kind: TokenKind::Ident(_),
+                    ..
+                },
+            ) => *t,
+            Some(t) => {
+                return self.errors.push(err(
+                    t,
+                    format!("expected a map name, found {}; write {USAGE}", describe(t)),
+                ))
+            }
+            None => {
+                return self
+                    .errors
+                    .push(err(&at, format!("a map needs a name: write {USAGE}")))
+            }
+        };
+        let name = text_of(&name_tok).into_owned();
+        let type_tok = match args.get(1) {
+            Some(
+                t @ Token {
+                    kind: TokenKind::Ident(_),
+                    ..
+                },
+            ) => *t,
+            Some(t) => {
+                return self.errors.push(err(
+                    t,
+                    format!(
+                        "expected a map type such as `hash` or `array`, found {}",
+                        describe(t)
+                    ),
+                ))
+            }
+            None => {
+                return self.errors.push(err(
+                    &name_tok,
+                    format!("map `{name}` needs a type such as `hash` or `array`: write {USAGE}"),
+                ))
+            }
+        };
+        let type_name = text_of(&type_tok);
+        let map_type = match MAP_TYPES.iter().find(|t| **t == type_name) {
+            Some(t) => Some(*t),
+            None => {
+                let lower = type_name.to_ascii_lowercase();
+                let hint = match MAP_TYPES.iter().find(|t| **t == lower) {
+                    Some(t) => format!(" (map types are lower case: `{t}`)"),
+                    None => did_you_mean(&lower, MAP_TYPES.iter().copied()),
+                };
+                self.errors.push(err(
+                    &type_tok,
+                    format!("unknown map type `{type_name}`{hint}"),
+                ));
+                None
+            }
+        };
+        let mut fields: HashMap<&'static str, (u64, Token<'a>)> = HashMap::new();
+        let mut inner: Option<Token<'a>> = None;
+        let mut ok = true;
+        let mut i = 2;
+        while i < args.len() {
+            let key_tok = args[i];
+            let TokenKind::Ident(key) = key_tok.kind else {
+                self.errors.push(err(
+                    &key_tok,
+                    format!(
+                        "expected `key=N`, `value=N`, `entries=N`, `flags=N`, `inner=NAME` \
+                         or `extra=N`, found {}",
+                        describe(&key_tok)
+                    ),
+                ));
+                return;
+            };
+            const KEYS: [&str; 6] = ["key", "value", "entries", "flags", "inner", "extra"];
+            let Some(&key) = KEYS.iter().find(|k| **k == key) else {
+                let hint = did_you_mean(key, KEYS.into_iter());
+                self.errors.push(err(
+                    &key_tok,
+                    format!(
+                        "unknown map attribute `{key}`{hint}: a map has key, value, entries, \
+                         flags, inner and extra"
+                    ),
+                ));
+                return;
+            };
+            if args.get(i + 1).map(|t| t.kind) != Some(TokenKind::Punct('=')) {
+                let found = args
+                    .get(i + 1)
+                    .map_or("the end of the line".into(), describe);
+                self.errors.push(err(
+                    args.get(i + 1).unwrap_or(&key_tok),
+                    format!("expected `=` after `{key}`, found {found}"),
+                ));
+                return;
+            }
+            let Some(val_tok) = args.get(i + 2).copied() else {
+                self.errors
+                    .push(err(&args[i + 1], format!("`{key}=` needs a value")));
+                return;
+            };
+            let duplicate = fields.contains_key(key) || (key == "inner" && inner.is_some());
+            if duplicate {
+                self.errors.push(err(
+                    &key_tok,
+                    format!("`{key}` is given twice for map `{name}`"),
+                ));
+                ok = false;
+            } else if key == "inner" {
+                match val_tok.kind {
+                    TokenKind::Ident(_) => inner = Some(val_tok),
+                    _ => {
+                        self.errors.push(err(
+                            &val_tok,
+                            format!("`inner=` takes a map name, found {}", describe(&val_tok)),
+                        ));
+                        return;
+                    }
+                }
+            } else {
+                let max = if key == "extra" {
+                    u64::MAX
+                } else {
+                    u64::from(u32::MAX)
+                };
+                let v = match val_tok.kind {
+                    TokenKind::Number(text) => crate::number::parse_literal(text).and_then(|v| {
+                        u64::try_from(v).ok().filter(|v| *v <= max).ok_or_else(|| {
+                            format!(
+                                "`{key}={text}` does not fit in {} bits",
+                                if key == "extra" { 64 } else { 32 }
+                            )
+                        })
+                    }),
+                    _ => Err(format!(
+                        "`{key}=` takes a number, found {}",
+                        describe(&val_tok)
+                    )),
+                };
+                match v {
+                    Ok(v) => {
+                        fields.insert(key, (v, val_tok));
+                    }
+                    Err(m) => {
+                        self.errors.push(err(&val_tok, m));
+                        ok = false;
+                    }
+                }
+            }
+            i += 3;
+        }
+        for required in ["key", "value", "entries"] {
+            if !fields.contains_key(required) && ok {
+                self.errors.push(err(
+                    &name_tok,
+                    format!("map `{name}` needs `{required}=N`: write {USAGE}"),
+                ));
+                ok = false;
+            }
+        }
+        if let Some(t) = map_type {
+            let of_maps = t == "array_of_maps" || t == "hash_of_maps";
+            match (of_maps, inner) {
+                (true, None) => {
+                    self.errors.push(err(
+                        &type_tok,
+                        format!("`{t}` needs `inner=NAME`: the map whose shape its values have"),
+                    ));
+                    ok = false;
+                }
+                (false, Some(it)) => {
+                    self.errors.push(err(
+                        &it,
+                        "`inner=` is only for `array_of_maps` and `hash_of_maps`",
+                    ));
+                    ok = false;
+                }
+                (true, Some(it)) if text_of(&it) == name => {
+                    self.errors.push(err(
+                        &it,
+                        format!("map `{name}` cannot be its own inner map"),
+                    ));
+                    ok = false;
+                }
+                _ => {}
+            }
+        }
+        if let Some(prev) = self.map_tokens.get(&name) {
+            self.errors.push(err(
+                &name_tok,
+                format!(
+                    "map `{name}` is already declared at line {}, column {}",
+                    prev.line, prev.column
+                ),
+            ));
+            return;
+        }
+        self.map_tokens.insert(name.clone(), name_tok);
+        let (Some(map_type), true) = (map_type, ok) else {
+            return;
+        };
+        let get = |k: &str| fields.get(k).map_or(0, |(v, _)| *v);
+        let def = MapDef {
+            name,
+            map_type,
+            key_size: get("key") as u32,
+            value_size: get("value") as u32,
+            max_entries: get("entries") as u32,
+            flags: get("flags") as u32,
+            inner: inner.map(|t| text_of(&t).into_owned()),
+            map_extra: get("extra"),
+            location: self.loc(&at),
+        };
+        self.maps.push((def, (name_tok, inner)));
+    }
+
+    /// Checks what needs the whole file (map names, labels of other sections) and forms
+    /// the programs; errors go to `errors`.
+    fn finish(&mut self, errors: &mut Vec<ParseError>) -> Vec<ProgramDef> {
+        // Inner maps must be declared and must not form a cycle.
+        let inner_of: HashMap<&str, &str> = self
+            .maps
+            .iter()
+            .filter_map(|(m, _)| Some((m.name.as_str(), m.inner.as_deref()?)))
+            .collect();
+        for (m, (_, inner_tok)) in &self.maps {
+            let (Some(inner), Some(tok)) = (&m.inner, inner_tok) else {
+                continue;
+            };
+            if !self.map_tokens.contains_key(inner) {
+                let hint = did_you_mean(inner, self.map_tokens.keys().map(String::as_str));
+                errors.push(err(
+                    tok,
+                    format!("inner map `{inner}` is not declared{hint}"),
+                ));
+                continue;
+            }
+            let mut at = inner.as_str();
+            for _ in 0..=inner_of.len() {
+                match inner_of.get(at) {
+                    Some(&next) if next == m.name => {
+                        errors.push(err(
+                            tok,
+                            format!("inner maps form a cycle through map `{}`", m.name),
+                        ));
+                        break;
+                    }
+                    Some(&next) => at = next,
+                    None => break,
+                }
+            }
+        }
+        // Program names must be unique.
+        let mut names: HashMap<String, Token<'a>> = HashMap::new();
+        let mut programs = Vec::new();
+        let sections = std::mem::take(&mut self.sections);
+        let section_names: Vec<String> = sections.iter().map(|s| s.name.clone()).collect();
+        let mut sections = sections;
+        for i in 1..sections.len() {
+            sections[i - 1].next_line = Some(sections[i].at.line);
+        }
+        // label → section index, for the "other section" hints.
+        let mut label_home: HashMap<&'a str, (usize, Token<'a>)> = HashMap::new();
+        for (i, s) in sections.iter().enumerate() {
+            for (&l, &t) in &s.labels {
+                label_home.entry(l).or_insert((i, t));
+            }
+        }
+        for s in sections {
+            let name = s.entry.map_or_else(|| s.name.clone(), str::to_owned);
+            if let Some(prev) = names.get(&name) {
+                errors.push(err(
+                    &s.at,
+                    format!(
+                        "program `{name}` is already defined at line {}, column {}: name this \
+                         one with a label before its first instruction",
+                        prev.line, prev.column
+                    ),
+                ));
+            } else {
+                names.insert(name.clone(), s.at);
+            }
+            // An empty section whose lines had errors is not worth a second message.
+            let until = s.next_line.unwrap_or(u32::MAX);
+            let had_errors = errors.iter().any(|e| e.line >= s.at.line && e.line < until);
+            if s.builder.is_empty() && !had_errors {
+                errors.push(err(
+                    &s.at,
+                    format!("section `{}` has no instructions", s.name),
+                ));
+            }
+            // Names used here but defined elsewhere (or nowhere): our errors replace the
+            // builder's, which cannot know about other sections or maps.
+            let mut ours: Vec<(u32, u32)> = Vec::new();
+            for &(used, tok, kind) in &s.uses {
+                if s.labels.contains_key(used) {
+                    continue;
+                }
+                let message = match (kind, label_home.get(used)) {
+                    (UseKind::Symbol, _) if self.map_tokens.contains_key(used) => continue,
+                    (UseKind::Symbol, Some(_)) | (UseKind::Call, Some(_)) => {
+                        let (j, t) = label_home[used];
+                        let other = &section_names[j];
+                        format!(
+                            "`{used}` is a label of section `{other}` (line {}): calls across \
+                             sections are not supported; write the subprogram in this section",
+                            t.line
+                        )
+                    }
+                    (UseKind::Jump, Some(&(j, t))) => format!(
+                        "`{used}` is a label of section `{}` (line {}): a jump cannot leave \
+                         its section",
+                        section_names[j], t.line
+                    ),
+                    (UseKind::Symbol, None) => {
+                        let hint = did_you_mean(used, self.map_tokens.keys().map(String::as_str));
+                        format!(
+                            "`{used}` is not a declared map{hint}: declare it with `.map {used} \
+                             TYPE key=N value=N entries=N`"
+                        )
+                    }
+                    (UseKind::Call, None) => format!(
+                        "`{used}` is neither a helper (bpf_...) nor a label of this section"
+                    ),
+                    (UseKind::Jump, None) => format!("undefined label `{used}`"),
+                };
+                errors.push(err(&tok, message));
+                ours.push((tok.line, tok.column));
+            }
+            match s.builder.finish() {
+                Ok((program, _)) => programs.push(ProgramDef {
+                    name,
+                    section: s.name,
+                    kind: s.kind,
+                    target: s.target,
+                    program,
+                    location: self.loc(&s.at),
+                }),
+                Err(es) => errors.extend(
+                    es.into_iter()
+                        .filter(|e| !ours.contains(&(e.line, e.column))),
+                ),
+            }
+        }
+        programs
+    }
+}
