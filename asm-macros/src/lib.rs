@@ -5,7 +5,6 @@
 //! at run time. Use them through the `ebpf-asm` crate, which re-exports them.
 #![forbid(unsafe_code)]
 
-mod quote_insn;
 mod tokens;
 
 use std::sync::Arc;
@@ -103,13 +102,46 @@ fn emit(
     patches: Vec<TokenStream>,
     extra: TokenStream,
 ) -> TokenStream {
+    use ebpf_asm_core::{Call, Imm64, Insn, Target};
     let n = program.len();
-    let insns = program.insns().iter().map(quote_insn::insn);
+    let bytes = proc_macro2::Literal::byte_string(&program.to_bytes());
     let labels = program.labels().iter().map(|(i, l)| {
         let l = l.as_str();
         quote!((#l, #i))
     });
-    let m = program.labels().len();
+    let mut targets = Vec::new();
+    let mut symbols = Vec::new();
+    let mut raw = Vec::new();
+    for (i, insn) in program.insns().iter().enumerate() {
+        match insn {
+            Insn::Jump {
+                target: Target::Label(l),
+                ..
+            }
+            | Insn::Ja {
+                target: Target::Label(l),
+            }
+            | Insn::MayGoto {
+                target: Target::Label(l),
+            } => targets.push((i, l.as_str())),
+            Insn::JaLong {
+                target: Target::Label(l),
+            }
+            | Insn::Call(Call::Local(Target::Label(l)))
+            | Insn::LdImm64 {
+                imm: Imm64::Func(Target::Label(l)),
+                ..
+            } => targets.push((i, l.as_str())),
+            Insn::LdImm64 {
+                imm: Imm64::Symbol(l),
+                ..
+            } => symbols.push((i, l.as_str())),
+            Insn::Raw(_) => raw.push(i),
+            _ => {}
+        }
+    }
+    let targets = targets.iter().map(|(i, l)| quote!((#i, #l)));
+    let symbols = symbols.iter().map(|(i, l)| quote!((#i, #l)));
     let locs = (0..n).map(|i| match program.location(i) {
         Some(l) => {
             let (line, col) = (l.line, l.column);
@@ -122,12 +154,20 @@ fn emit(
     } else {
         quote!(mut)
     };
+    // A byte string costs the compiler nothing to type-check, unlike one struct expression
+    // per instruction; the tables carry what the bytes do not (labels, symbols, locations).
     quote!({
         #extra
-        static INSNS: [::ebpf_asm::Insn; #n] = [#(#insns),*];
-        static LABELS: [(&str, usize); #m] = [#(#labels),*];
-        static LOCATIONS: [(u32, u32); #n] = [#(#locs),*];
-        let #mutability __program = ::ebpf_asm::__private::program(&INSNS, &LABELS, #file, &LOCATIONS);
+        static BYTES: &[u8] = #bytes;
+        static TABLES: ::ebpf_asm::__private::Tables = ::ebpf_asm::__private::Tables {
+            labels: &[#(#labels),*],
+            targets: &[#(#targets),*],
+            symbols: &[#(#symbols),*],
+            raw: &[#(#raw),*],
+            file: #file,
+            locations: &[#(#locs),*],
+        };
+        let #mutability __program = ::ebpf_asm::__private::program_from_encoding(BYTES, &TABLES);
         #(#patches)*
         __program
     })
@@ -145,9 +185,15 @@ fn expand_include(input: TokenStream) -> syn::Result<TokenStream> {
     let text = std::fs::read_to_string(&path).map_err(|e| {
         syn::Error::new(lit.span(), format!("cannot read `{}`: {e}", path.display()))
     })?;
-    let program = ebpf_asm_core::assemble_named(&rel, &text)
-        .map_err(|e| syn::Error::new(lit.span(), e.to_string()))?;
-    let abs = path.display().to_string();
+    let program = ebpf_asm_core::assemble_named(&rel, &text).map_err(|e| {
+        // The diagnostics already read `FILE:LINE:COL: error: ...`.
+        syn::Error::new(lit.span(), format!("`{rel}` does not assemble:\n{e}"))
+    })?;
+    // include_bytes! resolves a relative path against the invoking file: pass an absolute one.
+    let abs = std::fs::canonicalize(&path)
+        .unwrap_or(path)
+        .display()
+        .to_string();
     // Rebuild when the file changes.
     let track = quote!(
         const _: &[u8] = include_bytes!(#abs);

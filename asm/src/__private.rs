@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::syntax::Field;
-use crate::{Insn, Label, Program, SourceMap};
+use crate::{Call, Imm64, Insn, Label, Program, SourceMap, Target};
 
 /// Integer types an interpolated `{expr}` may have.
 pub trait ImmValue {
@@ -54,5 +54,82 @@ pub fn program(
     match Program::with_locations(insns.to_vec(), labels, map) {
         Ok(p) => p,
         Err(e) => unreachable!("program! checked this program at compile time: {e:?}"),
+    }
+}
+
+/// The tables `program!` emits next to the encoded bytes.
+pub struct Tables {
+    /// Label definitions: `(name, instruction index)`.
+    pub labels: &'static [(&'static str, usize)],
+    /// Instructions whose target is a label: `(instruction index, label)`.
+    pub targets: &'static [(usize, &'static str)],
+    /// Symbol references (`rN = name ll`): `(instruction index, name)`.
+    pub symbols: &'static [(usize, &'static str)],
+    /// Instructions written as `.8byte`, kept verbatim.
+    pub raw: &'static [usize],
+    /// The file every location is in.
+    pub file: &'static str,
+    /// `(line, column)` per instruction.
+    pub locations: &'static [(u32, u32)],
+}
+
+/// Rebuilds the program the macro checked and encoded at compile time from its bytes and
+/// tables. (Emitting bytes instead of one struct expression per instruction keeps the
+/// user's build fast: a byte string costs the compiler nothing to type-check.)
+pub fn program_from_encoding(bytes: &'static [u8], t: &Tables) -> Program {
+    let slots = match crate::slots_of(bytes) {
+        Ok(s) => s,
+        Err(e) => unreachable!("program! emitted whole slots: {e}"),
+    };
+    let n = t.locations.len();
+    let mut insns = Vec::with_capacity(n);
+    let (mut at, mut raw) = (0, t.raw.iter().peekable());
+    while insns.len() < n && at < slots.len() {
+        if raw.next_if(|&&r| r == insns.len()).is_some() {
+            insns.push(Insn::Raw(slots[at].to_u64()));
+            at += 1;
+            continue;
+        }
+        match crate::decode_one(&slots[at..], at) {
+            Ok((insn, used)) => {
+                insns.push(insn);
+                at += used;
+            }
+            Err(e) => unreachable!("program! emitted an instruction that decodes: {e}"),
+        }
+    }
+    for &(i, label) in t.targets {
+        set_target(&mut insns[i], Label::new(label));
+    }
+    for &(i, name) in t.symbols {
+        if let Insn::LdImm64 { imm, .. } = &mut insns[i] {
+            *imm = Imm64::Symbol(Label::new(name));
+        }
+    }
+    let file: Arc<str> = Arc::from(t.file);
+    let mut map = SourceMap::with_capacity(n);
+    let id = map.file_id(&file);
+    for (line, col) in t.locations {
+        map.push_at(id, *line, *col);
+    }
+    let labels = t.labels.iter().map(|(l, i)| (Label::new(l), *i));
+    match Program::with_locations(insns, labels, map) {
+        Ok(p) => p,
+        Err(e) => unreachable!("program! checked this program at compile time: {e:?}"),
+    }
+}
+
+fn set_target(insn: &mut Insn, label: Label) {
+    match insn {
+        Insn::Jump { target, .. } | Insn::Ja { target } | Insn::MayGoto { target } => {
+            *target = Target::Label(label)
+        }
+        Insn::JaLong { target }
+        | Insn::Call(Call::Local(target))
+        | Insn::LdImm64 {
+            imm: Imm64::Func(target),
+            ..
+        } => *target = Target::Label(label),
+        _ => {}
     }
 }

@@ -1,0 +1,3 @@
+fn main() {
+    let _ = ebpf_asm::include_asm!("include_error.s");
+}

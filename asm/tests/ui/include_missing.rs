@@ -1,0 +1,3 @@
+fn main() {
+    let _ = ebpf_asm::include_asm!("no_such_file.s");
+}

@@ -1,0 +1,7 @@
+fn main() {
+    let n = 1;
+    let _ = ebpf_asm::program! {
+        goto {n}
+        exit
+    };
+}

@@ -1,0 +1,6 @@
+fn main() {
+    let _ = ebpf_asm::program! {
+        w1 = r2
+        exit
+    };
+}

@@ -1,0 +1,6 @@
+fn main() {
+    let _ = ebpf_asm::program! {
+        r1 **= 2
+        exit
+    };
+}

@@ -1,0 +1,6 @@
+fn main() {
+    let _ = ebpf_asm::program! {
+        w12 += 1
+        exit
+    };
+}
