@@ -70,6 +70,72 @@ pub enum Error {
     /// An argument the crate rejects before calling the kernel.
     #[error("invalid argument: {0}")]
     InvalidArgument(String),
+    /// Attaching a program failed (`BPF_LINK_CREATE`, `perf_event_open`, `setsockopt`,
+    /// ...); the hint names the likely cause for this kind of hook.
+    #[error("{op} failed: {} (errno {errno}): {hint}", errno_name(*errno))]
+    Attach {
+        /// What was attempted, e.g. "BPF_LINK_CREATE (xdp on lo)".
+        op: String,
+        /// The raw errno.
+        errno: i32,
+        /// What probably went wrong.
+        hint: &'static str,
+        /// The underlying OS error.
+        #[source]
+        source: io::Error,
+    },
+    /// The running kernel lacks a feature (e.g. kprobes without `CONFIG_KPROBES`).
+    #[error("{what} is not supported by this kernel: {hint}")]
+    Unsupported {
+        /// The feature.
+        what: String,
+        /// Why, and what to use instead.
+        hint: String,
+    },
+    /// Assembly text with errors: every diagnostic, `FILE:LINE:COL: error: ...`.
+    #[error("{0}")]
+    Asm(#[from] ebpf_asm_core::AsmError),
+    /// Bytes that do not decode as instructions (e.g. a program's translated instructions).
+    #[error("cannot decode instructions: {0}")]
+    Decode(#[from] ebpf_asm_core::DecodeError),
+    /// A program of a collection refers to a name that is not one of its maps.
+    #[error(
+        "{}program `{program}` refers to `{name}`, which is not a map of the collection ({})",
+        location.as_deref().map(|l| format!("{l}: ")).unwrap_or_default(),
+        if maps.is_empty() { "it has no maps".to_owned() } else { format!("its maps: {}", maps.join(", ")) }
+    )]
+    UnresolvedReference {
+        /// The program's name in the collection.
+        program: String,
+        /// The symbol.
+        name: String,
+        /// `FILE:LINE:COL` of the instruction that uses it, when known.
+        location: Option<String>,
+        /// The maps the collection has.
+        maps: Vec<String>,
+    },
+    /// A collection has no map or program of this name.
+    #[error(
+        "the collection has no {kind} named `{name}` ({})",
+        if known.is_empty() { format!("it has no {kind}s") } else { format!("{kind}s: {}", known.join(", ")) }
+    )]
+    NoSuchObject {
+        /// "map" or "program".
+        kind: &'static str,
+        /// The name asked for.
+        name: String,
+        /// The names it does have.
+        known: Vec<String>,
+    },
+    /// Creating or loading one object of a collection failed.
+    #[error("{what}: {source}")]
+    Context {
+        /// Which object, e.g. "map `counts`".
+        what: String,
+        /// What went wrong.
+        #[source]
+        source: Box<Error>,
+    },
     /// An I/O error outside bpf() (reading /sys, statfs, removing a pin).
     #[error("{what}: {source}")]
     Io {
@@ -98,6 +164,8 @@ impl Error {
         match self {
             Error::Kernel { errno, .. } => Some(*errno),
             Error::Verifier(v) => v.errno(),
+            Error::Attach { errno, .. } => Some(*errno),
+            Error::Context { source, .. } => source.errno(),
             _ => None,
         }
     }

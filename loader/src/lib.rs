@@ -26,30 +26,45 @@
 
 #![warn(missing_docs)]
 
+mod asm_program;
+pub mod btf;
+mod collection;
 mod error;
 pub mod flags;
 mod info;
+pub mod link;
 mod map;
 mod names;
+pub mod perf_reader;
 mod pin;
 pub mod probe;
 mod program;
 mod program_type;
+pub mod ringbuf;
 mod sys;
 mod test_run;
 pub mod verifier_log;
 
+pub use asm_program::slot_source_map;
+pub use collection::{
+    kernel_name, Collection, CollectionMap, CollectionProgram, CollectionSpec, LoadOptions,
+};
 pub use error::{errno_name, hint, Error, Result, ENOTSUPP};
 pub use flags::{BPF_ANY, BPF_EXIST, BPF_F_LOCK, BPF_NOEXIST};
 pub use info::{fd_by_id, ids, program_info, program_xlated_insns, Ids, ObjKind, ProgramInfo};
+pub use link::{Link, PerfLink, SocketFilterLink};
 pub use map::{
     map_info, parse_cpu_list, possible_cpus, Array, BatchCursor, BloomFilter, HashMap, Keys, Map,
     MapInfo, MapMmap, MapSpec, MapType, PerCpuArray, PerCpuHashMap, Queue, Stack,
 };
 pub use names::validate_name;
+pub use perf_reader::{PerfEvent, PerfReader, PerfReaderOptions};
 pub use pin::{check_bpffs, is_bpffs, open_pinned, pin_fd, unpin, BPF_FS_MAGIC};
 pub use program::{Program, ProgramSpec};
 pub use program_type::{AttachType, ProgramType};
+#[cfg(feature = "tokio")]
+pub use ringbuf::AsyncRingBuf;
+pub use ringbuf::{Record, RingBuf};
 pub use sys::{Cmd, Pod};
 pub use test_run::{TestRun, TestRunResult};
 pub use verifier_log::{LogAttempt, LogPolicy, VerifierError, VerifierStats};

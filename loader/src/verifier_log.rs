@@ -1,7 +1,7 @@
 //! Verifier log capture: the retry POLICY as pure functions (unit-tested without a
 //! kernel), log parsing, and [`VerifierError`].
 //!
-//! The mechanism that follows the policy is in [`crate::program`].
+//! The mechanism that follows the policy is `ProgramSpec::load` ([`crate::ProgramSpec`]).
 
 use std::fmt;
 use std::io;

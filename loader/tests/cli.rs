@@ -224,8 +224,9 @@ fn disasm_output_assembles_back_to_the_same_bytes() {
     assert_eq!(hex.stdout(), SMALL_HEX);
 }
 
-/// Jumps forward and backward, to the end, a bpf-to-bpf call, `gotol`, and a function
-/// pointer, by offset.
+/// Jumps forward and backward, a bpf-to-bpf call, `gotol`, and a function pointer, by
+/// offset. The kernel counts a function pointer's offset from the ld_imm64's first slot
+/// plus one (`i + imm + 1`): `ffffffff` at slot 8 points at slot 8 itself.
 const JUMPS_HEX: &str = "\
 b700000000000000
 0500000000000000
@@ -235,7 +236,7 @@ b700000000000000
 0600000002000000
 8510000001000000
 9500000000000000
-18410000feffffff0000000000000000
+18410000ffffffff0000000000000000
 b700000001000000
 95000000 00000000
 ";
@@ -347,4 +348,50 @@ fn usage_errors_exit_2() {
     assert_eq!(bpfasm(&[], b"").code, 2);
     assert_eq!(bpfasm(&["asm", "--frob"], b"").code, 2);
     assert_eq!(bpfasm(&["frob"], b"").code, 2);
+}
+
+#[test]
+fn dot_draws_blocks_and_edges_of_plain_assembly() {
+    let run = bpfasm(
+        &["dot"],
+        b"r1 = 0\nif r1 == 0 goto out\nr0 = 1\nout:\nr0 = 2\nexit\n",
+    )
+    .ok();
+    let dot = run.stdout();
+    assert!(dot.starts_with("digraph program {"), "{dot}");
+    assert!(
+        dot.contains("b0 [label=\"   0: r1 = 0\\l   1: if r1 == 0 goto out\\l\"];"),
+        "{dot}"
+    );
+    assert!(dot.contains("b0 -> b2 [label=\"taken\""), "{dot}");
+    assert!(dot.contains("b0 -> b1 [label=\"fall-through\""), "{dot}");
+    assert!(dot.contains("b1 -> b2 [label=\"fall-through\""), "{dot}");
+}
+
+#[test]
+fn dot_picks_a_program_of_an_object_file_by_name() {
+    let path = file(
+        "two.s",
+        b".section socket\nfirst:\nr0 = 0\nexit\n.section xdp\nsecond:\nr0 = 2\nexit\n",
+    );
+    let path = path.to_str().unwrap();
+    let run = bpfasm(&["dot", path, "--program", "second"], b"").ok();
+    assert!(
+        run.stdout().contains("second:\\l   0: r0 = 2\\l"),
+        "{}",
+        run.stdout()
+    );
+    let run = bpfasm(&["dot", path, "--program", "third"], b"");
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        format!("{path}: error: no program named `third` in this file\n")
+    );
+    let run = bpfasm(&["dot"], b"r1 = \n");
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.starts_with("<stdin>:1:5: error: expected"),
+        "{}",
+        run.stderr
+    );
 }

@@ -32,6 +32,8 @@ pub enum Cmd {
     MapGetFdById = 14,
     /// `BPF_OBJ_GET_INFO_BY_FD`
     ObjGetInfoByFd = 15,
+    /// `BPF_RAW_TRACEPOINT_OPEN`
+    RawTracepointOpen = 17,
     /// `BPF_MAP_LOOKUP_AND_DELETE_ELEM`
     MapLookupAndDeleteElem = 21,
     /// `BPF_MAP_FREEZE`
@@ -44,6 +46,10 @@ pub enum Cmd {
     MapUpdateBatch = 26,
     /// `BPF_MAP_DELETE_BATCH`
     MapDeleteBatch = 27,
+    /// `BPF_LINK_CREATE`
+    LinkCreate = 28,
+    /// `BPF_LINK_DETACH`
+    LinkDetach = 34,
 }
 
 impl Cmd {
@@ -70,6 +76,9 @@ impl Cmd {
             Cmd::MapLookupAndDeleteBatch => "BPF_MAP_LOOKUP_AND_DELETE_BATCH",
             Cmd::MapUpdateBatch => "BPF_MAP_UPDATE_BATCH",
             Cmd::MapDeleteBatch => "BPF_MAP_DELETE_BATCH",
+            Cmd::RawTracepointOpen => "BPF_RAW_TRACEPOINT_OPEN",
+            Cmd::LinkCreate => "BPF_LINK_CREATE",
+            Cmd::LinkDetach => "BPF_LINK_DETACH",
         }
     }
 }

@@ -57,7 +57,20 @@ impl Mmap {
         Ok(Mmap { ptr, len, writable })
     }
 
+    /// Start of the mapping, for the atomic and borrowed views in `sys::ring`.
+    #[inline]
+    pub(crate) fn as_ptr(&self) -> *mut u8 {
+        self.ptr.as_ptr()
+    }
+
+    /// Whether the mapping was made writable.
+    #[inline]
+    pub(crate) fn is_writable(&self) -> bool {
+        self.writable
+    }
+
     /// Length of the mapping in bytes.
+    #[inline]
     pub(crate) fn len(&self) -> usize {
         self.len
     }

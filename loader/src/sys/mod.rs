@@ -5,10 +5,17 @@
 //! checks their lengths, so the safe layer above cannot make the kernel write out of
 //! bounds. File descriptors come back as [`OwnedFd`].
 
+#[cfg(feature = "tokio")]
+pub(crate) mod async_fd;
 pub(crate) mod attr;
 mod cmd;
+pub(crate) mod epoll;
+pub(crate) mod link;
 mod mmap;
+pub(crate) mod os;
+pub(crate) mod perf;
 mod pod;
+pub(crate) mod ring;
 
 use std::ffi::CStr;
 use std::io;

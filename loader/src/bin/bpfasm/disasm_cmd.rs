@@ -7,6 +7,7 @@
 //! and still assembles back to the same bytes. Decoding goes on with the next slot; the exit
 //! status is 1. Trailing bytes that do not fill a slot are reported the same way.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -35,11 +36,11 @@ pub fn run(args: &DisasmArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::R
         return Ok(Status::InputErrors);
     };
     let hex_text = (!args.bin).then_some(input.bytes.as_slice());
-    let bytes = if args.bin {
-        input.bytes.clone()
+    let bytes: Cow<[u8]> = if args.bin {
+        Cow::Borrowed(&input.bytes)
     } else {
         match hex::parse(&input.bytes) {
-            Ok(b) => b,
+            Ok(b) => Cow::Owned(b),
             Err(errors) => {
                 for e in errors {
                     let (line, col) = input::line_col(&input.bytes, e.at);
@@ -60,8 +61,11 @@ pub fn run(args: &DisasmArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::R
         reporter.report(e, err);
         status = Status::InputErrors;
     };
+    // A String and fmt::Write: no io::Write adapter between Display and the buffer, and
+    // one write to `out` per block, not per line.
+    let mut buf = String::with_capacity(OUT_BLOCK + 256);
     if args.labels {
-        let mut insns = Vec::new();
+        let mut insns = Vec::with_capacity(slots.len());
         for r in decode_iter(&slots) {
             insns.push(match r {
                 Ok((_, insn)) => insn,
@@ -73,27 +77,38 @@ pub fn run(args: &DisasmArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::R
         }
         // Offsets only, no labels: forming the program cannot fail.
         if let Ok(p) = Program::new(insns, []) {
-            write!(out, "{}", p.with_synthesized_labels())?;
-        }
-    } else {
-        // A String and fmt::Write: no io::Write adapter between Display and the buffer.
-        let mut buf = String::with_capacity(OUT_BLOCK + 256);
-        for r in decode_iter(&slots) {
-            // Writing to a String cannot fail.
-            let _ = match r {
-                Ok((_, insn)) => writeln!(buf, "{insn}"),
-                Err(e) => {
-                    on_error(&e);
-                    writeln!(buf, "{}", Insn::Raw(slots[e.slot].to_u64()))
+            // The layout of `Display for Program`: labels on their own lines, instructions
+            // indented by a tab.
+            let p = p.with_synthesized_labels();
+            let mut labels = p.labels().iter().peekable();
+            for (i, insn) in p.insns().iter().enumerate() {
+                while let Some((_, l)) = labels.next_if(|(at, _)| *at == i) {
+                    let _ = writeln!(buf, "{l}:");
                 }
-            };
-            if buf.len() >= OUT_BLOCK {
-                out.write_all(buf.as_bytes())?;
-                buf.clear();
+                buf.push('\t');
+                insn.write_to(&mut buf);
+                buf.push('\n');
+                flush(&mut buf, out, false)?;
+            }
+            for (_, l) in labels {
+                let _ = writeln!(buf, "{l}:");
             }
         }
-        out.write_all(buf.as_bytes())?;
+    } else {
+        for r in decode_iter(&slots) {
+            // `write_to` skips core::fmt: the hot path of a large disassembly.
+            match r {
+                Ok((_, insn)) => insn.write_to(&mut buf),
+                Err(e) => {
+                    on_error(&e);
+                    Insn::Raw(slots[e.slot].to_u64()).write_to(&mut buf);
+                }
+            }
+            buf.push('\n');
+            flush(&mut buf, out, false)?;
+        }
     }
+    flush(&mut buf, out, true)?;
     if whole != bytes.len() {
         // Reuse the core's wording for a length that is not a multiple of 8.
         if let Err(e) = slots_of(&bytes) {
@@ -101,6 +116,15 @@ pub fn run(args: &DisasmArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::R
         }
     }
     Ok(status)
+}
+
+/// Hands the buffer to `out` once it holds a block, or always with `force`.
+fn flush(buf: &mut String, out: &mut dyn Write, force: bool) -> io::Result<()> {
+    if force || buf.len() >= OUT_BLOCK {
+        out.write_all(buf.as_bytes())?;
+        buf.clear();
+    }
+    Ok(())
 }
 
 /// Prints decode errors with the input's name and, for hex input, the slot's position.

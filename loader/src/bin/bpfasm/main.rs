@@ -3,6 +3,9 @@
 //! ```text
 //! bpfasm asm    [--bin] [FILE|-]            text  -> hex lines (or raw bytes)
 //! bpfasm disasm [--bin] [--labels] [FILE|-] hex (or raw bytes) -> text
+//! bpfasm load   FILE [--log-level N]         load every program of an object file
+//! bpfasm run    FILE [--program NAME] ...    test-run one program
+//! bpfasm dot    [FILE|-] [--program NAME]    control-flow graph as Graphviz DOT
 //! ```
 //!
 //! Exit status: 0 on success, 1 when the input has errors (every diagnostic is printed on
@@ -14,8 +17,11 @@
 
 mod asm_cmd;
 mod disasm_cmd;
+mod dot_cmd;
 mod hex;
 mod input;
+mod load_cmd;
+mod run_cmd;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
@@ -42,6 +48,14 @@ enum Command {
     Asm(asm_cmd::AsmArgs),
     /// Disassemble hex (or raw bytes with --bin) into LLVM syntax, one instruction per line.
     Disasm(disasm_cmd::DisasmArgs),
+    /// Load every program of an object file (.section/.map/.license) into the kernel:
+    /// `NAME: ok (N insns)` and the verifier's statistics, or the verifier's error.
+    Load(load_cmd::LoadArgs),
+    /// Load one program of an object file and test-run it (BPF_PROG_TEST_RUN): prints
+    /// `retval`, `duration_ns` and, with --data-hex, `data_out`.
+    Run(run_cmd::RunArgs),
+    /// Print a program's control-flow graph as Graphviz DOT (render with `dot -Tsvg`).
+    Dot(dot_cmd::DotArgs),
 }
 
 /// How a subcommand ended, when writing its output did not fail.
@@ -62,6 +76,9 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Asm(args) => asm_cmd::run(args, &mut out, &mut err),
         Command::Disasm(args) => disasm_cmd::run(args, &mut out, &mut err),
+        Command::Load(args) => load_cmd::run(args, &mut out, &mut err),
+        Command::Run(args) => run_cmd::run(args, &mut out, &mut err),
+        Command::Dot(args) => dot_cmd::run(args, &mut out, &mut err),
     };
     let result = result.and_then(|status| out.flush().map(|()| status));
     match result {

@@ -1,0 +1,115 @@
+//! `bpfasm load`: load every program of an object file into the running kernel and say
+//! what the verifier thought of each.
+//!
+//! The programs are loaded with a statistics log (level 4) by default: a few hundred bytes
+//! the verifier fills in anyway, so `NAME: ok (N insns)` can be followed by its
+//! `processed ...` line. A rejected program is loaded once more with the verifier's trace
+//! (level 5) so the error names the instruction, and its FILE:LINE:COL, it stopped at.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use ebpf_loader::{CollectionSpec, Error, LoadOptions};
+
+use crate::Status;
+
+/// Arguments of `bpfasm load`.
+#[derive(clap::Args, Debug)]
+pub struct LoadArgs {
+    /// The object file: LLVM-syntax assembly with `.section`, `.map` and `.license`
+    /// (see docs/asm-format.md).
+    pub file: PathBuf,
+    /// Verifier log level: 4 (default) statistics only; 2 (or 6) also prints the
+    /// verifier's trace of every instruction, for every program; 1 keeps only the trace
+    /// of a failing path.
+    #[arg(long, default_value_t = 4, value_name = "N")]
+    pub log_level: u32,
+}
+
+/// Reads the object file and its spec; prints the errors and returns `None` on failure.
+pub fn read_spec(file: &Path, err: &mut dyn Write) -> Option<CollectionSpec> {
+    match CollectionSpec::from_asm_file(file) {
+        Ok(spec) => Some(spec),
+        Err(e) => {
+            // Assembly errors are already `FILE:LINE:COL: error: ...` lines.
+            match e {
+                Error::Asm(_) => {
+                    let _ = writeln!(err, "{e}");
+                }
+                e => {
+                    let _ = writeln!(err, "{}: error: {e}", file.display());
+                }
+            }
+            None
+        }
+    }
+}
+
+/// Prints a program that failed to load: `LOCATION: error: ...` on `err`.
+pub fn print_load_error(file: &Path, name: &str, e: &Error, full: bool, err: &mut dyn Write) {
+    let (loc, text) = match e {
+        Error::Verifier(v) => (
+            v.location().map(str::to_owned),
+            if full {
+                format!("{v:#}")
+            } else {
+                v.to_string()
+            },
+        ),
+        Error::UnresolvedReference { location, .. } => (location.clone(), e.to_string()),
+        e => (None, e.to_string()),
+    };
+    let at = loc.unwrap_or_else(|| file.display().to_string());
+    let _ = writeln!(err, "{at}: error: program `{name}` was rejected: {text}");
+}
+
+/// Loads every program of the file; exit status 1 if any was rejected.
+pub fn run(args: &LoadArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<Status> {
+    let Some(spec) = read_spec(&args.file, err) else {
+        return Ok(Status::InputErrors);
+    };
+    if spec.programs().is_empty() {
+        let _ = writeln!(
+            err,
+            "{}: error: no programs: start one with `.section NAME`",
+            args.file.display()
+        );
+        return Ok(Status::InputErrors);
+    }
+    let opts = LoadOptions {
+        log_level: args.log_level,
+        log_size: 0,
+    };
+    let full_log = args.log_level & 3 != 0;
+    let (coll, failures) = match spec.load_each(&opts) {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = writeln!(err, "{}: error: {e}", args.file.display());
+            return Ok(Status::InputErrors);
+        }
+    };
+    for p in spec.programs() {
+        if let Some(prog) = coll.program(&p.name) {
+            writeln!(out, "{}: ok ({} insns)", p.name, p.program.slot_count())?;
+            if full_log {
+                if let Some(log) = prog.verifier_log() {
+                    for line in log.trim_end().lines() {
+                        writeln!(out, "  {line}")?;
+                    }
+                    continue;
+                }
+            }
+            if let Some(stats) = prog.verifier_stats() {
+                writeln!(out, "  {}", stats.line)?;
+            }
+        } else if let Some((_, e)) = failures.iter().find(|(n, _)| *n == p.name) {
+            writeln!(out, "{}: rejected", p.name)?;
+            print_load_error(&args.file, &p.name, e, full_log, err);
+        }
+    }
+    Ok(if failures.is_empty() {
+        Status::Success
+    } else {
+        Status::InputErrors
+    })
+}

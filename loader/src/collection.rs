@@ -1,0 +1,602 @@
+//! Collections: named maps and named programs loaded together. Loading creates the maps
+//! (inner maps first), points every map reference of every program at its map with the
+//! [`Editor`](ebpf_asm_core::Editor), and loads the programs.
+//!
+//! ```no_run
+//! use ebpf_loader::{CollectionSpec, MapSpec, MapType, ProgramType, TestRun};
+//!
+//! # fn main() -> Result<(), ebpf_loader::Error> {
+//! let prog = ebpf_asm_core::assemble_named("count.s", "\
+//!     r1 = counts ll
+//!     r0 = 2
+//!     exit")?;
+//! let mut spec = CollectionSpec::new();
+//! spec.add_map("counts", MapSpec::new(MapType::Array, 4, 8, 1));
+//! spec.add_program("count", ProgramType::Xdp, prog);
+//! let coll = spec.load()?;
+//! let out = coll.program("count").unwrap().test_run(&TestRun { data_in: &[0; 64], ..Default::default() })?;
+//! assert_eq!(out.retval, 2);
+//! # Ok(())
+//! # }
+//! ```
+
+use std::os::fd::{AsFd, AsRawFd};
+use std::path::Path;
+
+use ebpf_asm_core::{EditError, ObjectSpec, Program as AsmProgram, RefKind, SourceLoc};
+
+use crate::btf::{Btf, BtfKind};
+use crate::error::{Error, Result};
+use crate::map::{Map, MapSpec, MapType};
+use crate::program::{Program, ProgramSpec};
+use crate::program_type::{AttachType, ProgramType};
+
+/// A map of a [`CollectionSpec`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CollectionMap {
+    /// The name programs use (`rN = NAME ll`); the kernel object is named after it.
+    pub name: String,
+    /// What to create (its `name` field is ignored: the kernel name comes from `name`).
+    pub spec: MapSpec,
+    /// For array/hash of maps: the map of this collection whose shape values have.
+    pub inner: Option<String>,
+}
+
+/// A program of a [`CollectionSpec`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CollectionProgram {
+    /// The program's name in the collection (the kernel name is derived from it).
+    pub name: String,
+    /// The program type.
+    pub prog_type: ProgramType,
+    /// Expected attach type, when the type needs one.
+    pub expected_attach_type: Option<AttachType>,
+    /// `BPF_F_*` program flags.
+    pub flags: u32,
+    /// BTF id of the attach target; 0 = look up `attach_btf` at load time, if set.
+    pub attach_btf_id: u32,
+    /// Kind and name of a type in the kernel's BTF to attach to (tp_btf:
+    /// `btf_trace_<name>`, iter: `bpf_iter_<name>`, fentry: the function).
+    pub attach_btf: Option<(BtfKind, String)>,
+    /// The instructions, map references still symbolic.
+    pub program: AsmProgram,
+    /// The section it came from, for programs read from an object file.
+    pub section: Option<String>,
+    /// Where it was written (the `.section` directive), when known.
+    pub location: Option<SourceLoc>,
+}
+
+impl CollectionProgram {
+    /// Sets the expected attach type.
+    pub fn expected_attach_type(&mut self, t: AttachType) -> &mut Self {
+        self.expected_attach_type = Some(t);
+        self
+    }
+
+    /// Sets the program flags.
+    pub fn flags(&mut self, flags: u32) -> &mut Self {
+        self.flags = flags;
+        self
+    }
+
+    /// Sets the attach BTF id.
+    pub fn attach_btf_id(&mut self, id: u32) -> &mut Self {
+        self.attach_btf_id = id;
+        self
+    }
+}
+
+/// Options of [`CollectionSpec::load_with`] and [`CollectionSpec::load_each`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// Verifier log level requested for every program (0: a log only when a load fails;
+    /// 4: statistics; 1 or 2: the verifier's trace). A failed load at level 4 is retried
+    /// at level 5 so the error names the instruction it stopped at.
+    pub log_level: u32,
+    /// Log buffer size (0: the loader's default, grown as needed).
+    pub log_size: u32,
+}
+
+/// Named maps and programs to load together.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CollectionSpec {
+    license: String,
+    maps: Vec<CollectionMap>,
+    programs: Vec<CollectionProgram>,
+}
+
+impl Default for CollectionSpec {
+    fn default() -> Self {
+        CollectionSpec::new()
+    }
+}
+
+/// The kernel's object name for `name`: characters the kernel refuses become `_`, cut to
+/// 15 bytes (as libbpf does).
+pub fn kernel_name(name: &str) -> String {
+    name.chars()
+        .map(|c| match c {
+            'a'..='z' | 'A'..='Z' | '0'..='9' | '_' | '.' => c,
+            _ => '_',
+        })
+        .take(15)
+        .collect()
+}
+
+impl CollectionSpec {
+    /// An empty collection with license "GPL".
+    pub fn new() -> Self {
+        CollectionSpec {
+            license: "GPL".into(),
+            maps: Vec::new(),
+            programs: Vec::new(),
+        }
+    }
+
+    /// Reads an object file's text (see `docs/asm-format.md`); `file` names it in errors.
+    pub fn from_asm(file: &str, text: &str) -> Result<Self> {
+        Self::from_object(&ebpf_asm_core::parse_object(file, text)?)
+    }
+
+    /// Reads an object file.
+    pub fn from_asm_file(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|e| Error::Io {
+            what: format!("reading {}", path.display()),
+            source: e,
+        })?;
+        Self::from_asm(&path.to_string_lossy(), &text)
+    }
+
+    /// A collection from a parsed object: section names give program types, expected
+    /// attach types, flags and BTF attach targets.
+    pub fn from_object(obj: &ObjectSpec) -> Result<Self> {
+        let mut spec = CollectionSpec::new();
+        spec.set_license(obj.license.clone());
+        for m in &obj.maps {
+            let map_type = MapType::from_name(m.map_type).ok_or_else(|| Error::UnknownName {
+                kind: "map type",
+                name: m.map_type.to_owned(),
+            })?;
+            let s = MapSpec::new(map_type, m.key_size, m.value_size, m.max_entries)
+                .flags(m.flags)
+                .map_extra(m.map_extra);
+            spec.maps.push(CollectionMap {
+                name: m.name.clone(),
+                spec: s,
+                inner: m.inner.clone(),
+            });
+        }
+        for p in &obj.programs {
+            let d = p.kind;
+            let prog_type =
+                ProgramType::from_name(d.prog_type).ok_or_else(|| Error::UnknownName {
+                    kind: "program type",
+                    name: d.prog_type.to_owned(),
+                })?;
+            let attach = match d.attach_type {
+                Some(a) => Some(AttachType::from_name(a).ok_or_else(|| Error::UnknownName {
+                    kind: "attach type",
+                    name: a.to_owned(),
+                })?),
+                None => None,
+            };
+            spec.programs.push(CollectionProgram {
+                name: p.name.clone(),
+                prog_type,
+                expected_attach_type: attach,
+                flags: d.prog_flags,
+                attach_btf_id: 0,
+                attach_btf: p.target.as_deref().and_then(|t| btf_target(d.name, t)),
+                program: p.program.clone(),
+                section: Some(p.section.clone()),
+                location: Some(p.location.clone()),
+            });
+        }
+        Ok(spec)
+    }
+
+    /// The license every program is loaded with.
+    pub fn license(&self) -> &str {
+        &self.license
+    }
+
+    /// Sets the license.
+    pub fn set_license(&mut self, license: impl Into<String>) -> &mut Self {
+        self.license = license.into();
+        self
+    }
+
+    /// Adds (or replaces) a map.
+    pub fn add_map(&mut self, name: impl Into<String>, spec: MapSpec) -> &mut Self {
+        self.put_map(CollectionMap {
+            name: name.into(),
+            spec,
+            inner: None,
+        })
+    }
+
+    /// Adds (or replaces) an array or hash of maps whose values have the shape of the
+    /// collection's map `inner`.
+    pub fn add_map_of_maps(
+        &mut self,
+        name: impl Into<String>,
+        spec: MapSpec,
+        inner: impl Into<String>,
+    ) -> &mut Self {
+        self.put_map(CollectionMap {
+            name: name.into(),
+            spec,
+            inner: Some(inner.into()),
+        })
+    }
+
+    fn put_map(&mut self, m: CollectionMap) -> &mut Self {
+        self.maps.retain(|x| x.name != m.name);
+        self.maps.push(m);
+        self
+    }
+
+    /// Adds (or replaces) a program; returns it for setting the attach type or flags.
+    pub fn add_program(
+        &mut self,
+        name: impl Into<String>,
+        prog_type: ProgramType,
+        program: AsmProgram,
+    ) -> &mut CollectionProgram {
+        let name = name.into();
+        self.programs.retain(|p| p.name != name);
+        self.programs.push(CollectionProgram {
+            name,
+            prog_type,
+            expected_attach_type: None,
+            flags: 0,
+            attach_btf_id: 0,
+            attach_btf: None,
+            program,
+            section: None,
+            location: None,
+        });
+        let last = self.programs.len() - 1;
+        &mut self.programs[last]
+    }
+
+    /// The maps, in the order they were added.
+    pub fn maps(&self) -> &[CollectionMap] {
+        &self.maps
+    }
+
+    /// The programs, in the order they were added.
+    pub fn programs(&self) -> &[CollectionProgram] {
+        &self.programs
+    }
+
+    /// The program called `name`, to change before loading.
+    pub fn program_mut(&mut self, name: &str) -> Option<&mut CollectionProgram> {
+        self.programs.iter_mut().find(|p| p.name == name)
+    }
+
+    /// The map called `name`, to change before loading.
+    pub fn map_mut(&mut self, name: &str) -> Option<&mut CollectionMap> {
+        self.maps.iter_mut().find(|m| m.name == name)
+    }
+
+    /// Keeps only the programs for which `keep` returns true (e.g. to load one of them).
+    pub fn retain_programs(&mut self, keep: impl FnMut(&CollectionProgram) -> bool) {
+        self.programs.retain(keep);
+    }
+
+    /// Creates the maps and loads every program; the first failure is the error (the
+    /// objects created so far are closed).
+    pub fn load(&self) -> Result<Collection> {
+        self.load_with(&LoadOptions::default())
+    }
+
+    /// Like [`CollectionSpec::load`], with verifier log options.
+    pub fn load_with(&self, opts: &LoadOptions) -> Result<Collection> {
+        let (coll, mut failures) = self.load_each(opts)?;
+        match failures.is_empty() {
+            true => Ok(coll),
+            false => Err(failures.swap_remove(0).1),
+        }
+    }
+
+    /// Creates the maps (any failure is the error), then loads every program even when
+    /// some fail: the collection holds those that loaded, the list the failures in order.
+    pub fn load_each(&self, opts: &LoadOptions) -> Result<(Collection, Vec<(String, Error)>)> {
+        let maps = self.create_maps()?;
+        let mut coll = Collection {
+            maps,
+            programs: Vec::new(),
+        };
+        let mut failures = Vec::new();
+        for p in &self.programs {
+            match self.load_program(p, &coll, opts) {
+                Ok(prog) => coll.programs.push((p.name.clone(), prog)),
+                Err(e) => failures.push((p.name.clone(), e)),
+            }
+        }
+        Ok((coll, failures))
+    }
+
+    /// Creates every map, each inner map before the maps of maps that use it.
+    fn create_maps(&self) -> Result<Vec<(String, Map)>> {
+        let mut created: Vec<(String, Map)> = Vec::new();
+        for m in &self.maps {
+            self.create_map(m, &mut created, 0)?;
+        }
+        // Source order, not creation order.
+        let mut out = Vec::with_capacity(created.len());
+        for m in &self.maps {
+            if let Some(i) = created.iter().position(|(n, _)| *n == m.name) {
+                out.push(created.swap_remove(i));
+            }
+        }
+        Ok(out)
+    }
+
+    fn create_map(
+        &self,
+        m: &CollectionMap,
+        created: &mut Vec<(String, Map)>,
+        depth: usize,
+    ) -> Result<()> {
+        if created.iter().any(|(n, _)| *n == m.name) {
+            return Ok(());
+        }
+        let context = |e: Error| Error::Context {
+            what: format!("map `{}`", m.name),
+            source: Box::new(e),
+        };
+        if depth > self.maps.len() {
+            return Err(context(Error::InvalidArgument(
+                "inner maps form a cycle".into(),
+            )));
+        }
+        let spec = m.spec.clone().name(kernel_name(&m.name));
+        let map = match &m.inner {
+            None => spec.create(),
+            Some(inner) => {
+                let Some(im) = self.maps.iter().find(|x| x.name == *inner) else {
+                    return Err(context(self.no_such("map", inner)));
+                };
+                self.create_map(im, created, depth + 1)?;
+                let fd = created
+                    .iter()
+                    .find(|(n, _)| n == inner)
+                    .map(|(_, map)| map.as_fd())
+                    .ok_or_else(|| context(self.no_such("map", inner)))?;
+                spec.create_with_inner(fd)
+            }
+        }
+        .map_err(context)?;
+        created.push((m.name.clone(), map));
+        Ok(())
+    }
+
+    fn no_such(&self, kind: &'static str, name: &str) -> Error {
+        let known = match kind {
+            "map" => self.maps.iter().map(|m| m.name.clone()).collect(),
+            _ => self.programs.iter().map(|p| p.name.clone()).collect(),
+        };
+        Error::NoSuchObject {
+            kind,
+            name: name.to_owned(),
+            known,
+        }
+    }
+
+    /// The program with every map reference pointed at `coll`'s maps.
+    fn resolve(&self, p: &CollectionProgram, coll: &Collection) -> Result<AsmProgram> {
+        let mut program = p.program.clone();
+        let mut ed = program.editor();
+        let mut names: Vec<String> = ed
+            .references()
+            .into_iter()
+            .filter(|r| r.kind == RefKind::Symbol)
+            .map(|r| r.name.to_string())
+            .collect();
+        names.dedup();
+        for name in names {
+            if let Some(map) = coll.map(&name) {
+                ed.rewrite_map(&name, map.as_fd().as_raw_fd())
+                    .map_err(|e| Error::InvalidArgument(e.to_string()))?;
+            }
+        }
+        match ed.finish() {
+            Ok(()) => Ok(program),
+            Err(EditError::Unresolved {
+                name,
+                kind: RefKind::Symbol,
+                location,
+            }) => Err(Error::UnresolvedReference {
+                program: p.name.clone(),
+                name: name.to_string(),
+                location: location.map(|l| l.to_string()),
+                maps: coll.maps.iter().map(|(n, _)| n.clone()).collect(),
+            }),
+            Err(EditError::Unresolved { name, location, .. }) => {
+                Err(Error::InvalidArgument(format!(
+                    "{}program `{}` calls `{name}`, which it does not define (a program's \
+                     subprograms must be part of it: see Program::link)",
+                    location.map(|l| format!("{l}: ")).unwrap_or_default(),
+                    p.name
+                )))
+            }
+            Err(e) => Err(Error::InvalidArgument(e.to_string())),
+        }
+    }
+
+    fn load_program(
+        &self,
+        p: &CollectionProgram,
+        coll: &Collection,
+        opts: &LoadOptions,
+    ) -> Result<Program> {
+        let program = self.resolve(p, coll)?;
+        let mut attach_btf_id = p.attach_btf_id;
+        if let (0, Some((kind, name))) = (attach_btf_id, &p.attach_btf) {
+            attach_btf_id = Btf::from_kernel()?
+                .find_by_name(name, *kind)
+                .ok_or_else(|| Error::Context {
+                    what: format!("program `{}`", p.name),
+                    source: Box::new(Error::InvalidArgument(format!(
+                        "the kernel's BTF has no {} `{name}` to attach to",
+                        if *kind == BtfKind::Func {
+                            "function"
+                        } else {
+                            "type"
+                        }
+                    ))),
+                })?;
+        }
+        let mut spec = ProgramSpec::from_program(kernel_name(&p.name), p.prog_type, &program)
+            .license(self.license.clone())
+            .flags(p.flags)
+            .attach_btf_id(attach_btf_id)
+            .log(opts.log_level, opts.log_size);
+        if let Some(t) = p.expected_attach_type {
+            spec = spec.expected_attach_type(t);
+        }
+        match spec.load() {
+            // A statistics-only log does not show the instruction the verifier stopped
+            // at: load once more with the trace.
+            Err(Error::Verifier(_)) if opts.log_level != 0 && opts.log_level & 3 == 0 => {
+                spec.log(opts.log_level | 1, opts.log_size).load()
+            }
+            r => r,
+        }
+    }
+}
+
+/// The BTF type a section's target names, for the types that attach by BTF id.
+fn btf_target(section: &str, target: &str) -> Option<(BtfKind, String)> {
+    let (kind, name) = match section.trim_end_matches(".s") {
+        "tp_btf" => (BtfKind::Typedef, format!("btf_trace_{target}")),
+        "fentry" | "fexit" | "fmod_ret" => (BtfKind::Func, target.to_owned()),
+        "lsm" | "lsm_cgroup" => (BtfKind::Func, format!("bpf_lsm_{target}")),
+        "iter" => (BtfKind::Func, format!("bpf_iter_{target}")),
+        _ => return None,
+    };
+    Some((kind, name))
+}
+
+/// Loaded maps and programs, reachable by name; closed when dropped (unless taken).
+#[derive(Debug)]
+pub struct Collection {
+    maps: Vec<(String, Map)>,
+    programs: Vec<(String, Program)>,
+}
+
+impl Collection {
+    /// The map called `name`.
+    pub fn map(&self, name: &str) -> Option<&Map> {
+        self.maps.iter().find(|(n, _)| n == name).map(|(_, m)| m)
+    }
+
+    /// The program called `name`.
+    pub fn program(&self, name: &str) -> Option<&Program> {
+        self.programs
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, p)| p)
+    }
+
+    /// Takes the map called `name` out of the collection.
+    pub fn take_map(&mut self, name: &str) -> Option<Map> {
+        let i = self.maps.iter().position(|(n, _)| n == name)?;
+        Some(self.maps.remove(i).1)
+    }
+
+    /// Takes the program called `name` out of the collection.
+    pub fn take_program(&mut self, name: &str) -> Option<Program> {
+        let i = self.programs.iter().position(|(n, _)| n == name)?;
+        Some(self.programs.remove(i).1)
+    }
+
+    /// Every map with its name, in the spec's order.
+    pub fn maps(&self) -> impl Iterator<Item = (&str, &Map)> {
+        self.maps.iter().map(|(n, m)| (n.as_str(), m))
+    }
+
+    /// Every loaded program with its name, in the spec's order.
+    pub fn programs(&self) -> impl Iterator<Item = (&str, &Program)> {
+        self.programs.iter().map(|(n, p)| (n.as_str(), p))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ebpf_asm_core::{SectionTarget, MAP_TYPES, SECTIONS};
+
+    #[test]
+    fn every_section_maps_to_kernel_enums() {
+        for d in SECTIONS {
+            assert!(
+                ProgramType::from_name(d.prog_type).is_some(),
+                "{}",
+                d.prog_type
+            );
+            if let Some(a) = d.attach_type {
+                assert!(AttachType::from_name(a).is_some(), "{a}");
+            }
+            if d.target == SectionTarget::Required && d.name != "freplace" {
+                assert!(btf_target(d.name, "x").is_some(), "{}", d.name);
+            }
+        }
+    }
+
+    #[test]
+    fn the_format_knows_exactly_the_kernel_map_types() {
+        let ours: Vec<&str> = MapType::ALL.iter().map(|t| t.name()).collect();
+        assert_eq!(ours, MAP_TYPES);
+        for (i, t) in MapType::ALL.iter().enumerate() {
+            assert_eq!(t.as_u32() as usize, i + 1);
+        }
+    }
+
+    #[test]
+    fn kernel_names_are_sanitized_and_cut() {
+        assert_eq!(kernel_name("count"), "count");
+        assert_eq!(kernel_name("cgroup_skb/ingress"), "cgroup_skb_ingr");
+        assert_eq!(kernel_name("a-b.c"), "a_b.c");
+    }
+
+    #[test]
+    fn btf_targets() {
+        assert_eq!(
+            btf_target("tp_btf", "sched_switch"),
+            Some((BtfKind::Typedef, "btf_trace_sched_switch".into()))
+        );
+        assert_eq!(
+            btf_target("iter", "task"),
+            Some((BtfKind::Func, "bpf_iter_task".into()))
+        );
+        assert_eq!(
+            btf_target("fentry.s", "f"),
+            Some((BtfKind::Func, "f".into()))
+        );
+        assert_eq!(btf_target("raw_tp", "sys_enter"), None);
+    }
+
+    #[test]
+    fn spec_from_object() {
+        let obj = ebpf_asm_core::parse_object(
+            "o.s",
+            ".license \"MIT\"\n.map m hash key=4 value=8 entries=16 flags=1\n\
+             .section cgroup_skb/egress\n\tr0 = 1\n\texit\n\
+             .section syscall\nsys:\n\tr0 = 0\n\texit\n",
+        )
+        .expect("valid object");
+        let spec = CollectionSpec::from_object(&obj).expect("spec");
+        assert_eq!(spec.license(), "MIT");
+        assert_eq!(spec.maps()[0].spec.flags, 1);
+        assert_eq!(spec.maps()[0].spec.map_type, MapType::Hash);
+        let p = &spec.programs()[0];
+        assert_eq!(p.prog_type, ProgramType::CgroupSkb);
+        assert_eq!(p.expected_attach_type, Some(AttachType::CgroupInetEgress));
+        assert_eq!(spec.programs()[1].flags, crate::flags::BPF_F_SLEEPABLE);
+        assert_eq!(spec.programs()[1].name, "sys");
+    }
+}
