@@ -10,6 +10,24 @@ use crate::program::{Program, ProgramError};
 use crate::source_map::SourceMap;
 use crate::token::Token;
 
+/// Directives llvm-mc accepts that change nothing in a single program's instructions.
+pub const IGNORED_DIRECTIVES: [&str; 14] = [
+    "text",
+    "globl",
+    "global",
+    "p2align",
+    "align",
+    "type",
+    "size",
+    "file",
+    "addrsig",
+    "addrsig_sym",
+    "ident",
+    "weak",
+    "hidden",
+    "local",
+];
+
 /// A macro interpolation to apply to instruction `insn` after assembly.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct InsnFixup {
@@ -131,12 +149,16 @@ impl<'a> Builder<'a> {
                     )
                 }
             }
+            // What compilers emit around code (`clang -S`) and says nothing about it.
+            Event::Directive { name, .. } if IGNORED_DIRECTIVES.contains(&name) => Ok(()),
             Event::Directive { name, .. } => {
                 if self.directives {
                     Ok(())
                 } else {
                     Err(format!(
-                        "unknown directive `.{name}`: the assembler reads instructions, labels and `.8byte`"
+                        "unknown directive `.{name}`: the assembler reads instructions, labels, `.8byte` and \
+                         `.extern` (for `.section`, `.map` and `.license` use the object format: \
+                         parse_object, bpfasm load)"
                     ))
                 }
             }

@@ -164,6 +164,21 @@ impl<'a> Lexer<'a> {
                     };
                     return Some(self.tok(kind, start, self.line, col));
                 }
+                // `.name` is one word (`.section`, `.LBB0_1`); `.8byte` stays `.` + number.
+                Class::Punct
+                    if c == b'.'
+                        && b.get(start + 1)
+                            .is_some_and(|&n| CLASS[n as usize] == Class::Letter) =>
+                {
+                    let end = b[start + 1..]
+                        .iter()
+                        .position(|&x| !is_word(x))
+                        .map_or(b.len(), |n| start + 1 + n);
+                    self.pos = end;
+                    let col = self.column(start);
+                    let s = &self.src[start..end];
+                    return Some(self.tok(TokenKind::Ident(s), start, self.line, col));
+                }
                 Class::Punct => {
                     self.pos += 1;
                     let col = self.column(start);

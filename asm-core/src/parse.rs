@@ -316,6 +316,17 @@ impl<'a> Cursor<'_, 'a> {
                 self.i += 2;
                 Ok(Stmt::Label(name, first))
             }
+            TokenKind::Ident(word) if word.starts_with('.') => {
+                self.i += 1;
+                let name = &word[1..];
+                if name == "quad" {
+                    let insn = self.raw_word()?;
+                    return Ok(Stmt::Insn(insn, first));
+                }
+                let from = self.i;
+                self.i = self.t.len();
+                Ok(Stmt::Directive(name, first, from))
+            }
             TokenKind::Punct('.') => {
                 self.i += 1;
                 let name = match self.peek() {

@@ -7,7 +7,8 @@
 /// What a token is. Strings borrow from the front end's buffer.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum TokenKind<'a> {
-    /// A word starting with a letter or `_`: `r1`, `goto`, `bpf_map_lookup_elem`, `u32`.
+    /// A word starting with a letter or `_`: `r1`, `goto`, `bpf_map_lookup_elem`, `u32`;
+    /// or with `.` and a letter: `.section`, `.LBB0_1` (directives and local labels).
     Ident(&'a str),
     /// A word starting with a digit: `42`, `0x1f`, `8byte` (after `.`), `1ll`.
     Number(&'a str),

@@ -1,7 +1,8 @@
 //! Rust tokens into the grammar's tokens.
 //!
 //! Groups are flattened into their delimiters, `{expr}` becomes an interpolation, a line
-//! break between two tokens ends a statement (as in assembly text), and `#` starts a comment
+//! break between two tokens ends a statement (as in assembly text), `.` and a word make one
+//! word (`.extern`, `.LBB0_1`) as in the text lexer, and `#` starts a comment
 //! that runs to the end of its line (so `call bpf_map_lookup_elem#1` reads as in a verifier
 //! log).
 
@@ -68,7 +69,8 @@ impl Tokens {
     }
 
     fn walk(&mut self, input: TokenStream, comment_line: &mut Option<usize>) {
-        for tt in input {
+        let mut trees = input.into_iter().peekable();
+        while let Some(tt) = trees.next() {
             let span = tt.span();
             if let Some(l) = *comment_line {
                 if span.start().line == l {
@@ -84,6 +86,12 @@ impl Tokens {
                 }
                 TokenTree::Punct(p) => match p.as_char() {
                     ';' => self.push(OwnedKind::End, span),
+                    // `.name` is one word, as the text lexer reads it (`.extern`, `.LBB0_1`).
+                    '.' if matches!(trees.peek(), Some(TokenTree::Ident(_))) => {
+                        if let Some(TokenTree::Ident(i)) = trees.next() {
+                            self.push(OwnedKind::Ident(format!(".{i}")), span);
+                        }
+                    }
                     '#' => *comment_line = Some(span.start().line),
                     c => self.push(OwnedKind::Punct(c), span),
                 },

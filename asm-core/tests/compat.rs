@@ -1,0 +1,70 @@
+//! What compilers emit: clang -S output with local `.L` labels and layout directives
+//! assembles as llvm-mc-19 assembles it.
+
+mod support;
+
+const CLANG_S: &str = "\t.text
+\t.globl\tprog
+\t.p2align\t3
+\t.type\tprog,@function
+prog:
+.LBB0_1:
+\tr0 = 0
+\tif r0 == 0 goto .LBB0_2
+\tgoto .LBB0_1
+.LBB0_2:
+\texit
+.Lfunc_end0:
+\t.size\tprog, .Lfunc_end0-prog
+\t.addrsig
+";
+
+#[test]
+fn clang_s_output_assembles_with_local_labels() {
+    let p = ebpf_asm_core::assemble(CLANG_S).unwrap();
+    assert_eq!(
+        p.to_string(),
+        "prog:\n.LBB0_1:\n\tr0 = 0\n\tif r0 == 0 goto .LBB0_2\n\tgoto .LBB0_1\n.LBB0_2:\n\texit\n.Lfunc_end0:\n"
+    );
+    let hex: Vec<String> = p
+        .to_raw()
+        .iter()
+        .map(|s| format!("{:016x}", u64::from_be_bytes(s.to_bytes())))
+        .collect();
+    assert_eq!(
+        hex,
+        [
+            "b700000000000000",
+            "1500010000000000",
+            "0500fdff00000000",
+            "9500000000000000"
+        ]
+    );
+    // And it is what llvm-mc-19 makes of the same text.
+    if let Some(llvm) = support::llvm("clang_s_output_assembles_with_local_labels") {
+        let dir = support::scratch_dir("clang_s");
+        let out = llvm
+            .assemble(&dir, CLANG_S)
+            .expect("llvm-mc-19 assembles it");
+        assert_eq!(out.text, p.to_bytes());
+    }
+}
+
+#[test]
+fn a_dot_label_can_be_called_and_its_address_taken() {
+    let p = ebpf_asm_core::assemble("r1 = .Lcb ll\ncall .Lcb\nexit\n.Lcb:\nr0 = 0\nexit").unwrap();
+    assert_eq!(p.insns()[0].to_string(), "r1 = .Lcb ll");
+    assert_eq!(p.insns()[1].to_string(), "call .Lcb");
+    assert_eq!(p.label(".Lcb"), Some(3));
+}
+
+#[test]
+fn section_directives_still_point_at_the_object_format() {
+    let e = ebpf_asm_core::assemble("r0 = 0\n.section xdp\nexit").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "<input>:2:1: error: unknown directive `.section`: the assembler reads instructions, \
+         labels, `.8byte` and `.extern` (for `.section`, `.map` and `.license` use the object \
+         format: parse_object, bpfasm load)"
+    );
+}
