@@ -160,6 +160,12 @@ impl<'a> Cursor<'_, 'a> {
             ));
         }
         let start = self.here();
+        if !matches!(
+            start.kind,
+            TokenKind::Number(_) | TokenKind::Interp(_) | TokenKind::Punct('-' | '+')
+        ) {
+            return self.expected("an offset (a number)");
+        }
         let v = match self.literal(Field::Imm64)? {
             Value::Const(v) => {
                 let v = if negative { -v } else { v };
@@ -216,8 +222,15 @@ impl<'a> Cursor<'_, 'a> {
         }
     }
 
-    fn target16(&mut self) -> PResult<Target<i16>> {
-        Ok(match self.target(Field::Off16)? {
+    /// A 16-bit jump target; `hint` is added to an offset that does not fit.
+    fn target16(&mut self, hint: &str) -> PResult<Target<i16>> {
+        let t = self.target(Field::Off16).map_err(|mut e| {
+            if e.message.contains("does not fit") {
+                e.message.push_str(hint);
+            }
+            e
+        })?;
+        Ok(match t {
             Target::Offset(o) => Target::Offset(o as i16),
             Target::Label(l) => Target::Label(l),
         })
@@ -264,13 +277,13 @@ impl<'a> Cursor<'_, 'a> {
         match word {
             "if" => self.cond_jump(),
             "goto" => Ok(Insn::Ja {
-                target: self.target16()?,
+                target: self.target16("; use `gotol` for a longer jump")?,
             }),
             "gotol" => Ok(Insn::JaLong {
                 target: self.target(Field::Signed32)?,
             }),
             "may_goto" => Ok(Insn::MayGoto {
-                target: self.target16()?,
+                target: self.target16("")?,
             }),
             "call" => self.call(),
             "callx" => Ok(Insn::CallX {
@@ -280,7 +293,7 @@ impl<'a> Cursor<'_, 'a> {
             "lock" => self.lock(),
             "store_release" => self.store_release(),
             "ld_pseudo" => self.ld_pseudo(),
-            _ => self.err_at(first, format!("unknown instruction `{word}`")),
+            _ => self.err_at(first, unknown_instruction(word)),
         }
     }
 
@@ -291,7 +304,11 @@ impl<'a> Cursor<'_, 'a> {
         let cond = match (signed, self.peek()) {
             (false, Some(TokenKind::Punct('='))) => {
                 self.i += 1;
-                self.punct('=').map(|_| JmpCond::Eq)
+                if self.eat_punct('=') {
+                    Ok(JmpCond::Eq)
+                } else {
+                    self.err_at(op_at, "a comparison for equality is written `==`")
+                }
             }
             (false, Some(TokenKind::Punct('!'))) => {
                 self.i += 1;
@@ -322,7 +339,9 @@ impl<'a> Cursor<'_, 'a> {
         }?;
         let src = self.src(&dst)?;
         self.keyword("goto")?;
-        let target = self.target16()?;
+        let target = self.target16(
+            "; for a longer conditional jump, invert the condition and jump over a `gotol`",
+        )?;
         Ok(Insn::Jump {
             width: dst.width,
             cond,
@@ -581,6 +600,19 @@ impl<'a> Cursor<'_, 'a> {
                     "le16" | "le32" | "le64" | "be16" | "be32" | "be64" | "bswap16" | "bswap32"
                     | "bswap64" => self.endian(dst, word),
                     "addr_space_cast" => self.addr_space_cast(dst),
+                    w if ["le", "be", "bswap"].iter().any(|p| {
+                        w.strip_prefix(p)
+                            .is_some_and(|n| !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit()))
+                    }) =>
+                    {
+                        self.err_at(
+                            at,
+                            format!(
+                                "`{w}`: byte swaps work on 16, 32 or 64 bits \
+                                 (le16, le32, le64, be16, be32, be64, bswap16, bswap32, bswap64)"
+                            ),
+                        )
+                    }
                     "xchg_64" | "xchg32_32" => self.xchg(dst, word == "xchg_64"),
                     "cmpxchg_64" | "cmpxchg32_32" => self.cmpxchg(dst, word == "cmpxchg_64"),
                     "load_acquire" => self.load_acquire(dst),
@@ -994,4 +1026,30 @@ impl<'a> Cursor<'_, 'a> {
             off,
         })
     }
+}
+
+/// The message for a word that is no instruction; mnemonics of other eBPF assembly
+/// dialects get the LLVM spelling.
+fn unknown_instruction(word: &str) -> String {
+    let llvm = match word {
+        "mov" | "mov64" | "mov32" => "`r1 = r2`, `r1 = 5` (`w1 = ...` for 32 bits)",
+        "add" | "add64" | "add32" | "sub" | "sub64" | "sub32" | "mul" | "mul64" | "div" | "or"
+        | "and" | "xor" | "lsh" | "rsh" | "arsh" | "mod" => {
+            "`r1 += r2`, `r1 -= 5`, `r1 *= r2`, ... (`w1 += ...` for 32 bits)"
+        }
+        "neg" | "neg64" | "neg32" => "`r1 = -r1`",
+        "ldxb" | "ldxh" | "ldxw" | "ldxdw" => "`r1 = *(u32 *)(r2 + 8)`",
+        "stxb" | "stxh" | "stxw" | "stxdw" => "`*(u32 *)(r1 + 8) = r2`",
+        "stb" | "sth" | "stw" | "stdw" => "`*(u32 *)(r1 + 8) = 5`",
+        "lddw" => "`r1 = 0x123456789 ll`",
+        "ja" | "jmp" => "`goto +3` or `goto label`",
+        "jeq" | "jne" | "jgt" | "jge" | "jlt" | "jle" | "jset" | "jsgt" | "jsge" | "jslt"
+        | "jsle" => "`if r1 == r2 goto +3` (== != > >= < <= & s> s>= s< s<=)",
+        "ldabsb" | "ldabsh" | "ldabsw" | "ldindb" | "ldindh" | "ldindw" => {
+            "`r0 = *(u8 *)skb[12]` or `r0 = *(u16 *)skb[r1]`"
+        }
+        "ret" | "return" => "`exit` (it returns r0)",
+        _ => return format!("unknown instruction `{word}`"),
+    };
+    format!("unknown instruction `{word}`: this assembler reads LLVM's syntax, where it is written {llvm}")
 }

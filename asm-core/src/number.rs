@@ -49,7 +49,12 @@ pub fn parse_literal(text: &str) -> Result<u128, String> {
             .and_then(|v| v.checked_add(d as u128))
         {
             Some(v) if v <= u64::MAX as u128 * 2 => v,
-            _ => return Err(format!("`{text}` is too large")),
+            _ => {
+                return Err(format!(
+                    "`{text}` is too large: no field takes more than 64 bits \
+                     (largest: 18446744073709551615 = 0xffffffffffffffff)"
+                ))
+            }
         };
     }
     if !any {

@@ -134,7 +134,11 @@ pub(crate) fn parse_statements<'a>(
                         let t = buf[c.i];
                         errors.push(error_at(
                             &t,
-                            format!("unexpected {} after the instruction", describe(&t)),
+                            format!(
+                                "unexpected {} after the instruction: write one instruction per \
+                             line, or separate instructions with `;`",
+                                describe(&t)
+                            ),
                         ));
                     } else if let Err(m) = consumer(Event::Insn {
                         insn,
@@ -360,7 +364,6 @@ impl<'a> Cursor<'_, 'a> {
 
     /// A number operand: optional sign, then a literal or an interpolation.
     pub(crate) fn literal(&mut self, field: Field) -> PResult<Value> {
-        let start = self.here();
         let mut negative = false;
         if self.eat_punct('-') {
             negative = true;
@@ -376,7 +379,7 @@ impl<'a> Cursor<'_, 'a> {
                 self.i += 1;
                 let m = crate::number::parse_literal(text).map_err(|m| error_at(&t, m))?;
                 let v = crate::number::signed(negative, m);
-                let v = field.check(v).map_err(|m| error_at(&start, m))?;
+                let v = field.check(v).map_err(|m| error_at(&t, m))?;
                 if self.is_punct('+')
                     || self.is_punct('-')
                     || self.is_punct('*')

@@ -42,7 +42,10 @@ fn expand_program(input: TokenStream) -> TokenStream {
     let parse_errors = parse(grammar.iter().copied(), |e| builder.event(e));
     let mut errors: Vec<syn::Error> = Vec::new();
     errors.extend(toks.errors.iter().cloned());
-    for e in &parse_errors {
+    for e in parse_errors
+        .iter()
+        .filter(|e| !toks.placeholders.contains(&e.index))
+    {
         errors.push(syn::Error::new(toks.span(e.index), &e.message));
     }
     let built = builder.finish();

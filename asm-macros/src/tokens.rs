@@ -34,6 +34,9 @@ pub struct Tokens {
     /// Interpolated expressions, by interpolation number.
     pub exprs: Vec<(TokenStream, Span)>,
     pub errors: Vec<syn::Error>,
+    /// Tokens that stand in for input already reported in `errors` (the parser's
+    /// complaints about them would say the same thing twice).
+    pub placeholders: Vec<u32>,
 }
 
 impl Tokens {
@@ -106,7 +109,7 @@ impl Tokens {
                             span,
                             format!("unexpected literal `{text}`: eBPF assembly takes integers"),
                         ));
-                        self.push(OwnedKind::Punct('?'), span);
+                        self.placeholder(span);
                     }
                 }
                 TokenTree::Group(g) => {
@@ -128,6 +131,12 @@ impl Tokens {
                 }
             }
         }
+    }
+
+    /// Stands in for input that has already been reported.
+    fn placeholder(&mut self, span: Span) {
+        self.push(OwnedKind::Punct('?'), span);
+        self.placeholders.push((self.toks.len() - 1) as u32);
     }
 
     /// `{expr}`: a literal integer is folded into the tokens (checked at compile time);

@@ -6,6 +6,11 @@ use crate::syntax::Field;
 use crate::{Call, Imm64, Insn, Label, Program, SourceMap, Target};
 
 /// Integer types an interpolated `{expr}` may have.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be an eBPF immediate or offset",
+    label = "an integer is needed here",
+    note = "interpolate an integer: i8..i128, u8..u128, isize or usize"
+)]
 pub trait ImmValue {
     /// The value, widened.
     fn to_i128(self) -> i128;

@@ -232,7 +232,8 @@ pub fn hint(op: Cmd, errno: i32) -> &'static str {
              for some program types); for map updates the map may be frozen or read-only"
         }
         (ProgLoad, libc::EACCES) => {
-            "the verifier rejected the program; rerun with a verifier log to see why"
+            "the verifier rejected the program: the last lines of its log say why \
+             ({:#} or .log() prints the whole log)"
         }
         (_, libc::EACCES) => "permission denied: the object may be read-only for this fd",
         (ProgLoad, libc::E2BIG) => {
