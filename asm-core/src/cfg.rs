@@ -195,11 +195,15 @@ impl Program {
                         let _ = write!(label, "{}:\\l", escape(l.as_str()));
                     }
                     let slot = self.slot_of(i).unwrap_or(i);
-                    let _ = write!(
-                        label,
-                        "{slot:>4}: {}\\l",
-                        escape(&named.insns()[i].to_string())
-                    );
+                    // Helper calls by name: easier to read, and the same bytes when assembled.
+                    let text = match &named.insns()[i] {
+                        Insn::Call(Call::Helper(id)) => match crate::helpers::helper_name(*id) {
+                            Some(name) => format!("call {name}"),
+                            None => named.insns()[i].to_string(),
+                        },
+                        insn => insn.to_string(),
+                    };
+                    let _ = write!(label, "{slot:>4}: {}\\l", escape(&text));
                 }
                 let _ = writeln!(out, "\t\tb{b} [label=\"{label}\"];");
             }

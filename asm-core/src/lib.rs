@@ -26,6 +26,7 @@ pub mod opcode;
 mod parse;
 mod program;
 mod raw;
+mod reference;
 mod reg;
 mod source_map;
 mod token;
@@ -43,6 +44,7 @@ pub use object::{
 };
 pub use program::{Program, ProgramError};
 pub use raw::{Encoded, RawInsn};
+pub use reference::{instruction_forms, instruction_reference};
 pub use reg::Reg::*;
 pub use reg::{Reg, RegAt, Width};
 pub use source_map::{SourceLoc, SourceMap};
