@@ -1,5 +1,7 @@
 //! Instruction forms of the grammar: what may follow `if`, `call`, `*`, `rN =`, ...
 
+mod memory;
+
 use crate::helpers::helper_id;
 use crate::insn::*;
 use crate::number::Field;
@@ -9,21 +11,21 @@ use crate::token::{Token, TokenKind};
 
 /// A register operand and how it was spelled.
 #[derive(Clone, Copy)]
-struct R<'a> {
-    reg: Reg,
-    width: Width,
-    at: Token<'a>,
+pub(super) struct R<'a> {
+    pub(super) reg: Reg,
+    pub(super) width: Width,
+    pub(super) at: Token<'a>,
 }
 
 impl R<'_> {
-    fn name(&self) -> String {
+    pub(super) fn name(&self) -> String {
         self.reg.at(self.width).to_string()
     }
 }
 
 /// A memory type in `*(u32 *)`: unsigned size or sign-extending size.
 #[derive(Clone, Copy)]
-enum MemType {
+pub(super) enum MemType {
     U(Size),
     S(SxSize),
 }
@@ -66,7 +68,7 @@ const ATOMIC_FETCH: [(&str, AtomicOp); 4] = [
 ];
 
 impl<'a> Cursor<'_, 'a> {
-    fn reg(&mut self) -> PResult<R<'a>> {
+    pub(super) fn reg(&mut self) -> PResult<R<'a>> {
         let at = self.here();
         if let TokenKind::Ident(s) = at.kind {
             if let Some((reg, width)) = reg_name(s) {
@@ -82,7 +84,7 @@ impl<'a> Cursor<'_, 'a> {
         self.expected("a register (r0..r10 or w0..w10)")
     }
 
-    fn reg64(&mut self, role: &str) -> PResult<R<'a>> {
+    pub(super) fn reg64(&mut self, role: &str) -> PResult<R<'a>> {
         let r = self.reg()?;
         if r.width == Width::W32 {
             return self.err_at(
@@ -93,114 +95,11 @@ impl<'a> Cursor<'_, 'a> {
         Ok(r)
     }
 
-    fn peek_reg(&self) -> bool {
+    pub(super) fn peek_reg(&self) -> bool {
         matches!(self.peek(), Some(TokenKind::Ident(s)) if reg_name(s).is_some() || bad_reg_name(s))
     }
 
-    /// `u8`..`u64`, `s8`..`s32` inside `*(T *)`.
-    fn mem_type(&mut self) -> PResult<MemType> {
-        let t =
-            match self.peek() {
-                Some(TokenKind::Ident(s)) => match s {
-                    "u8" => MemType::U(Size::U8),
-                    "u16" => MemType::U(Size::U16),
-                    "u32" => MemType::U(Size::U32),
-                    "u64" => MemType::U(Size::U64),
-                    "s8" => MemType::S(SxSize::S8),
-                    "s16" => MemType::S(SxSize::S16),
-                    "s32" => MemType::S(SxSize::S32),
-                    "s64" => return self.err(
-                        "there is no sign-extending 64-bit load: write `u64` (nothing to extend)",
-                    ),
-                    _ => return self.expected("a memory type (u8, u16, u32, u64, s8, s16, s32)"),
-                },
-                _ => return self.expected("a memory type (u8, u16, u32, u64, s8, s16, s32)"),
-            };
-        self.i += 1;
-        Ok(t)
-    }
-
-    fn unsigned_type(&mut self) -> PResult<Size> {
-        let at = self.here();
-        match self.mem_type()? {
-            MemType::U(s) => Ok(s),
-            MemType::S(s) => self.err_at(
-                at,
-                format!("only loads sign-extend: write `u{}` here", s.bits()),
-            ),
-        }
-    }
-
-    /// `(T *)`
-    fn cast(&mut self) -> PResult<MemType> {
-        self.punct('(')?;
-        let t = self.mem_type()?;
-        self.punct('*')?;
-        self.punct(')')?;
-        Ok(t)
-    }
-
-    /// `rN + off` / `rN - off`, the inside of a memory operand.
-    fn addr(&mut self) -> PResult<(Reg, i16)> {
-        let base = self.reg64("the base address register")?;
-        let negative = if self.eat_punct('+') {
-            false
-        } else if self.eat_punct('-') {
-            true
-        } else {
-            return self.expected(&format!(
-                "`+` or `-` and an offset (write `{} + 0` for no offset)",
-                base.reg
-            ));
-        };
-        if self.is_punct('-') || self.is_punct('+') {
-            return self.err(format!(
-                "write a signed offset with one sign: `{} - 8`, not `{} + -8`",
-                base.reg, base.reg
-            ));
-        }
-        let start = self.here();
-        if !matches!(
-            start.kind,
-            TokenKind::Number(_) | TokenKind::Interp(_) | TokenKind::Punct('-' | '+')
-        ) {
-            return self.expected("an offset (a number)");
-        }
-        let v = match self.literal(Field::Imm64)? {
-            Value::Const(v) => {
-                let v = if negative { -v } else { v };
-                Field::Off16
-                    .check(v)
-                    .map_err(|m| crate::parse::ParseError {
-                        line: start.line,
-                        column: start.column,
-                        index: start.index,
-                        message: format!("offset {m}"),
-                    })?
-            }
-            Value::Interp(interp, at, neg) => {
-                self.fixups.push(crate::parse::Fixup {
-                    field: FixField::Off,
-                    range: Field::Off16,
-                    interp,
-                    at,
-                    negate: neg != negative,
-                });
-                0
-            }
-        };
-        Ok((base.reg, v as i16))
-    }
-
-    /// `(rN + off)`
-    fn mem(&mut self) -> PResult<(Reg, i16)> {
-        self.punct('(')?;
-        let a = self.addr()?;
-        self.punct(')')?;
-        Ok(a)
-    }
-
-    fn imm32(&mut self) -> PResult<i32> {
+    pub(super) fn imm32(&mut self) -> PResult<i32> {
         Ok(self.number(Field::Imm32, FixField::Imm)? as i64 as i32)
     }
 
@@ -384,104 +283,6 @@ impl<'a> Cursor<'_, 'a> {
             }
             _ => Ok(Insn::Call(Call::Helper(self.imm32()?))),
         }
-    }
-
-    /// `lock *(u64 *)(r1 + 0) += r2`
-    fn lock(&mut self) -> PResult<Insn> {
-        self.punct('*')?;
-        let t_at = self.here();
-        let size = match self.cast()? {
-            MemType::U(Size::U32) => Width::W32,
-            MemType::U(Size::U64) => Width::W64,
-            _ => return self.err_at(t_at, "atomic operations work on u32 or u64"),
-        };
-        let (dst, off) = self.mem()?;
-        let op_at = self.here();
-        let op = match self.peek() {
-            Some(TokenKind::Punct('+')) => AtomicOp::Add,
-            Some(TokenKind::Punct('|')) => AtomicOp::Or,
-            Some(TokenKind::Punct('&')) => AtomicOp::And,
-            Some(TokenKind::Punct('^')) => AtomicOp::Xor,
-            _ => {
-                return self.err_at(
-                    op_at,
-                    format!(
-                        "expected an atomic operation: +=, |=, &= or ^= (found {})",
-                        crate::parse::describe(&op_at)
-                    ),
-                )
-            }
-        };
-        self.i += 1;
-        self.punct('=')?;
-        let v = self.reg()?;
-        if size == Width::W64 && v.width == Width::W32 {
-            return self.err_at(
-                v.at,
-                format!("a u64 atomic takes a 64-bit register: write `{}`", v.reg),
-            );
-        }
-        Ok(Insn::Atomic {
-            width: size,
-            op,
-            dst,
-            off,
-            src: v.reg,
-        })
-    }
-
-    /// `store_release((u64 *)(r1 + 0), r2)`
-    fn store_release(&mut self) -> PResult<Insn> {
-        self.punct('(')?;
-        let size = match self.cast()? {
-            MemType::U(s) => s,
-            MemType::S(_) => return self.err("store_release takes an unsigned type"),
-        };
-        let (dst, off) = self.mem()?;
-        self.punct(',')?;
-        let v = self.reg()?;
-        self.check_value_width(size, &v)?;
-        self.punct(')')?;
-        Ok(Insn::StoreRelease {
-            size,
-            dst,
-            off,
-            src: v.reg,
-        })
-    }
-
-    fn check_value_width(&self, size: Size, v: &R<'a>) -> PResult<()> {
-        if size == Size::U64 && v.width == Width::W32 {
-            return self.err_at(
-                v.at,
-                format!("a u64 value needs a 64-bit register: write `{}`", v.reg),
-            );
-        }
-        Ok(())
-    }
-
-    /// `*(u32 *)(r1 + 4) = r2` / `= 5`
-    fn store(&mut self) -> PResult<Insn> {
-        self.punct('*')?;
-        self.punct('(')?;
-        let size = self.unsigned_type()?;
-        self.punct('*')?;
-        self.punct(')')?;
-        let (dst, off) = self.mem()?;
-        self.punct('=')?;
-        let src = if self.peek_reg() {
-            let v = self.reg()?;
-            self.check_value_width(size, &v)?;
-            Src::Reg(v.reg)
-        } else {
-            Src::Imm(self.imm32()?)
-        };
-        Ok(Insn::Store {
-            size,
-            dst,
-            off,
-            src,
-        })
     }
 
     /// `ld_pseudo r1, SRC, IMM [, IMM2]`
@@ -676,7 +477,7 @@ impl<'a> Cursor<'_, 'a> {
         }
     }
 
-    fn dst64(&self, dst: &R<'a>, what: &str) -> PResult<()> {
+    pub(super) fn dst64(&self, dst: &R<'a>, what: &str) -> PResult<()> {
         if dst.width == Width::W32 {
             return self.err_at(
                 dst.at,
@@ -824,206 +625,6 @@ impl<'a> Cursor<'_, 'a> {
             dst: dst.reg,
             src: src.reg,
             from,
-        })
-    }
-
-    /// After `rN = *`: `(u32 *)(r1 + 4)` or `(u8 *)skb[...]`.
-    fn load(&mut self, dst: R<'a>) -> PResult<Insn> {
-        let t_at = self.here();
-        let t = self.cast()?;
-        if self.eat_ident("skb") {
-            return self.packet_load(dst, t, t_at);
-        }
-        let (src, off) = self.mem()?;
-        match t {
-            MemType::U(size) => {
-                if size == Size::U64 {
-                    self.dst64(&dst, "a u64 load")?;
-                }
-                Ok(Insn::Load {
-                    size,
-                    dst: dst.reg,
-                    src,
-                    off,
-                })
-            }
-            MemType::S(size) => {
-                self.dst64(&dst, "a sign-extending load")?;
-                Ok(Insn::LoadSx {
-                    size,
-                    dst: dst.reg,
-                    src,
-                    off,
-                })
-            }
-        }
-    }
-
-    /// `r0 = *(u8 *)skb[5]`, `skb[r1]`, `skb[r1 + 5]`
-    fn packet_load(&mut self, dst: R<'a>, t: MemType, t_at: Token<'a>) -> PResult<Insn> {
-        let size = match t {
-            MemType::U(s @ (Size::U8 | Size::U16 | Size::U32)) => s,
-            _ => return self.err_at(t_at, "legacy packet loads (skb[...]) read u8, u16 or u32"),
-        };
-        if dst.reg != Reg::R0 || dst.width != Width::W64 {
-            return self.err_at(
-                dst.at,
-                "legacy packet loads always load into r0: write `r0 = ...`",
-            );
-        }
-        self.punct('[')?;
-        let insn = if self.peek_reg() {
-            let src = self.reg64("the packet offset register")?;
-            let imm = if self.eat_punct('+') {
-                self.imm32()?
-            } else if self.eat_punct('-') {
-                self.imm32()?.wrapping_neg()
-            } else {
-                0
-            };
-            Insn::LdInd {
-                size,
-                src: src.reg,
-                imm,
-            }
-        } else {
-            Insn::LdAbs {
-                size,
-                imm: self.imm32()?,
-            }
-        };
-        self.punct(']')?;
-        Ok(insn)
-    }
-
-    /// `r2 = atomic_fetch_add((u64 *)(r1 + 0), r2)`
-    fn atomic_fetch(&mut self, dst: R<'a>, op: AtomicOp) -> PResult<Insn> {
-        self.punct('(')?;
-        let t_at = self.here();
-        let width = match self.cast()? {
-            MemType::U(Size::U32) => Width::W32,
-            MemType::U(Size::U64) => Width::W64,
-            _ => return self.err_at(t_at, "atomic operations work on u32 or u64"),
-        };
-        let (base, off) = self.mem()?;
-        self.punct(',')?;
-        let v = self.reg()?;
-        self.punct(')')?;
-        self.check_fetch_regs(&dst, &v, width)?;
-        Ok(Insn::Atomic {
-            width,
-            op,
-            dst: base,
-            off,
-            src: v.reg,
-        })
-    }
-
-    fn check_fetch_regs(&self, dst: &R<'a>, v: &R<'a>, width: Width) -> PResult<()> {
-        if v.width != width {
-            return self.err_at(
-                v.at,
-                format!(
-                    "the value register must be {} for a {} operation: write `{}`",
-                    if width == Width::W64 {
-                        "64-bit"
-                    } else {
-                        "32-bit"
-                    },
-                    if width == Width::W64 { "u64" } else { "u32" },
-                    v.reg.at(width)
-                ),
-            );
-        }
-        if dst.reg != v.reg || dst.width != v.width {
-            return self.err_at(
-                dst.at,
-                format!(
-                    "the old value is written back into the value register: write `{} = ...` with the same register as the value (`{}`)",
-                    v.name(),
-                    v.name()
-                ),
-            );
-        }
-        Ok(())
-    }
-
-    /// `r2 = xchg_64(r1 + 0, r2)`
-    fn xchg(&mut self, dst: R<'a>, wide: bool) -> PResult<Insn> {
-        let width = if wide { Width::W64 } else { Width::W32 };
-        self.punct('(')?;
-        let (base, off) = self.addr()?;
-        self.punct(',')?;
-        let v = self.reg()?;
-        self.punct(')')?;
-        self.check_fetch_regs(&dst, &v, width)?;
-        Ok(Insn::Atomic {
-            width,
-            op: AtomicOp::Xchg,
-            dst: base,
-            off,
-            src: v.reg,
-        })
-    }
-
-    /// `r0 = cmpxchg_64(r1 + 0, r0, r2)`
-    fn cmpxchg(&mut self, dst: R<'a>, wide: bool) -> PResult<Insn> {
-        let width = if wide { Width::W64 } else { Width::W32 };
-        let r0 = Reg::R0.at(width);
-        let name = if wide { "cmpxchg_64" } else { "cmpxchg32_32" };
-        self.punct('(')?;
-        let (base, off) = self.addr()?;
-        self.punct(',')?;
-        let cmp = self.reg()?;
-        self.punct(',')?;
-        let v = self.reg()?;
-        self.punct(')')?;
-        for r in [&dst, &cmp] {
-            if r.reg != Reg::R0 || r.width != width {
-                return self.err_at(
-                    r.at,
-                    format!(
-                        "{name} compares with and returns in {r0}: write `{r0} = {name}({}, {r0}, {})`",
-                        crate::display::addr_text(base, off),
-                        v.reg.at(width)
-                    ),
-                );
-            }
-        }
-        if v.width != width {
-            return self.err_at(
-                v.at,
-                format!(
-                    "{name} takes a {} value register: write `{}`",
-                    if wide { "64-bit" } else { "32-bit" },
-                    v.reg.at(width)
-                ),
-            );
-        }
-        Ok(Insn::Atomic {
-            width,
-            op: AtomicOp::CmpXchg,
-            dst: base,
-            off,
-            src: v.reg,
-        })
-    }
-
-    /// `r0 = load_acquire((u64 *)(r1 + 0))`
-    fn load_acquire(&mut self, dst: R<'a>) -> PResult<Insn> {
-        self.punct('(')?;
-        let size = match self.cast()? {
-            MemType::U(s) => s,
-            MemType::S(_) => return self.err("load_acquire takes an unsigned type"),
-        };
-        let (src, off) = self.mem()?;
-        self.punct(')')?;
-        self.check_value_width(size, &dst)?;
-        Ok(Insn::LoadAcquire {
-            size,
-            dst: dst.reg,
-            src,
-            off,
         })
     }
 }
