@@ -34,10 +34,35 @@ impl fmt::Display for DecodeError {
 
 impl std::error::Error for DecodeError {}
 
-type R<T> = Result<T, String>;
+/// What a decoder makes of the reason a slot does not decode: the message, or nothing.
+///
+/// Decoding runs first without messages ([`Invalid`], the fast path: no `String` is moved
+/// through the decoders); a slot that fails is decoded again with them (`String`), so the
+/// rules and their messages are written once.
+trait Reason: Sized {
+    /// The reason, with its message made by `message` if this kind keeps one.
+    fn new(message: impl FnOnce() -> String) -> Self;
+}
 
-fn reg(n: u8, field: &str) -> R<Reg> {
-    Reg::from_index(n).ok_or_else(|| format!("{field} register r{n} does not exist (r0..r10)"))
+impl Reason for String {
+    fn new(message: impl FnOnce() -> String) -> String {
+        message()
+    }
+}
+
+/// The slot does not decode; the message is made by decoding it again.
+struct Invalid;
+
+impl Reason for Invalid {
+    #[inline]
+    fn new(_: impl FnOnce() -> String) -> Invalid {
+        Invalid
+    }
+}
+
+fn reg<E: Reason>(n: u8, field: &str) -> Result<Reg, E> {
+    Reg::from_index(n)
+        .ok_or_else(|| E::new(|| format!("{field} register r{n} does not exist (r0..r10)")))
 }
 
 /// Names an opcode in errors, formatted only when an error is made.
@@ -50,11 +75,13 @@ impl fmt::Display for Op {
     }
 }
 
-fn zero(value: i64, field: &str, what: impl fmt::Display) -> R<()> {
+fn zero<E: Reason>(value: i64, field: &str, what: impl fmt::Display) -> Result<(), E> {
     if value == 0 {
         Ok(())
     } else {
-        Err(format!("{field} must be 0 for {what}, is {value}"))
+        Err(E::new(|| {
+            format!("{field} must be 0 for {what}, is {value}")
+        }))
     }
 }
 
@@ -76,21 +103,21 @@ fn mem_size(code: u8) -> Size {
     }
 }
 
-fn decode_alu(s: RawInsn, width: Width) -> R<Insn> {
+fn decode_alu<E: Reason>(s: RawInsn, width: Width) -> Result<Insn, E> {
     let what = Op(s.code);
     let op = s.code & 0xf0;
     let is_x = s.code & source::X != 0;
-    let dst = reg(s.dst, "destination")?;
-    let src = |s: RawInsn| -> R<Src> {
+    let dst = reg::<E>(s.dst, "destination")?;
+    let src = |s: RawInsn| -> Result<Src, E> {
         if is_x {
-            zero(s.imm as i64, "imm", what)?;
-            Ok(Src::Reg(reg(s.src, "source")?))
+            zero::<E>(s.imm as i64, "imm", what)?;
+            Ok(Src::Reg(reg::<E>(s.src, "source")?))
         } else {
-            zero(s.src as i64, "src_reg", what)?;
+            zero::<E>(s.src as i64, "src_reg", what)?;
             Ok(Src::Imm(s.imm))
         }
     };
-    let plain = |aop: AluOp| -> R<Insn> {
+    let plain = |aop: AluOp| -> Result<Insn, E> {
         Ok(Insn::Alu {
             width,
             op: aop,
@@ -98,15 +125,19 @@ fn decode_alu(s: RawInsn, width: Width) -> R<Insn> {
             src: src(s)?,
         })
     };
-    let signed = |unsigned: AluOp, signed: AluOp| -> R<Insn> {
+    let signed = |unsigned: AluOp, signed: AluOp| -> Result<Insn, E> {
         let aop = match s.off {
             0 => unsigned,
             1 => signed,
-            o => return Err(format!("off must be 0 or 1 (signed) for {what}, is {o}")),
+            o => {
+                return Err(E::new(|| {
+                    format!("off must be 0 or 1 (signed) for {what}, is {o}")
+                }))
+            }
         };
         plain(aop)
     };
-    let no_off = || zero(s.off as i64, "off", what);
+    let no_off = || zero::<E>(s.off as i64, "off", what);
     match op {
         alu::ADD => no_off().and_then(|_| plain(AluOp::Add)),
         alu::SUB => no_off().and_then(|_| plain(AluOp::Sub)),
@@ -121,13 +152,13 @@ fn decode_alu(s: RawInsn, width: Width) -> R<Insn> {
         alu::MOD => signed(AluOp::Mod, AluOp::SMod),
         alu::NEG => {
             if is_x {
-                return Err(format!(
-                    "{what}: neg takes no source register (BPF_X is reserved)"
-                ));
+                return Err(E::new(|| {
+                    format!("{what}: neg takes no source register (BPF_X is reserved)")
+                }));
             }
             no_off()?;
-            zero(s.src as i64, "src_reg", what)?;
-            zero(s.imm as i64, "imm", what)?;
+            zero::<E>(s.src as i64, "src_reg", what)?;
+            zero::<E>(s.imm as i64, "imm", what)?;
             Ok(Insn::Neg { width, dst })
         }
         alu::MOV => {
@@ -135,7 +166,7 @@ fn decode_alu(s: RawInsn, width: Width) -> R<Insn> {
                 no_off()?;
                 return plain(AluOp::Mov);
             }
-            let srcr = reg(s.src, "source")?;
+            let srcr = reg::<E>(s.src, "source")?;
             if s.off == 1 && width == Width::W64 {
                 let imm = s.imm as u32;
                 return Ok(Insn::AddrSpaceCast {
@@ -145,26 +176,28 @@ fn decode_alu(s: RawInsn, width: Width) -> R<Insn> {
                     src_as: imm as u16,
                 });
             }
-            zero(s.imm as i64, "imm", what)?;
+            zero::<E>(s.imm as i64, "imm", what)?;
             match sx_size(s.off) {
-                Some(SxSize::S32) if width == Width::W32 => Err(format!(
-                    "{what}: a 32-bit move sign-extends from 8 or 16 bits, not 32"
-                )),
+                Some(SxSize::S32) if width == Width::W32 => Err(E::new(|| {
+                    format!("{what}: a 32-bit move sign-extends from 8 or 16 bits, not 32")
+                })),
                 Some(from) => Ok(Insn::MovSx {
                     width,
                     dst,
                     src: srcr,
                     from,
                 }),
-                None => Err(format!(
-                    "{what}: off must be 0, 8, 16 or 32 for a move{}, is {}",
-                    if width == Width::W64 {
-                        " (1: addr_space_cast)"
-                    } else {
-                        ""
-                    },
-                    s.off
-                )),
+                None => Err(E::new(|| {
+                    format!(
+                        "{what}: off must be 0, 8, 16 or 32 for a move{}, is {}",
+                        if width == Width::W64 {
+                            " (1: addr_space_cast)"
+                        } else {
+                            ""
+                        },
+                        s.off
+                    )
+                })),
             }
         }
         alu::END => {
@@ -173,24 +206,28 @@ fn decode_alu(s: RawInsn, width: Width) -> R<Insn> {
                 (Width::W32, true) => ByteOrder::Be,
                 (Width::W64, false) => ByteOrder::Swap,
                 (Width::W64, true) => {
-                    return Err(format!("{what}: 64-bit byte swap takes no source bit"))
+                    return Err(E::new(|| {
+                        format!("{what}: 64-bit byte swap takes no source bit")
+                    }))
                 }
             };
             no_off()?;
-            zero(s.src as i64, "src_reg", what)?;
+            zero::<E>(s.src as i64, "src_reg", what)?;
             let bits = match s.imm {
                 16 => SwapBits::B16,
                 32 => SwapBits::B32,
                 64 => SwapBits::B64,
                 i => {
-                    return Err(format!(
-                        "{what}: byte swap width must be 16, 32 or 64, is {i}"
-                    ))
+                    return Err(E::new(|| {
+                        format!("{what}: byte swap width must be 16, 32 or 64, is {i}")
+                    }))
                 }
             };
             Ok(Insn::Endian { order, bits, dst })
         }
-        _ => Err(format!("{what}: unknown ALU operation {op:#04x}")),
+        _ => Err(E::new(|| {
+            format!("{what}: unknown ALU operation {op:#04x}")
+        })),
     }
 }
 
@@ -211,48 +248,48 @@ fn cond(op: u8) -> Option<JmpCond> {
     })
 }
 
-fn decode_jmp(s: RawInsn, width: Width) -> R<Insn> {
+fn decode_jmp<E: Reason>(s: RawInsn, width: Width) -> Result<Insn, E> {
     let what = Op(s.code);
     let op = s.code & 0xf0;
     let is_x = s.code & source::X != 0;
     if let Some(c) = cond(op) {
         let src = if is_x {
-            zero(s.imm as i64, "imm", what)?;
-            Src::Reg(reg(s.src, "source")?)
+            zero::<E>(s.imm as i64, "imm", what)?;
+            Src::Reg(reg::<E>(s.src, "source")?)
         } else {
-            zero(s.src as i64, "src_reg", what)?;
+            zero::<E>(s.src as i64, "src_reg", what)?;
             Src::Imm(s.imm)
         };
         return Ok(Insn::Jump {
             width,
             cond: c,
-            dst: reg(s.dst, "destination")?,
+            dst: reg::<E>(s.dst, "destination")?,
             src,
             target: Target::Offset(s.off),
         });
     }
-    let only_64 = |name: &str| -> R<()> {
+    let only_64 = |name: &str| -> Result<(), E> {
         if width == Width::W32 {
-            Err(format!(
-                "{what}: {name} exists only in the 64-bit jump class"
-            ))
+            Err(E::new(|| {
+                format!("{what}: {name} exists only in the 64-bit jump class")
+            }))
         } else {
             Ok(())
         }
     };
     match (op, is_x) {
         (jmp::JA, false) => {
-            zero(s.dst as i64, "dst_reg", what)?;
-            zero(s.src as i64, "src_reg", what)?;
+            zero::<E>(s.dst as i64, "dst_reg", what)?;
+            zero::<E>(s.src as i64, "src_reg", what)?;
             match width {
                 Width::W64 => {
-                    zero(s.imm as i64, "imm", what)?;
+                    zero::<E>(s.imm as i64, "imm", what)?;
                     Ok(Insn::Ja {
                         target: Target::Offset(s.off),
                     })
                 }
                 Width::W32 => {
-                    zero(s.off as i64, "off", what)?;
+                    zero::<E>(s.off as i64, "off", what)?;
                     Ok(Insn::JaLong {
                         target: Target::Offset(s.imm),
                     })
@@ -261,86 +298,94 @@ fn decode_jmp(s: RawInsn, width: Width) -> R<Insn> {
         }
         (jmp::CALL, false) => {
             only_64("call")?;
-            zero(s.dst as i64, "dst_reg", what)?;
+            zero::<E>(s.dst as i64, "dst_reg", what)?;
             match s.src {
                 0 => {
-                    zero(s.off as i64, "off", what)?;
+                    zero::<E>(s.off as i64, "off", what)?;
                     Ok(Insn::Call(Call::Helper(s.imm)))
                 }
                 pseudo::CALL => {
-                    zero(s.off as i64, "off", what)?;
+                    zero::<E>(s.off as i64, "off", what)?;
                     Ok(Insn::Call(Call::Local(Target::Offset(s.imm))))
                 }
                 pseudo::KFUNC_CALL => Ok(Insn::Call(Call::Kfunc {
                     btf_id: s.imm,
                     module: s.off,
                 })),
-                n => Err(format!(
+                n => Err(E::new(|| {
+                    format!(
                     "{what}: call src_reg must be 0 (helper), 1 (subprogram) or 2 (kfunc), is {n}"
-                )),
+                )
+                })),
             }
         }
         (jmp::CALL, true) => {
             only_64("callx")?;
-            zero(s.src as i64, "src_reg", what)?;
-            zero(s.off as i64, "off", what)?;
-            zero(s.imm as i64, "imm", what)?;
+            zero::<E>(s.src as i64, "src_reg", what)?;
+            zero::<E>(s.off as i64, "off", what)?;
+            zero::<E>(s.imm as i64, "imm", what)?;
             Ok(Insn::CallX {
-                dst: reg(s.dst, "destination")?,
+                dst: reg::<E>(s.dst, "destination")?,
             })
         }
         (jmp::EXIT, false) => {
             only_64("exit")?;
-            zero(s.dst as i64, "dst_reg", what)?;
-            zero(s.src as i64, "src_reg", what)?;
-            zero(s.off as i64, "off", what)?;
-            zero(s.imm as i64, "imm", what)?;
+            zero::<E>(s.dst as i64, "dst_reg", what)?;
+            zero::<E>(s.src as i64, "src_reg", what)?;
+            zero::<E>(s.off as i64, "off", what)?;
+            zero::<E>(s.imm as i64, "imm", what)?;
             Ok(Insn::Exit)
         }
         (jmp::JCOND, false) => {
             only_64("may_goto")?;
-            zero(s.dst as i64, "dst_reg", what)?;
-            zero(
+            zero::<E>(s.dst as i64, "dst_reg", what)?;
+            zero::<E>(
                 s.src as i64,
                 "src_reg (may_goto is the only condition)",
                 what,
             )?;
-            zero(s.imm as i64, "imm", what)?;
+            zero::<E>(s.imm as i64, "imm", what)?;
             Ok(Insn::MayGoto {
                 target: Target::Offset(s.off),
             })
         }
-        _ => Err(format!("{what}: unknown jump operation")),
+        _ => Err(E::new(|| format!("{what}: unknown jump operation"))),
     }
 }
 
-fn decode_ld(s: RawInsn, next: Option<RawInsn>) -> R<Insn> {
+fn decode_ld<E: Reason>(s: RawInsn, next: Option<RawInsn>) -> Result<Insn, E> {
     let what = Op(s.code);
     let m = s.code & 0xe0;
     let sz = mem_size(s.code);
     match m {
         mode::IMM => {
             if sz != Size::U64 {
-                return Err(format!(
-                    "{what}: 64-bit immediate loads must use size DW (0x18)"
-                ));
+                return Err(E::new(|| {
+                    format!("{what}: 64-bit immediate loads must use size DW (0x18)")
+                }));
             }
-            let dst = reg(s.dst, "destination")?;
-            zero(s.off as i64, "off", what)?;
-            let n = next.ok_or("ld_imm64 needs a second slot, but the input ends here")?;
+            let dst = reg::<E>(s.dst, "destination")?;
+            zero::<E>(s.off as i64, "off", what)?;
+            let n = next.ok_or_else(|| {
+                E::new(|| "ld_imm64 needs a second slot, but the input ends here".into())
+            })?;
             if n.code != 0 || n.dst != 0 || n.src != 0 || n.off != 0 {
-                return Err(format!(
+                return Err(E::new(|| {
+                    format!(
                     "the second slot of ld_imm64 must have code, registers and off 0, has {n:?}"
-                ));
+                )
+                }));
             }
             let hi_zero = |name: &str| {
                 if n.imm == 0 {
                     Ok(())
                 } else {
-                    Err(format!(
-                        "the second slot's imm must be 0 for {name} loads, is {}",
-                        n.imm
-                    ))
+                    Err(E::new(|| {
+                        format!(
+                            "the second slot's imm must be 0 for {name} loads, is {}",
+                            n.imm
+                        )
+                    }))
                 }
             };
             let imm = match s.src {
@@ -370,23 +415,23 @@ fn decode_ld(s: RawInsn, next: Option<RawInsn>) -> R<Insn> {
                     offset: n.imm,
                 },
                 p => {
-                    return Err(format!(
-                        "{what}: unknown ld_imm64 pseudo source {p} (0..=6)"
-                    ))
+                    return Err(E::new(|| {
+                        format!("{what}: unknown ld_imm64 pseudo source {p} (0..=6)")
+                    }))
                 }
             };
             Ok(Insn::LdImm64 { dst, imm })
         }
         mode::ABS | mode::IND => {
             if sz == Size::U64 {
-                return Err(format!(
-                    "{what}: legacy packet loads exist for u8, u16 and u32 only"
-                ));
+                return Err(E::new(|| {
+                    format!("{what}: legacy packet loads exist for u8, u16 and u32 only")
+                }));
             }
-            zero(s.dst as i64, "dst_reg (the result goes to r0)", what)?;
-            zero(s.off as i64, "off", what)?;
+            zero::<E>(s.dst as i64, "dst_reg (the result goes to r0)", what)?;
+            zero::<E>(s.off as i64, "off", what)?;
             if m == mode::ABS {
-                zero(s.src as i64, "src_reg", what)?;
+                zero::<E>(s.src as i64, "src_reg", what)?;
                 Ok(Insn::LdAbs {
                     size: sz,
                     imm: s.imm,
@@ -394,52 +439,54 @@ fn decode_ld(s: RawInsn, next: Option<RawInsn>) -> R<Insn> {
             } else {
                 Ok(Insn::LdInd {
                     size: sz,
-                    src: reg(s.src, "source")?,
+                    src: reg::<E>(s.src, "source")?,
                     imm: s.imm,
                 })
             }
         }
-        _ => Err(format!("{what}: unknown mode {m:#04x} for the LD class")),
+        _ => Err(E::new(|| {
+            format!("{what}: unknown mode {m:#04x} for the LD class")
+        })),
     }
 }
 
-fn decode_mem(s: RawInsn) -> R<Insn> {
+fn decode_mem<E: Reason>(s: RawInsn) -> Result<Insn, E> {
     let what = Op(s.code);
     let m = s.code & 0xe0;
     let sz = mem_size(s.code);
     let cls = s.code & 0x07;
-    let dst = reg(s.dst, "destination")?;
+    let dst = reg::<E>(s.dst, "destination")?;
     match (cls, m) {
         (class::LDX, mode::MEM) => {
-            zero(s.imm as i64, "imm", what)?;
+            zero::<E>(s.imm as i64, "imm", what)?;
             Ok(Insn::Load {
                 size: sz,
                 dst,
-                src: reg(s.src, "source")?,
+                src: reg::<E>(s.src, "source")?,
                 off: s.off,
             })
         }
         (class::LDX, mode::MEMSX) => {
-            zero(s.imm as i64, "imm", what)?;
+            zero::<E>(s.imm as i64, "imm", what)?;
             let size = match sz {
                 Size::U8 => SxSize::S8,
                 Size::U16 => SxSize::S16,
                 Size::U32 => SxSize::S32,
                 Size::U64 => {
-                    return Err(format!(
-                        "{what}: sign-extending loads exist for 8, 16 and 32 bits"
-                    ))
+                    return Err(E::new(|| {
+                        format!("{what}: sign-extending loads exist for 8, 16 and 32 bits")
+                    }))
                 }
             };
             Ok(Insn::LoadSx {
                 size,
                 dst,
-                src: reg(s.src, "source")?,
+                src: reg::<E>(s.src, "source")?,
                 off: s.off,
             })
         }
         (class::ST, mode::MEM) => {
-            zero(s.src as i64, "src_reg", what)?;
+            zero::<E>(s.src as i64, "src_reg", what)?;
             Ok(Insn::Store {
                 size: sz,
                 dst,
@@ -448,16 +495,16 @@ fn decode_mem(s: RawInsn) -> R<Insn> {
             })
         }
         (class::STX, mode::MEM) => {
-            zero(s.imm as i64, "imm", what)?;
+            zero::<E>(s.imm as i64, "imm", what)?;
             Ok(Insn::Store {
                 size: sz,
                 dst,
                 off: s.off,
-                src: Src::Reg(reg(s.src, "source")?),
+                src: Src::Reg(reg::<E>(s.src, "source")?),
             })
         }
         (class::STX, mode::ATOMIC) => {
-            let src = reg(s.src, "source")?;
+            let src = reg::<E>(s.src, "source")?;
             match s.imm {
                 atomic::LOAD_ACQ => {
                     return Ok(Insn::LoadAcquire {
@@ -480,14 +527,16 @@ fn decode_mem(s: RawInsn) -> R<Insn> {
             let op = AtomicOp::ALL
                 .into_iter()
                 .find(|op| crate::encode::atomic_imm(*op) == s.imm)
-                .ok_or_else(|| format!("{what}: unknown atomic operation imm {:#x}", s.imm))?;
+                .ok_or_else(|| {
+                    E::new(|| format!("{what}: unknown atomic operation imm {:#x}", s.imm))
+                })?;
             let width = match sz {
                 Size::U32 => Width::W32,
                 Size::U64 => Width::W64,
                 _ => {
-                    return Err(format!(
-                        "{what}: atomic read-modify-write exists for u32 and u64 only"
-                    ))
+                    return Err(E::new(|| {
+                        format!("{what}: atomic read-modify-write exists for u32 and u64 only")
+                    }))
                 }
             };
             Ok(Insn::Atomic {
@@ -498,7 +547,9 @@ fn decode_mem(s: RawInsn) -> R<Insn> {
                 src,
             })
         }
-        _ => Err(format!("{what}: unknown mode {m:#04x} for this class")),
+        _ => Err(E::new(|| {
+            format!("{what}: unknown mode {m:#04x} for this class")
+        })),
     }
 }
 
@@ -506,14 +557,22 @@ fn decode_mem(s: RawInsn) -> R<Insn> {
 ///
 /// `index` is used only in the error.
 pub fn decode_one(slots: &[RawInsn], index: usize) -> Result<(Insn, usize), DecodeError> {
-    let err = |reason: String| DecodeError {
-        slot: index,
-        reason,
-    };
+    match decode_slot::<Invalid>(slots) {
+        Ok(insn) => {
+            let n = insn.slots();
+            Ok((insn, n))
+        }
+        Err(Invalid) => Err(explain(slots, index)),
+    }
+}
+
+/// The instruction starting at `slots[0]`, or why there is none.
+#[inline]
+fn decode_slot<E: Reason>(slots: &[RawInsn]) -> Result<Insn, E> {
     let s = *slots
         .first()
-        .ok_or_else(|| err("no instruction: the input ends here".into()))?;
-    let insn = match s.code & 0x07 {
+        .ok_or_else(|| E::new(|| "no instruction: the input ends here".into()))?;
+    match s.code & 0x07 {
         class::ALU => decode_alu(s, Width::W32),
         class::ALU64 => decode_alu(s, Width::W64),
         class::JMP => decode_jmp(s, Width::W64),
@@ -521,9 +580,19 @@ pub fn decode_one(slots: &[RawInsn], index: usize) -> Result<(Insn, usize), Deco
         class::LD => decode_ld(s, slots.get(1).copied()),
         _ => decode_mem(s),
     }
-    .map_err(err)?;
-    let n = insn.slots();
-    Ok((insn, n))
+}
+
+/// The error of a slot that does not decode: decodes it again, this time with messages.
+#[cold]
+#[inline(never)]
+fn explain(slots: &[RawInsn], index: usize) -> DecodeError {
+    DecodeError {
+        slot: index,
+        // Both passes run the same rules, so this one fails too.
+        reason: decode_slot::<String>(slots)
+            .err()
+            .unwrap_or_else(|| "does not decode".into()),
+    }
 }
 
 /// Splits bytes into slots; the length must be a multiple of 8.

@@ -74,64 +74,22 @@ fn value_width(size: Size) -> Width {
     }
 }
 
-/// Capacity of [`Text`]'s buffer: every instruction's text fits, except long label names.
-const TEXT_CAP: usize = 96;
-
-/// An instruction's text, built in a stack buffer and handed on in one piece: printing a
-/// million instructions must not go through `core::fmt` for every operand.
+/// Where an instruction's text goes, one piece at a time: straight into a `String`, or
+/// through [`Text`]'s buffer to a `fmt::Write`. Printing a million instructions must not go
+/// through `core::fmt` for every operand.
 ///
-/// Only whole `&str`s and ASCII digits are pushed, so the buffer is always UTF-8. A piece
-/// that does not fit (a very long label) flushes the buffer to `out` first.
-struct Text<'o, W: fmt::Write + ?Sized> {
-    buf: [u8; TEXT_CAP],
-    len: usize,
-    out: &'o mut W,
-    result: fmt::Result,
-}
+/// Only whole `&str`s and ASCII bytes are pushed, so what a sink holds is always UTF-8.
+trait Sink {
+    /// A piece of text.
+    fn str(&mut self, s: &str);
 
-impl<'o, W: fmt::Write + ?Sized> Text<'o, W> {
-    fn new(out: &'o mut W) -> Self {
-        Text {
-            buf: [0; TEXT_CAP],
-            len: 0,
-            out,
-            result: Ok(()),
-        }
-    }
+    /// One ASCII character.
+    fn byte(&mut self, c: u8);
 
-    #[inline]
-    fn str(&mut self, s: &str) {
-        let b = s.as_bytes();
-        match self.buf.get_mut(self.len..self.len + b.len()) {
-            Some(dst) => {
-                dst.copy_from_slice(b);
-                self.len += b.len();
-            }
-            None => self.long(s),
-        }
-    }
-
-    #[cold]
-    #[inline(never)]
-    fn long(&mut self, s: &str) {
-        self.flush();
-        if self.result.is_ok() {
-            self.result = self.out.write_str(s);
-        }
-    }
-
-    #[inline]
-    fn byte(&mut self, c: u8) {
-        debug_assert!(c.is_ascii());
-        match self.buf.get_mut(self.len) {
-            Some(dst) => {
-                *dst = c;
-                self.len += 1;
-            }
-            None => {
-                let c = [c];
-                self.long(std::str::from_utf8(&c).unwrap_or("?"));
-            }
+    /// ASCII characters (digits).
+    fn ascii(&mut self, b: &[u8]) {
+        for &c in b {
+            self.byte(c);
         }
     }
 
@@ -143,7 +101,11 @@ impl<'o, W: fmt::Write + ?Sized> Text<'o, W> {
         self.uint(v.unsigned_abs());
     }
 
+    /// An unsigned decimal integer, as `{}` prints it.
     fn uint(&mut self, mut v: u64) {
+        if v < 10 {
+            return self.byte(b'0' + v as u8);
+        }
         let mut digits = [0u8; 20];
         let mut at = digits.len();
         loop {
@@ -155,18 +117,6 @@ impl<'o, W: fmt::Write + ?Sized> Text<'o, W> {
             }
         }
         self.ascii(&digits[at..]);
-    }
-
-    /// ASCII bytes (digits).
-    #[inline]
-    fn ascii(&mut self, b: &[u8]) {
-        match self.buf.get_mut(self.len..self.len + b.len()) {
-            Some(dst) => {
-                dst.copy_from_slice(b);
-                self.len += b.len();
-            }
-            None => self.long(std::str::from_utf8(b).unwrap_or("?")),
-        }
     }
 
     /// `+3`, `-3`, `+0`.
@@ -236,6 +186,53 @@ impl<'o, W: fmt::Write + ?Sized> Text<'o, W> {
             self.int(next as i64);
         }
     }
+}
+
+/// The fast path: text goes straight into the string.
+impl Sink for String {
+    #[inline]
+    fn str(&mut self, s: &str) {
+        self.push_str(s);
+    }
+
+    #[inline]
+    fn byte(&mut self, c: u8) {
+        debug_assert!(c.is_ascii());
+        self.push(c as char);
+    }
+}
+
+/// Capacity of [`Text`]'s buffer: every instruction's text fits, except long label names.
+const TEXT_CAP: usize = 96;
+
+/// An instruction's text for a `fmt::Write` (`Display`), built in a stack buffer and handed
+/// on in one piece. A piece that does not fit (a very long label) flushes the buffer to
+/// `out` first.
+struct Text<'o, W: fmt::Write + ?Sized> {
+    buf: [u8; TEXT_CAP],
+    len: usize,
+    out: &'o mut W,
+    result: fmt::Result,
+}
+
+impl<'o, W: fmt::Write + ?Sized> Text<'o, W> {
+    fn new(out: &'o mut W) -> Self {
+        Text {
+            buf: [0; TEXT_CAP],
+            len: 0,
+            out,
+            result: Ok(()),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn long(&mut self, s: &str) {
+        self.flush();
+        if self.result.is_ok() {
+            self.result = self.out.write_str(s);
+        }
+    }
 
     /// Writes what is buffered to the output.
     fn flush(&mut self) {
@@ -251,6 +248,46 @@ impl<'o, W: fmt::Write + ?Sized> Text<'o, W> {
     fn finish(mut self) -> fmt::Result {
         self.flush();
         self.result
+    }
+}
+
+impl<W: fmt::Write + ?Sized> Sink for Text<'_, W> {
+    #[inline]
+    fn str(&mut self, s: &str) {
+        let b = s.as_bytes();
+        match self.buf.get_mut(self.len..self.len + b.len()) {
+            Some(dst) => {
+                dst.copy_from_slice(b);
+                self.len += b.len();
+            }
+            None => self.long(s),
+        }
+    }
+
+    #[inline]
+    fn byte(&mut self, c: u8) {
+        debug_assert!(c.is_ascii());
+        match self.buf.get_mut(self.len) {
+            Some(dst) => {
+                *dst = c;
+                self.len += 1;
+            }
+            None => {
+                let c = [c];
+                self.long(std::str::from_utf8(&c).unwrap_or("?"));
+            }
+        }
+    }
+
+    #[inline]
+    fn ascii(&mut self, b: &[u8]) {
+        match self.buf.get_mut(self.len..self.len + b.len()) {
+            Some(dst) => {
+                dst.copy_from_slice(b);
+                self.len += b.len();
+            }
+            None => self.long(std::str::from_utf8(b).unwrap_or("?")),
+        }
     }
 }
 
@@ -273,17 +310,10 @@ impl Insn {
     /// Appends the instruction's text (what `Display` prints) to `out`, without going
     /// through `core::fmt`: the fast path for printing many instructions.
     pub fn write_to(&self, out: &mut String) {
-        // Writing to a String cannot fail.
-        let _ = self.write_text(out);
+        self.render(out);
     }
 
-    fn write_text<W: fmt::Write + ?Sized>(&self, out: &mut W) -> fmt::Result {
-        let mut t = Text::new(out);
-        self.render(&mut t);
-        t.finish()
-    }
-
-    fn render<W: fmt::Write + ?Sized>(&self, t: &mut Text<'_, W>) {
+    fn render<S: Sink>(&self, t: &mut S) {
         match self {
             Insn::Alu {
                 width,
@@ -578,6 +608,8 @@ impl Insn {
 
 impl fmt::Display for Insn {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.write_text(f)
+        let mut t = Text::new(f);
+        self.render(&mut t);
+        t.finish()
     }
 }
