@@ -21,7 +21,8 @@
 //! let mut rb = RingBuf::new(&map)?;
 //! while let Some(record) = rb.next_timeout(Some(std::time::Duration::from_millis(100)))? {
 //!     println!("{} bytes", record.len());
-//! } // each record releases its space when dropped
+//! } // a dropped record's space is released; the kernel is told in batches (see
+//!   // `RingBuf::set_commit_batch`) and always before the reader waits or returns `None`
 //! # Ok(())
 //! # }
 //! ```
@@ -40,11 +41,9 @@ pub const BPF_RINGBUF_DISCARD_BIT: u32 = 1 << 30;
 /// Size of a record header.
 pub const BPF_RINGBUF_HDR_SZ: u64 = 8;
 
-/// The two mappings of the ring.
+/// The producer side of the ring: its position and the data, read-only.
 #[derive(Debug)]
 struct RingMem {
-    /// Consumer page (RW).
-    consumer: Mmap,
     /// Producer page plus the data area twice (RO).
     producer: Mmap,
     /// Offset of the data area in `producer` (one page).
@@ -53,9 +52,14 @@ struct RingMem {
     mask: u64,
 }
 
-/// Our read position and what the kernel has been told.
+/// Our read position, what the kernel has been told, and the page we tell it on.
+///
+/// A [`Record`] borrows only this (plus its bytes), so it is three words and the hot
+/// `next()`/drop loop stays in registers.
 #[derive(Debug)]
 struct Cursor {
+    /// Consumer page (RW).
+    consumer: Mmap,
     /// Start of the next record to read.
     cons: u64,
     /// Last value written to the consumer page.
@@ -67,19 +71,21 @@ struct Cursor {
 }
 
 impl Cursor {
+    /// Publishes our position to the producer (a release store), if it moved.
     #[inline]
-    fn commit(&mut self, mem: &RingMem) {
+    fn commit(&mut self) {
         if self.cons != self.committed {
-            ring::store_release_u64(&mem.consumer, 0, self.cons);
+            ring::store_release_u64(&self.consumer, 0, self.cons);
             self.committed = self.cons;
         }
     }
 
-    #[inline]
-    fn release(&mut self, mem: &RingMem, bytes: u64) {
+    /// Releases `bytes` ring bytes locally; publishes once a batch has accumulated.
+    #[inline(always)]
+    fn release(&mut self, bytes: u64) {
         self.cons += bytes;
         if self.cons - self.committed >= self.batch {
-            self.commit(mem);
+            self.commit();
         }
     }
 }
@@ -94,56 +100,71 @@ pub struct RingBuf {
     epoll: Option<Epoll>,
 }
 
-/// One record, borrowed from the shared mapping (no copy). Its space is released to the
-/// producer when the record is dropped (the consumer position is written back in
-/// batches; see [`RingBuf::set_commit_batch`]).
+/// One record, borrowed from the shared mapping (no copy). Dropping it releases its
+/// space locally; the consumer position is written back to the kernel in batches (see
+/// [`RingBuf::set_commit_batch`]), and in any case when the reader finds the ring empty,
+/// waits, is dropped, or on [`commit`](Record::commit) / [`RingBuf::commit`].
 #[derive(Debug)]
 pub struct Record<'a> {
     data: &'a [u8],
     cursor: &'a mut Cursor,
-    mem: &'a RingMem,
-    size: u64,
 }
 
 impl std::ops::Deref for Record<'_> {
     type Target = [u8];
-    #[inline]
+    #[inline(always)]
     fn deref(&self) -> &[u8] {
         self.data
     }
 }
 
 impl AsRef<[u8]> for Record<'_> {
+    #[inline]
     fn as_ref(&self) -> &[u8] {
         self.data
     }
 }
 
 impl Record<'_> {
+    /// Ring bytes the record occupies (header and padding included).
+    #[inline(always)]
+    fn ring_size(&self) -> u64 {
+        record_size(self.data.len() as u64)
+    }
+
     /// Releases the record and writes the consumer position back now, instead of at the
     /// next batch boundary.
     pub fn commit(self) {
         // Not dropped: its release is done here, followed by the write-back.
         let mut this = std::mem::ManuallyDrop::new(self);
-        let (mem, size) = (this.mem, this.size);
-        this.cursor.release(mem, size);
-        this.cursor.commit(mem);
+        let size = this.ring_size();
+        this.cursor.cons += size;
+        this.cursor.commit();
     }
 }
 
 impl Drop for Record<'_> {
-    #[inline]
+    #[inline(always)]
     fn drop(&mut self) {
-        self.cursor.release(self.mem, self.size);
+        let size = self.ring_size();
+        self.cursor.release(size);
     }
 }
+
+/// How many records ahead of the reader [`RingMem::head`] prefetches (by byte distance,
+/// at least [`PREFETCH_MIN`] bytes).
+const PREFETCH_RECORDS: u64 = 4;
+/// Minimum prefetch distance in bytes.
+const PREFETCH_MIN: u64 = 512;
 
 /// What the header at the read position says.
 enum Head {
     /// Nothing to read (or the next record is still being written).
     Empty,
-    /// A committed record of `len` data bytes occupying `size` ring bytes.
-    Ready { len: u32, size: u64 },
+    /// A committed record of `len` data bytes starting at data offset `off`.
+    Ready { off: usize, len: u32 },
+    /// A header whose length does not fit the ring.
+    Corrupt { hdr: u32 },
 }
 
 /// A record header, decoded.
@@ -157,14 +178,20 @@ enum Header {
     Record { len: u32, size: u64 },
 }
 
+/// Ring bytes of a record with `len` data bytes: header plus data, rounded up to 8.
+#[inline(always)]
+fn record_size(len: u64) -> u64 {
+    (len + BPF_RINGBUF_HDR_SZ + 7) & !7
+}
+
 /// Decodes the u32 length word of a record header (a pure function of the bits).
-#[inline]
+#[inline(always)]
 fn decode_header(hdr: u32) -> Header {
     if hdr & BPF_RINGBUF_BUSY_BIT != 0 {
         return Header::Busy;
     }
     let len = hdr & !(BPF_RINGBUF_BUSY_BIT | BPF_RINGBUF_DISCARD_BIT);
-    let size = (u64::from(len) + BPF_RINGBUF_HDR_SZ).next_multiple_of(8);
+    let size = record_size(u64::from(len));
     if hdr & BPF_RINGBUF_DISCARD_BIT != 0 {
         Header::Discarded { size }
     } else {
@@ -174,31 +201,58 @@ fn decode_header(hdr: u32) -> Header {
 
 impl RingMem {
     /// Looks at the record at `cursor.cons`, skipping (and releasing) discarded ones.
-    #[inline]
-    fn head(&self, cursor: &mut Cursor) -> Result<Head> {
+    /// The producer position is loaded only when the cached one has been reached.
+    #[inline(always)]
+    fn head(&self, cursor: &mut Cursor) -> Head {
         loop {
             if cursor.cons == cursor.prod {
                 cursor.prod = ring::load_acquire_u64(&self.producer, 0);
                 if cursor.cons == cursor.prod {
-                    return Ok(Head::Empty);
+                    return Head::Empty;
                 }
             }
             let off = self.data_off + (cursor.cons & self.mask) as usize;
             let hdr = ring::load_acquire_u32(&self.producer, off);
             match decode_header(hdr) {
-                Header::Busy => return Ok(Head::Empty),
+                Header::Busy => return Head::Empty,
                 Header::Discarded { size } | Header::Record { size, .. }
                     if size > self.mask + 1 =>
                 {
-                    return Err(Error::InvalidArgument(format!(
-                        "corrupt ringbuf record header {hdr:#x} at position {}",
-                        cursor.cons
-                    )))
+                    return Head::Corrupt { hdr }
                 }
-                Header::Discarded { size } => cursor.release(self, size),
-                Header::Record { len, size } => return Ok(Head::Ready { len, size }),
+                Header::Discarded { size } => cursor.release(size),
+                Header::Record { len, size } => {
+                    // The next header depends on this one's length, so the CPU cannot
+                    // run ahead on its own: fetch a few records ahead, guessing that the
+                    // next ones are about this size.
+                    // Once per cache line the reader enters is enough.
+                    if (cursor.cons & 63) + size >= 64 {
+                        let ahead = (size * PREFETCH_RECORDS).clamp(PREFETCH_MIN, self.mask + 1);
+                        ring::prefetch(&self.producer, off + ahead as usize);
+                    }
+                    return Head::Ready {
+                        off: off + BPF_RINGBUF_HDR_SZ as usize,
+                        len,
+                    };
+                }
             }
         }
+    }
+
+    /// The data bytes of a record found by [`head`](Self::head). Always in range: the
+    /// record starts inside the first copy of the data area and is at most the ring size
+    /// long, so it ends inside the second copy.
+    #[inline(always)]
+    fn data(&self, off: usize, len: u32) -> &[u8] {
+        ring::record_bytes(&self.producer, off, len as usize)
+    }
+
+    #[cold]
+    fn corrupt(&self, hdr: u32, cursor: &Cursor) -> Error {
+        Error::InvalidArgument(format!(
+            "corrupt ringbuf record header {hdr:#x} at position {}",
+            cursor.cons
+        ))
     }
 }
 
@@ -235,7 +289,6 @@ impl RingBuf {
             .map_err(mmap_err("producer page and data"))?;
         let cons = ring::load_acquire_u64(&consumer, 0);
         let mem = RingMem {
-            consumer,
             producer,
             data_off: page,
             mask: data_size as u64 - 1,
@@ -243,6 +296,7 @@ impl RingBuf {
         Ok(RingBuf {
             fd,
             cursor: Cursor {
+                consumer,
                 cons,
                 committed: cons,
                 prod: cons,
@@ -259,46 +313,54 @@ impl RingBuf {
     }
 
     /// Writes the consumer position back after this many released bytes (default: a
-    /// quarter of the ring; 0 = after every record). The position is also written
-    /// whenever the reader finds the ring empty, and by [`commit`](Self::commit).
+    /// quarter of the ring; 0 = after every record). Whatever the batch, the position is
+    /// also written whenever the reader finds the ring empty (`next()` returning `None`),
+    /// before it waits ([`wait`](Self::wait), [`next_timeout`](Self::next_timeout), the
+    /// async reader), when it is dropped, and by [`commit`](Self::commit) /
+    /// [`Record::commit`]; so a producer never waits on space we have finished with
+    /// while we wait for it.
     pub fn set_commit_batch(&mut self, bytes: usize) {
         self.cursor.batch = bytes as u64;
     }
 
     /// Writes the consumer position back now.
     pub fn commit(&mut self) {
-        self.cursor.commit(&self.mem);
+        self.cursor.commit();
     }
 
     /// The next committed record, without waiting; `None` when there is none (the
-    /// consumer position is then written back). Discarded records are skipped.
+    /// consumer position is then written back) or the next header is corrupt (see
+    /// [`try_next`](Self::try_next)). Discarded records are skipped.
     // Not `Iterator::next`: the record borrows the reader (a lending iterator).
     #[allow(clippy::should_implement_trait)]
     #[inline]
     pub fn next(&mut self) -> Option<Record<'_>> {
-        self.try_next().ok().flatten()
+        match self.mem.head(&mut self.cursor) {
+            Head::Ready { off, len } => Some(Record {
+                data: self.mem.data(off, len),
+                cursor: &mut self.cursor,
+            }),
+            Head::Empty => {
+                self.cursor.commit();
+                None
+            }
+            Head::Corrupt { .. } => None,
+        }
     }
 
     /// Like [`next`](Self::next), but reports a corrupt record header as an error.
     #[inline]
     pub fn try_next(&mut self) -> Result<Option<Record<'_>>> {
-        match self.mem.head(&mut self.cursor)? {
+        match self.mem.head(&mut self.cursor) {
+            Head::Ready { off, len } => Ok(Some(Record {
+                data: self.mem.data(off, len),
+                cursor: &mut self.cursor,
+            })),
             Head::Empty => {
-                self.cursor.commit(&self.mem);
+                self.cursor.commit();
                 Ok(None)
             }
-            Head::Ready { len, size } => {
-                let off = self.mem.data_off + (self.cursor.cons & self.mem.mask) as usize + 8;
-                let data = ring::bytes(&self.mem.producer, off, len as usize).ok_or_else(|| {
-                    Error::InvalidArgument(format!("ringbuf record of {len} bytes out of range"))
-                })?;
-                Ok(Some(Record {
-                    data,
-                    cursor: &mut self.cursor,
-                    mem: &self.mem,
-                    size,
-                }))
-            }
+            Head::Corrupt { hdr } => Err(self.mem.corrupt(hdr, &self.cursor)),
         }
     }
 
@@ -306,26 +368,32 @@ impl RingBuf {
     /// returns how many were read. The fastest way to drain the ring.
     pub fn consume(&mut self, mut f: impl FnMut(&[u8])) -> Result<usize> {
         let mut n = 0;
-        while let Head::Ready { len, size } = self.mem.head(&mut self.cursor)? {
-            let off = self.mem.data_off + (self.cursor.cons & self.mem.mask) as usize + 8;
-            let data = ring::bytes(&self.mem.producer, off, len as usize).ok_or_else(|| {
-                Error::InvalidArgument(format!("ringbuf record of {len} bytes out of range"))
-            })?;
-            f(data);
-            self.cursor.cons += size;
-            n += 1;
+        loop {
+            match self.mem.head(&mut self.cursor) {
+                Head::Ready { off, len } => {
+                    f(self.mem.data(off, len));
+                    self.cursor.cons += record_size(u64::from(len));
+                    n += 1;
+                }
+                Head::Empty => break,
+                Head::Corrupt { hdr } => {
+                    self.cursor.commit();
+                    return Err(self.mem.corrupt(hdr, &self.cursor));
+                }
+            }
         }
-        self.cursor.commit(&self.mem);
+        self.cursor.commit();
         Ok(n)
     }
 
     /// Whether a committed record is waiting (discarded records are skipped).
     #[inline]
     pub fn is_ready(&mut self) -> Result<bool> {
-        Ok(matches!(
-            self.mem.head(&mut self.cursor)?,
-            Head::Ready { .. }
-        ))
+        match self.mem.head(&mut self.cursor) {
+            Head::Ready { .. } => Ok(true),
+            Head::Empty => Ok(false),
+            Head::Corrupt { hdr } => Err(self.mem.corrupt(hdr, &self.cursor)),
+        }
     }
 
     /// Waits until a record is available or `timeout` passes (`None` = forever); returns
@@ -337,7 +405,7 @@ impl RingBuf {
             // up), then look again: the full fence pairs with the producer's xchg on the
             // record header, so either it sees our position and wakes us, or we see its
             // record here.
-            self.cursor.commit(&self.mem);
+            self.cursor.commit();
             std::sync::atomic::fence(std::sync::atomic::Ordering::SeqCst);
             if self.is_ready()? {
                 return Ok(true);
@@ -387,7 +455,7 @@ impl AsFd for RingBuf {
 
 impl Drop for RingBuf {
     fn drop(&mut self) {
-        self.cursor.commit(&self.mem);
+        self.cursor.commit();
     }
 }
 
@@ -444,5 +512,33 @@ impl AsyncRingBuf {
     /// [`readable`](Self::readable).
     pub fn get_mut(&mut self) -> &mut RingBuf {
         &mut self.reader
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn record_sizes_include_the_header_and_round_to_8() {
+        assert_eq!(record_size(0), 8);
+        assert_eq!(record_size(1), 16);
+        assert_eq!(record_size(8), 16);
+        assert_eq!(record_size(9), 24);
+        assert_eq!(record_size(4096), 4104);
+    }
+
+    #[test]
+    fn headers_decode_busy_discarded_and_records() {
+        assert_eq!(decode_header(BPF_RINGBUF_BUSY_BIT | 16), Header::Busy);
+        assert_eq!(
+            decode_header(BPF_RINGBUF_BUSY_BIT | BPF_RINGBUF_DISCARD_BIT | 16),
+            Header::Busy
+        );
+        assert_eq!(
+            decode_header(BPF_RINGBUF_DISCARD_BIT | 13),
+            Header::Discarded { size: 24 }
+        );
+        assert_eq!(decode_header(13), Header::Record { len: 13, size: 24 });
     }
 }

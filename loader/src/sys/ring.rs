@@ -74,3 +74,41 @@ pub(crate) fn bytes(m: &Mmap, offset: usize, len: usize) -> Option<&[u8]> {
     // it cannot do while the slice is borrowed.
     Some(unsafe { std::slice::from_raw_parts(m.as_ptr().add(offset), len) })
 }
+
+/// The `len` bytes of a ring record at `offset`, borrowed from the mapping.
+///
+/// Unlike [`bytes`], the caller has already bounded the record by the ring size, so the
+/// range check here can only fail on a bug: it panics instead of returning `None`, and
+/// it is cheap (`offset` and `len` come from a masked position and a u32).
+#[inline(always)]
+pub(crate) fn record_bytes(m: &Mmap, offset: usize, len: usize) -> &[u8] {
+    let end = offset.wrapping_add(len);
+    if end < offset || end > m.len() {
+        record_out_of_range(offset, len);
+    }
+    // SAFETY: `offset..offset + len` is inside the live mapping (checked above, no
+    // overflow), which the slice borrows; as for `bytes`, the producer does not write
+    // these bytes until the caller releases them by moving its position.
+    unsafe { std::slice::from_raw_parts(m.as_ptr().add(offset), len) }
+}
+
+#[cold]
+#[inline(never)]
+fn record_out_of_range(offset: usize, len: usize) -> ! {
+    panic!("ring record of {len} bytes at offset {offset} out of range")
+}
+
+/// Asks the CPU to start loading the cache line at `offset` (a hint: no effect on what is
+/// read, and nothing happens for an offset outside the mapping).
+#[inline(always)]
+pub(crate) fn prefetch(m: &Mmap, offset: usize) {
+    #[cfg(target_arch = "x86_64")]
+    if offset < m.len() {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        // SAFETY: the pointer is inside the live mapping (checked above); a prefetch never
+        // faults and does not change memory, so no access is made through it.
+        unsafe { _mm_prefetch::<_MM_HINT_T0>(m.as_ptr().add(offset).cast::<i8>()) }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (m, offset);
+}
