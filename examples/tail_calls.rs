@@ -16,7 +16,7 @@ use std::os::fd::{AsFd, AsRawFd};
 use std::process::ExitCode;
 
 use ebpf_asm::Program as AsmProgram;
-use ebpf_loader::{Array, MapSpec, MapType, ProgramSpec, ProgramType, TestRun, BPF_ANY};
+use ebpf_loader::{Array, MapSpec, MapType, ProgArray, ProgramSpec, ProgramType, TestRun};
 
 /// IP protocol numbers: the index of each handler in the jump table.
 const ICMP: u8 = 1;
@@ -79,9 +79,11 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     // The jump table: index = IP protocol, value = a program fd (the kernel keeps a
     // reference to the program). Its entries are cleared when the last user-space fd of
     // the map is closed, so `jump_table` lives until the end of `run`.
-    let jump_table = MapSpec::new(MapType::ProgArray, 4, 4, 256)
-        .name("jump_table")
-        .create()?;
+    let jump_table = ProgArray::new(
+        MapSpec::new(MapType::ProgArray, 4, 4, 256)
+            .name("jump_table")
+            .create()?,
+    )?;
     let counters_fd = counters.as_fd().as_raw_fd();
 
     // The handlers: one small program each, loaded and put into its slot of the table.
@@ -89,12 +91,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         let mut prog = count_and_return(slot, XDP_PASS);
         prog.editor().rewrite_map("counters", counters_fd)?;
         let loaded = ProgramSpec::from_program(name, ProgramType::Xdp, &prog).load()?;
-        let fd = loaded.as_fd().as_raw_fd() as u32;
-        jump_table.update(
-            &u32::from(protocol).to_ne_bytes(),
-            &fd.to_ne_bytes(),
-            BPF_ANY,
-        )?;
+        jump_table.set(u32::from(protocol), &loaded)?;
         println!(
             "jump_table[{protocol:>3}] = {name} ({} instructions)",
             prog.len()
@@ -136,7 +133,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         exit
     };
     let mut editor = entry.editor();
-    editor.rewrite_map("jump_table", jump_table.as_fd().as_raw_fd())?;
+    editor.rewrite_map("jump_table", jump_table.map().as_fd().as_raw_fd())?;
     editor.rewrite_map("counters", counters_fd)?;
     let entry_loaded = ProgramSpec::from_program("dispatch", ProgramType::Xdp, &entry).load()?;
     println!(
@@ -177,7 +174,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
 
     // The table can change while `dispatch` stays loaded: empty the UDP slot, and UDP
     // packets fall through too.
-    jump_table.delete(&u32::from(UDP).to_ne_bytes())?;
+    jump_table.clear(u32::from(UDP))?;
     println!("\ndeleted jump_table[{UDP}]; dispatch is not reloaded");
     send("UDP", UDP)?;
 

@@ -55,7 +55,7 @@ pub use info::{fd_by_id, ids, program_info, program_xlated_insns, Ids, ObjKind, 
 pub use link::{Link, PerfLink, SocketFilterLink};
 pub use map::{
     map_info, parse_cpu_list, possible_cpus, Array, BatchCursor, BloomFilter, HashMap, Keys, Map,
-    MapInfo, MapMmap, MapSpec, MapType, PerCpuArray, PerCpuHashMap, Queue, Stack,
+    MapInfo, MapMmap, MapSpec, MapType, PerCpuArray, PerCpuHashMap, ProgArray, Queue, Stack,
 };
 pub use names::validate_name;
 pub use perf_reader::{PerfEvent, PerfReader, PerfReaderOptions};

@@ -5,6 +5,7 @@ mod batch;
 mod map_type;
 mod mmap;
 mod percpu;
+mod prog_array;
 mod typed;
 
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
@@ -13,6 +14,7 @@ pub use batch::BatchCursor;
 pub use map_type::MapType;
 pub use mmap::MapMmap;
 pub use percpu::{parse_cpu_list, possible_cpus};
+pub use prog_array::ProgArray;
 pub use typed::{Array, BloomFilter, HashMap, PerCpuArray, PerCpuHashMap, Queue, Stack};
 
 use crate::error::{Error, Result};
