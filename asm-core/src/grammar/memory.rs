@@ -112,15 +112,20 @@ impl<'a> Cursor<'_, 'a> {
         Ok(a)
     }
 
+    /// `(u32 *)` or `(u64 *)`, the only widths of atomic read-modify-write.
+    fn atomic_cast(&mut self) -> PResult<Width> {
+        let t_at = self.here();
+        match self.cast()? {
+            MemType::U(Size::U32) => Ok(Width::W32),
+            MemType::U(Size::U64) => Ok(Width::W64),
+            _ => self.err_at(t_at, "atomic operations work on u32 or u64"),
+        }
+    }
+
     /// `lock *(u64 *)(r1 + 0) += r2`
     pub(super) fn lock(&mut self) -> PResult<Insn> {
         self.punct('*')?;
-        let t_at = self.here();
-        let size = match self.cast()? {
-            MemType::U(Size::U32) => Width::W32,
-            MemType::U(Size::U64) => Width::W64,
-            _ => return self.err_at(t_at, "atomic operations work on u32 or u64"),
-        };
+        let size = self.atomic_cast()?;
         let (dst, off) = self.mem()?;
         let op_at = self.here();
         let op = match self.peek() {
@@ -282,12 +287,7 @@ impl<'a> Cursor<'_, 'a> {
     /// `r2 = atomic_fetch_add((u64 *)(r1 + 0), r2)`
     pub(super) fn atomic_fetch(&mut self, dst: R<'a>, op: AtomicOp) -> PResult<Insn> {
         self.punct('(')?;
-        let t_at = self.here();
-        let width = match self.cast()? {
-            MemType::U(Size::U32) => Width::W32,
-            MemType::U(Size::U64) => Width::W64,
-            _ => return self.err_at(t_at, "atomic operations work on u32 or u64"),
-        };
+        let width = self.atomic_cast()?;
         let (base, off) = self.mem()?;
         self.punct(',')?;
         let v = self.reg()?;
