@@ -13,6 +13,9 @@
 //! mounts a private bpffs on a temporary directory. Drop guards remove the pin and the
 //! mount on every way out, errors included.
 
+#[path = "common/mod.rs"]
+mod common;
+
 use std::os::fd::{AsFd, AsRawFd};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -34,12 +37,7 @@ fn parse_args() -> Result<Role, String> {
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         match a.as_str() {
-            "--count" => {
-                let v = it.next().ok_or("--count needs a number")?;
-                count = v
-                    .parse()
-                    .map_err(|_| format!("--count takes a whole number, not `{v}`"))?;
-            }
+            "--count" => count = common::number("--count", it.next())?,
             "--child" => child = Some(PathBuf::from(it.next().ok_or("--child needs a path")?)),
             "-h" | "--help" => return Err("usage: pinned_counter [--count N]".into()),
             other => return Err(format!("unknown argument `{other}` (try --help)")),
@@ -57,13 +55,7 @@ fn main() -> ExitCode {
         Ok(Role::Child { pin, count }) => child(&pin, count),
         Err(e) => Err(e.into()),
     };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("pinned_counter: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    common::exit("pinned_counter", result)
 }
 
 fn parent(count: u32) -> Result<(), Box<dyn std::error::Error>> {

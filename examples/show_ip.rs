@@ -15,6 +15,9 @@
 //! `bpf_ringbuf_output` copies into the ring; user space waits on the ring and prints each
 //! event as `SRC -> DST proto N (NAME)`.
 
+#[path = "common/mod.rs"]
+mod common;
+
 use std::net::{Ipv4Addr, UdpSocket};
 use std::os::fd::{AsFd, AsRawFd};
 use std::process::ExitCode;
@@ -46,12 +49,7 @@ fn parse_args() -> Result<Args, String> {
     while let Some(a) = it.next() {
         match a.as_str() {
             "--iface" => args.iface = it.next().ok_or("--iface needs an interface name")?,
-            "--seconds" => {
-                let v = it.next().ok_or("--seconds needs a number")?;
-                args.seconds = v
-                    .parse()
-                    .map_err(|_| format!("--seconds takes a whole number, not `{v}`"))?;
-            }
+            "--seconds" => args.seconds = common::number("--seconds", it.next())?,
             "--no-traffic" => args.traffic = false,
             "-h" | "--help" => {
                 return Err("usage: show_ip [--iface NAME] [--seconds N] [--no-traffic]".into())
@@ -63,13 +61,7 @@ fn parse_args() -> Result<Args, String> {
 }
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("show_ip: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    common::exit("show_ip", run())
 }
 
 fn run() -> Result<(), Box<dyn std::error::Error>> {

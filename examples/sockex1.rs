@@ -16,6 +16,9 @@
 //! TCP, UDP and ICMP counters once a second. The filter returns 0, so the socket itself
 //! never queues anything: it exists only to run the program.
 
+#[path = "common/mod.rs"]
+mod common;
+
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream, UdpSocket};
 use std::os::fd::{AsFd, AsRawFd};
@@ -50,12 +53,7 @@ fn parse_args() -> Result<Args, String> {
     while let Some(a) = it.next() {
         match a.as_str() {
             "--iface" => args.iface = it.next().ok_or("--iface needs an interface name")?,
-            "--seconds" => {
-                let v = it.next().ok_or("--seconds needs a number")?;
-                args.seconds = v
-                    .parse()
-                    .map_err(|_| format!("--seconds takes a whole number, not `{v}`"))?;
-            }
+            "--seconds" => args.seconds = common::number("--seconds", it.next())?,
             "--no-traffic" => args.traffic = false,
             "-h" | "--help" => {
                 return Err("usage: sockex1 [--iface NAME] [--seconds N] [--no-traffic]".into())
@@ -67,13 +65,7 @@ fn parse_args() -> Result<Args, String> {
 }
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("sockex1: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    common::exit("sockex1", run())
 }
 
 fn run() -> Result<(), Box<dyn std::error::Error>> {

@@ -14,6 +14,9 @@
 //! pointed at the map with the Editor, it is loaded and attached, and user space reads the
 //! whole map once a second, sorts it and names each process from `/proc/PID/comm`.
 
+#[path = "common/mod.rs"]
+mod common;
+
 use std::collections::HashMap as StdHashMap;
 use std::os::fd::{AsFd, AsRawFd};
 use std::path::Path;
@@ -36,16 +39,11 @@ fn parse_args() -> Result<Args, String> {
         seconds: 5,
         top: 10,
     };
-    let number = |flag: &str, v: Option<String>| -> Result<u64, String> {
-        let v = v.ok_or(format!("{flag} needs a number"))?;
-        v.parse()
-            .map_err(|_| format!("{flag} takes a whole number, not `{v}`"))
-    };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         match a.as_str() {
-            "--seconds" => args.seconds = number("--seconds", it.next())?,
-            "--top" => args.top = number("--top", it.next())? as usize,
+            "--seconds" => args.seconds = common::number("--seconds", it.next())?,
+            "--top" => args.top = common::number("--top", it.next())?,
             "-h" | "--help" => return Err("usage: syscall_counter [--seconds N] [--top N]".into()),
             other => return Err(format!("unknown argument `{other}` (try --help)")),
         }
@@ -54,13 +52,7 @@ fn parse_args() -> Result<Args, String> {
 }
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("syscall_counter: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    common::exit("syscall_counter", run())
 }
 
 fn run() -> Result<(), Box<dyn std::error::Error>> {

@@ -13,6 +13,9 @@
 //! map with the Editor, it is loaded (a verifier error would name the line below), attached
 //! in generic XDP mode, and the counter is read from user space once a second.
 
+#[path = "common/mod.rs"]
+mod common;
+
 use std::net::UdpSocket;
 use std::os::fd::{AsFd, AsRawFd};
 use std::process::ExitCode;
@@ -39,12 +42,7 @@ fn parse_args() -> Result<Args, String> {
     while let Some(a) = it.next() {
         match a.as_str() {
             "--iface" => args.iface = it.next().ok_or("--iface needs an interface name")?,
-            "--seconds" => {
-                let v = it.next().ok_or("--seconds needs a number")?;
-                args.seconds = v
-                    .parse()
-                    .map_err(|_| format!("--seconds takes a whole number, not `{v}`"))?;
-            }
+            "--seconds" => args.seconds = common::number("--seconds", it.next())?,
             "--traffic" => args.traffic = true,
             "-h" | "--help" => {
                 return Err("usage: xdp_counter [--iface NAME] [--seconds N] [--traffic]".into())
@@ -56,13 +54,7 @@ fn parse_args() -> Result<Args, String> {
 }
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("xdp_counter: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    common::exit("xdp_counter", run())
 }
 
 fn run() -> Result<(), Box<dyn std::error::Error>> {
