@@ -2,7 +2,10 @@
 //!
 //! Comments (`//`, `#`, `/* */`) are skipped; line breaks and `;` become [`TokenKind::End`].
 
-use crate::token::{Token, TokenKind};
+use crate::token::{
+    code, code_of, compact, short_word_code, word_code, Token, TokenBuf, TokenKind, BATCH,
+    COMPACT_MAX_LEN,
+};
 
 /// Lexes assembly text. Errors (an unterminated comment or string, a stray character)
 /// are returned as tokens of kind [`TokenKind::Punct`] the parser rejects, so every
@@ -18,6 +21,15 @@ pub struct Lexer<'a> {
     wide_line: bool,
     /// Set when a block comment or string ran to the end of the input.
     pub unterminated: Option<(u32, u32, &'static str)>,
+    /// For [`Iterator::next`]: the statement being handed out one token at a time.
+    queue: Queue<'a>,
+}
+
+/// A statement's tokens, its end token, and how many of them [`Iterator::next`] gave.
+struct Queue<'a> {
+    buf: TokenBuf<'a>,
+    next: usize,
+    end: Option<Token<'a>>,
 }
 
 impl<'a> Lexer<'a> {
@@ -32,23 +44,24 @@ impl<'a> Lexer<'a> {
             index: 0,
             wide_line: false,
             unterminated: None,
+            queue: Queue {
+                buf: TokenBuf::empty(),
+                next: 0,
+                end: None,
+            },
         }
     }
 
     #[inline(always)]
     fn column(&self, at: usize) -> u32 {
-        if !self.wide_line {
-            (at - self.line_start) as u32 + 1
-        } else {
-            self.wide_column(at)
-        }
+        self.column_in(self.line_start, self.wide_line, at)
     }
 
     /// The column on a line with non-ASCII characters: count characters, not bytes.
     #[cold]
     #[inline(never)]
-    fn wide_column(&self, at: usize) -> u32 {
-        self.src[self.line_start..at].chars().count() as u32 + 1
+    fn wide_column(&self, line_start: usize, at: usize) -> u32 {
+        self.src[line_start..at].chars().count() as u32 + 1
     }
 
     fn newline(&mut self, at: usize) {
@@ -84,6 +97,8 @@ enum Class {
     Letter,
     /// An ASCII digit: starts a number.
     Digit,
+    /// `.`: punctuation, or the start of a word (`.section`, `.LBB0_1`).
+    Dot,
     /// Other ASCII punctuation, one token each.
     Punct,
     /// `#`, `/`, `"` and non-ASCII bytes: comments, strings and wide characters.
@@ -105,6 +120,7 @@ static CLASS: [Class; 256] = {
                 b'\n' => Class::Newline,
                 b';' => Class::Semi,
                 b'#' | b'/' | b'"' => Class::Rare,
+                b'.' => Class::Dot,
                 _ => Class::Punct,
             }
         };
@@ -125,8 +141,67 @@ static WORD: [bool; 256] = {
     t
 };
 
-fn is_word(b: u8) -> bool {
-    WORD[b as usize]
+/// Where the word starting at `start` (a word byte) ends, and, when it is at most 8 bytes
+/// long, its bytes packed little-endian (zero above).
+#[inline(always)]
+fn scan_word(b: &[u8], start: usize) -> (usize, u64) {
+    let Some(chunk) = b.get(start..start + 8) else {
+        return scan_word_tail(b, start);
+    };
+    // Unrolled: words are short.
+    let word = |i: usize| WORD[chunk[i] as usize];
+    let n = if !word(1) {
+        1
+    } else if !word(2) {
+        2
+    } else if !word(3) {
+        3
+    } else if !word(4) {
+        4
+    } else if !word(5) {
+        5
+    } else if !word(6) {
+        6
+    } else if !word(7) {
+        7
+    } else {
+        let w = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        return (scan_word_slow(b, start + 8), w);
+    };
+    let w = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+    (start + n, w & (u64::MAX >> (64 - 8 * n)))
+}
+
+/// [`scan_word`] within 8 bytes of the end of the input.
+#[cold]
+#[inline(never)]
+fn scan_word_tail(b: &[u8], start: usize) -> (usize, u64) {
+    let end = scan_word_slow(b, start + 1);
+    let mut packed = 0;
+    if end - start <= 8 {
+        for (i, &x) in b[start..end].iter().enumerate() {
+            packed |= (x as u64) << (8 * i);
+        }
+    }
+    (end, packed)
+}
+
+/// Where the word continuing at `from` ends, byte by byte.
+#[cold]
+#[inline(never)]
+fn scan_word_slow(b: &[u8], from: usize) -> usize {
+    b[from..]
+        .iter()
+        .position(|&x| !WORD[x as usize])
+        .map_or(b.len(), |n| from + n)
+}
+
+/// The position of the first line break from `from`, or the end of the input.
+fn line_end(b: &[u8], from: usize) -> usize {
+    b[from..]
+        .iter()
+        .position(|&x| x == b'\n')
+        .map_or(b.len(), |n| from + n)
 }
 
 /// What the slow path found at one position.
@@ -139,81 +214,259 @@ enum Step<'a> {
     Eof,
 }
 
+/// What [`scan`] found.
+enum Scan {
+    /// A word or a number: where it is and its [`code`].
+    Word { start: usize, end: usize, code: u8 },
+    /// A punctuation character (its own code) at this position.
+    Punct(usize, u8),
+    /// A line break or `;` at this position.
+    End(usize, u8),
+    /// A comment, string, `/` or non-ASCII character at this position: for [`Lexer::rare`].
+    Rare(usize, u8),
+    /// The end of the input.
+    Eof,
+}
+
+/// Skips spaces from `pos` and reads what follows: the common cases of lexing, shared by
+/// the compact and the full form of [`Lexer::fill`].
+#[inline(always)]
+fn scan(b: &[u8], mut pos: usize) -> Scan {
+    loop {
+        let start = pos;
+        let Some(&c) = b.get(start) else {
+            return Scan::Eof;
+        };
+        match CLASS[c as usize] {
+            Class::Space => pos += 1,
+            Class::Letter => {
+                let (end, packed) = scan_word(b, start);
+                let len = end - start;
+                let code = if len <= 8 {
+                    short_word_code(packed)
+                } else {
+                    word_code(&b[start..end])
+                };
+                return Scan::Word { start, end, code };
+            }
+            Class::Digit => {
+                let (end, _) = scan_word(b, start);
+                return Scan::Word {
+                    start,
+                    end,
+                    code: code::NUMBER,
+                };
+            }
+            // `.name` is one word (`.section`, `.LBB0_1`); `.8byte` stays `.` + number.
+            Class::Dot
+                if b.get(start + 1)
+                    .is_some_and(|&n| CLASS[n as usize] == Class::Letter) =>
+            {
+                let (end, _) = scan_word(b, start + 1);
+                return Scan::Word {
+                    start,
+                    end,
+                    code: code::DOT_WORD,
+                };
+            }
+            Class::Punct | Class::Dot => return Scan::Punct(start, c),
+            Class::Newline | Class::Semi => return Scan::End(start, c),
+            Class::Rare => return Scan::Rare(start, c),
+        }
+    }
+}
+
+/// The compact form of a statement from `pos`: its entries go to `buf.k` after the first
+/// `buf.n`. Returns what stopped it ([`Scan::End`], [`Scan::Rare`] for what needs the full
+/// form, or [`Scan::Eof`]) and how many entries `k` then has. A comment to the end of the
+/// line is skipped.
+#[inline(always)]
+fn compact_statement(b: &[u8], mut pos: usize, buf: &mut TokenBuf<'_>) -> (Scan, usize) {
+    // The entries are written through a local slice, and counted in a local.
+    let mut n = buf.n;
+    let mut k = &mut buf.k[..];
+    loop {
+        let entry = match scan(b, pos) {
+            Scan::Word { start, end, code } => {
+                pos = end;
+                compact(start, end - start, code)
+            }
+            Scan::Punct(at, c) => {
+                pos = at + 1;
+                compact(at, 1, c)
+            }
+            Scan::Rare(at, c) if c == b'#' || (c == b'/' && b.get(at + 1) == Some(&b'/')) => {
+                pos = line_end(b, at);
+                continue;
+            }
+            stop => return (stop, n),
+        };
+        if let Some(slot) = k.get_mut(n) {
+            *slot = entry;
+        } else {
+            buf.n = n;
+            buf.grow();
+            k = &mut buf.k[..];
+            k[n] = entry;
+        }
+        n += 1;
+    }
+}
+
 impl<'a> Lexer<'a> {
-    /// The next token; the common cases (words, punctuation, spaces, line breaks) inline.
+    /// Fills the empty `buf` with the next statements: a batch of them in compact form, or
+    /// one in full form (see [`TokenBuf`]). Returns false when the input has ended. The same
+    /// tokens as [`Iterator::next`] gives, without a call per token or per statement.
+    #[inline(never)]
+    pub(crate) fn fill_statement(&mut self, buf: &mut TokenBuf<'a>) -> bool {
+        self.fill(buf, false).is_some()
+    }
+
+    /// Fills the empty `buf` with the next statements (just one with `one`) and returns the
+    /// end token (a line break or `;`) of the last, or `None` when the input ended first.
+    ///
+    /// Statements are read in compact form until a block comment, a string or a non-ASCII
+    /// character makes one full; a full statement comes alone.
     #[inline(always)]
-    fn lex(&mut self) -> Option<Token<'a>> {
+    fn fill(&mut self, buf: &mut TokenBuf<'a>, one: bool) -> Option<Token<'a>> {
+        buf.src = self.src;
+        if self.src.len() > u32::MAX as usize {
+            return self.fill_full(buf);
+        }
         let b = self.bytes;
         loop {
-            let start = self.pos;
-            let c = *b.get(start)?;
-            match CLASS[c as usize] {
-                Class::Space => self.pos += 1,
-                Class::Letter | Class::Digit => {
-                    let end = b[start + 1..]
-                        .iter()
-                        .position(|&x| !is_word(x))
-                        .map_or(b.len(), |n| start + 1 + n);
-                    self.pos = end;
-                    let s = &self.src[start..end];
-                    let col = self.column(start);
-                    let kind = if CLASS[c as usize] == Class::Digit {
-                        TokenKind::Number(s)
-                    } else {
-                        TokenKind::Ident(s)
+            let first = buf.n;
+            if self.wide_line {
+                return self.fill_alone(buf);
+            }
+            let (stop, n) = compact_statement(b, self.pos, buf);
+            buf.n = n;
+            let count = (n - first) as u32;
+            match stop {
+                // No token is longer than the statement: one check for all lengths.
+                Scan::End(at, _) | Scan::Rare(at, _) if at - self.pos > COMPACT_MAX_LEN => {
+                    buf.n = first;
+                    return self.fill_alone(buf);
+                }
+                Scan::End(at, c) => {
+                    buf.end_statement(first, self.line, self.index, self.line_start);
+                    let index = self.index + count;
+                    let end = Token {
+                        kind: TokenKind::End,
+                        line: self.line,
+                        column: (at - self.line_start) as u32 + 1,
+                        index,
                     };
-                    return Some(self.tok(kind, start, self.line, col));
+                    self.pos = at + 1;
+                    self.index = index + 1;
+                    if c == b'\n' {
+                        self.newline(at);
+                    }
+                    if one || buf.n >= BATCH {
+                        return Some(end);
+                    }
                 }
-                // `.name` is one word (`.section`, `.LBB0_1`); `.8byte` stays `.` + number.
-                Class::Punct
-                    if c == b'.'
-                        && b.get(start + 1)
-                            .is_some_and(|&n| CLASS[n as usize] == Class::Letter) =>
-                {
-                    let end = b[start + 1..]
-                        .iter()
-                        .position(|&x| !is_word(x))
-                        .map_or(b.len(), |n| start + 1 + n);
-                    self.pos = end;
-                    let col = self.column(start);
-                    let s = &self.src[start..end];
-                    return Some(self.tok(TokenKind::Ident(s), start, self.line, col));
+                Scan::Rare(at, _) if first == 0 => {
+                    buf.make_full(self.line, self.index, self.line_start);
+                    self.pos = at;
+                    self.index += count;
+                    return self.fill_full(buf);
                 }
-                Class::Punct => {
-                    self.pos += 1;
-                    let col = self.column(start);
-                    return Some(self.tok(TokenKind::Punct(c as char), start, self.line, col));
+                Scan::Rare(..) => {
+                    buf.n = first;
+                    return self.fill_alone(buf);
                 }
-                Class::Newline => {
-                    let (line, col) = (self.line, self.column(start));
-                    self.newline(start);
-                    self.pos += 1;
-                    return Some(self.tok(TokenKind::End, start, line, col));
+                _ if b.len() - self.pos > COMPACT_MAX_LEN => {
+                    buf.n = first;
+                    return self.fill_alone(buf);
                 }
-                Class::Semi => {
-                    let col = self.column(start);
-                    self.pos += 1;
-                    return Some(self.tok(TokenKind::End, start, self.line, col));
+                _ => {
+                    buf.end_statement(first, self.line, self.index, self.line_start);
+                    self.pos = b.len();
+                    self.index += count;
+                    return None;
                 }
-                Class::Rare => match self.rare(start, c) {
-                    Step::Skip => {}
-                    Step::Token(t) => return Some(t),
-                    Step::Eof => return None,
-                },
             }
         }
     }
 
-    /// Appends the tokens of the next statement to `buf`, up to (not including) its end
-    /// token; returns false when the input has ended. The same tokens as [`Iterator::next`]
-    /// gives, without a call per token.
-    pub(crate) fn fill_statement(&mut self, buf: &mut Vec<Token<'a>>) -> bool {
+    /// Ends the batch before a statement that needs the full form; it comes alone in the
+    /// next batch. Reads it now when it is the first.
+    #[cold]
+    #[inline(never)]
+    fn fill_alone(&mut self, buf: &mut TokenBuf<'a>) -> Option<Token<'a>> {
+        if buf.n > 0 {
+            // Not an end token: only "there is more" is read from it.
+            return Some(Token {
+                kind: TokenKind::End,
+                line: self.line,
+                column: 1,
+                index: self.index,
+            });
+        }
+        self.fill_full(buf)
+    }
+
+    /// [`Lexer::fill`] in full form, from the lexer's position.
+    #[inline(never)]
+    fn fill_full(&mut self, buf: &mut TokenBuf<'a>) -> Option<Token<'a>> {
+        let (b, src) = (self.bytes, self.src);
         loop {
-            match self.lex() {
-                None => return false,
-                Some(t) if t.kind == TokenKind::End => return true,
-                Some(t) => buf.push(t),
+            match scan(b, self.pos) {
+                Scan::Punct(at, c) => {
+                    self.pos = at + 1;
+                    let col = self.column(at);
+                    let t = self.tok(TokenKind::Punct(c as char), at, self.line, col);
+                    buf.push_full(t, c);
+                }
+                Scan::Word { start, end, code } => {
+                    let text = &src[start..end];
+                    let kind = match code {
+                        code::NUMBER => TokenKind::Number(text),
+                        _ => TokenKind::Ident(text),
+                    };
+                    self.pos = end;
+                    let col = self.column(start);
+                    let t = self.tok(kind, start, self.line, col);
+                    buf.push_full(t, code);
+                }
+                Scan::End(at, c) => {
+                    buf.end_statement(0, 0, 0, 0);
+                    let (line, col) = (self.line, self.column(at));
+                    if c == b'\n' {
+                        self.newline(at);
+                    }
+                    self.pos = at + 1;
+                    return Some(self.tok(TokenKind::End, at, line, col));
+                }
+                Scan::Rare(at, c) => {
+                    self.pos = at;
+                    match self.rare(at, c) {
+                        Step::Skip => {}
+                        Step::Token(t) => buf.push_full(t, code_of(&t.kind)),
+                        Step::Eof => {
+                            buf.end_statement(0, 0, 0, 0);
+                            return None;
+                        }
+                    }
+                }
+                Scan::Eof => {
+                    buf.end_statement(0, 0, 0, 0);
+                    self.pos = b.len();
+                    return None;
+                }
             }
+        }
+    }
+
+    /// The column of `at` on the line starting at `line_start`; `wide` when the line has a
+    /// non-ASCII character (columns count characters).
+    #[inline(always)]
+    fn column_in(&self, line_start: usize, wide: bool, at: usize) -> u32 {
+        if !wide {
+            (at - line_start) as u32 + 1
+        } else {
+            self.wide_column(line_start, at)
         }
     }
 
@@ -288,11 +541,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn skip_line(&mut self) {
-        let b = self.bytes;
-        self.pos = b[self.pos..]
-            .iter()
-            .position(|&x| x == b'\n')
-            .map_or(b.len(), |n| self.pos + n);
+        self.pos = line_end(self.bytes, self.pos);
     }
 }
 
@@ -300,6 +549,67 @@ impl<'a> Iterator for Lexer<'a> {
     type Item = Token<'a>;
 
     fn next(&mut self) -> Option<Token<'a>> {
-        self.lex()
+        loop {
+            let q = &mut self.queue;
+            if !q.buf.stmts.is_empty() {
+                let v = q.buf.view(0);
+                if q.next < v.len() {
+                    q.next += 1;
+                    return Some(v.token(q.next - 1));
+                }
+            }
+            if let Some(end) = q.end.take() {
+                return Some(end);
+            }
+            let mut buf = std::mem::replace(&mut q.buf, TokenBuf::empty());
+            buf.clear();
+            let end = self.fill(&mut buf, true);
+            let q = &mut self.queue;
+            q.buf = buf;
+            q.next = 0;
+            q.end = end;
+            if end.is_none() && q.buf.stmts.is_empty() {
+                return None;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Statements read in batches (compact or full form) give the same tokens as one at a
+    /// time through the iterator.
+    #[test]
+    fn batches_give_the_iterator_tokens() {
+        let inputs = [
+            "r0 = 1\nexit\n",
+            "L0: r1 += r2 ; r3 = *(u32 *)(r10 - 4) // note\n\n\tgoto L0",
+            "r1 = 5 /* a\ncomment */ r2 = 6\n# c\nexit",
+            "r1 = \"é\" ; r2 = 3\nr3 = 4 ; é ; r4 = 1\n.section \"x\", y\n.8byte 5",
+            "averyveryverylongword r11 w99 bswap64 atomic_fetch_add(x)\n",
+            "r1 = 1\n/* unterminated",
+        ];
+        for src in inputs {
+            let expected: Vec<Token<'_>> = Lexer::new(src)
+                .filter(|t| t.kind != TokenKind::End)
+                .collect();
+            let mut lexer = Lexer::new(src);
+            let mut buf = TokenBuf::new();
+            let mut got = Vec::new();
+            loop {
+                buf.clear();
+                let more = lexer.fill_statement(&mut buf);
+                for s in 0..buf.stmts.len() {
+                    let v = buf.view(s);
+                    got.extend((0..v.len()).map(|i| v.token(i)));
+                }
+                if !more {
+                    break;
+                }
+            }
+            assert_eq!(got, expected, "{src:?}");
+        }
     }
 }

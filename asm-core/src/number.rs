@@ -63,9 +63,15 @@ pub fn parse_literal(text: &str) -> Result<u128, String> {
     Ok(value)
 }
 
-/// The common case, decided without 128-bit arithmetic: up to 19 decimal digits without a
-/// leading zero (so no overflow). Anything else returns `None` for the general path.
+/// The common case of [`parse_literal`], decided without 128-bit arithmetic: up to 19
+/// decimal digits without a leading zero (so no overflow). Anything else returns `None` for
+/// the general path.
 #[inline]
+pub(crate) fn parse_small(b: &[u8]) -> Option<u64> {
+    plain_decimal(b)
+}
+
+#[inline(always)]
 fn plain_decimal(b: &[u8]) -> Option<u64> {
     if b.is_empty() || b.len() > 19 || (b[0] == b'0' && b.len() > 1) {
         return None;
@@ -129,15 +135,20 @@ impl Field {
     }
 
     /// Checks `v` against the range; the error names the range.
+    #[inline]
     pub fn check(self, v: i128) -> Result<i128, String> {
         let (lo, hi) = self.range();
         if v < lo || v > hi {
-            Err(format!(
-                "{v} does not fit in {} (valid: {lo}..={hi})",
-                self.what()
-            ))
+            Err(self.out_of_range(v))
         } else {
             Ok(v)
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn out_of_range(self, v: i128) -> String {
+        let (lo, hi) = self.range();
+        format!("{v} does not fit in {} (valid: {lo}..={hi})", self.what())
     }
 }

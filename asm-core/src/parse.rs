@@ -6,7 +6,7 @@
 
 use crate::insn::Insn;
 use crate::number::Field;
-use crate::token::{Token, TokenKind, TokenSource};
+use crate::token::{code, code_of, Token, TokenBuf, TokenKind, TokenSource, View};
 
 /// An error at a token.
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -87,83 +87,138 @@ pub fn parse<'a, S: TokenSource<'a>>(
     consumer: impl FnMut(Event<'_, 'a>) -> Result<(), String>,
 ) -> Vec<ParseError> {
     parse_statements(
-        |buf| loop {
-            match source.next_token() {
-                None => return false,
-                Some(t) if t.kind == TokenKind::End => return true,
-                Some(t) => buf.push(t),
-            }
+        |buf| {
+            let more = loop {
+                match source.next_token() {
+                    None => break false,
+                    Some(t) if t.kind == TokenKind::End => break true,
+                    Some(t) => buf.push_full(t, code_of(&t.kind)),
+                }
+            };
+            buf.end_statement(0, 0, 0, 0);
+            more
         },
         consumer,
     )
 }
 
-/// [`parse`] over a statement source: `fill` appends the tokens of the next statement (without
-/// its end token) to the buffer and returns false when the input has ended.
+/// [`parse`] over a statement source: `fill` puts the next statements (one or more) in the
+/// empty buffer and returns false when the input has ended.
 pub(crate) fn parse_statements<'a>(
-    mut fill: impl FnMut(&mut Vec<Token<'a>>) -> bool,
+    mut fill: impl FnMut(&mut TokenBuf<'a>) -> bool,
     mut consumer: impl FnMut(Event<'_, 'a>) -> Result<(), String>,
 ) -> Vec<ParseError> {
     let mut errors = Vec::new();
-    let mut buf: Vec<Token<'a>> = Vec::with_capacity(16);
+    let mut buf = TokenBuf::new();
     let mut fixups: Vec<Fixup> = Vec::new();
+    let mut args: Vec<Token<'a>> = Vec::new();
     let mut done = false;
     while !done {
         buf.clear();
         done = !fill(&mut buf);
-        let mut start = 0;
-        while start < buf.len() {
-            fixups.clear();
-            let mut c = Cursor {
-                t: &buf,
-                i: start,
-                fixups: &mut fixups,
-                label_at: None,
-            };
-            match c.statement() {
-                Ok(Stmt::Label(name, at)) => {
+        for s in 0..buf.stmts.len() {
+            let view = buf.view(s);
+            let n = view.len();
+            let mut start = 0;
+            loop {
+                fixups.clear();
+                let mut c = Cursor {
+                    b: view,
+                    k: view.entries(),
+                    n,
+                    i: start,
+                    fixups: &mut fixups,
+                    label_at: None,
+                };
+                let first = c.code();
+                if code::is_word(first) && c.code_at(1) == b':' {
+                    let (name, at) = (view.text(start), view.token(start));
                     if let Err(m) = consumer(Event::Label { name, at }) {
                         errors.push(error_at(&at, m));
                     }
-                    start = c.i;
-                    continue;
+                    start += 2;
+                    if start < n {
+                        continue;
+                    }
+                    break;
                 }
-                Ok(Stmt::Insn(insn, at)) => {
-                    let label_at = c.label_at;
-                    if c.i < buf.len() {
-                        let t = buf[c.i];
-                        errors.push(error_at(
-                            &t,
-                            format!(
-                                "unexpected {} after the instruction: write one instruction per \
-                             line, or separate instructions with `;`",
-                                describe(&t)
-                            ),
-                        ));
-                    } else if let Err(m) = consumer(Event::Insn {
+                let insn = if first == code::DOT_WORD || first == b'.' {
+                    match c.out_of_line(|c| c.directive()) {
+                        Ok(Stmt::Insn(insn)) => Ok(insn),
+                        Ok(Stmt::Directive(name, from)) => {
+                            let full = view.full_tokens();
+                            let toks = if full.is_empty() {
+                                args.clear();
+                                args.extend((0..n).map(|i| view.token(i)));
+                                &args[..]
+                            } else {
+                                full
+                            };
+                            let at = toks[start];
+                            if let Err(m) = consumer(Event::Directive {
+                                name,
+                                at,
+                                args: &toks[from..],
+                            }) {
+                                errors.push(error_at(&at, m));
+                            }
+                            break;
+                        }
+                        Err(e) => Err(e),
+                    }
+                } else {
+                    c.instruction()
+                };
+                let (end, label_at) = (c.i, c.label_at);
+                let insn = match insn {
+                    Ok(insn) if end == n => insn,
+                    Ok(_) => {
+                        errors.push(trailing(view.token(end)));
+                        break;
+                    }
+                    Err(e) => {
+                        errors.push(*e);
+                        break;
+                    }
+                };
+                let at = view.token(start);
+                // Two calls, so the common one passes no label token at all.
+                let r = match label_at {
+                    None => consumer(Event::Insn {
                         insn,
                         at,
                         fixups: &fixups,
-                        label_at,
-                    }) {
-                        errors.push(error_at(&at, m));
-                    }
-                }
-                Ok(Stmt::Directive(name, at, args_from)) => {
-                    if let Err(m) = consumer(Event::Directive {
-                        name,
+                        label_at: None,
+                    }),
+                    Some(i) => consumer(Event::Insn {
+                        insn,
                         at,
-                        args: &buf[args_from..],
-                    }) {
-                        errors.push(error_at(&at, m));
-                    }
+                        fixups: &fixups,
+                        label_at: Some(view.token(i)),
+                    }),
+                };
+                if let Err(m) = r {
+                    errors.push(error_at(&at, m));
                 }
-                Err(e) => errors.push(e),
+                break;
             }
-            break;
         }
     }
     errors
+}
+
+/// The error for a token after a complete instruction.
+#[cold]
+#[inline(never)]
+fn trailing(t: Token<'_>) -> ParseError {
+    error_at(
+        &t,
+        format!(
+            "unexpected {} after the instruction: write one instruction per line, or separate \
+             instructions with `;`",
+            describe(&t)
+        ),
+    )
 }
 
 fn error_at(t: &Token<'_>, message: String) -> ParseError {
@@ -186,49 +241,47 @@ pub(crate) fn describe(t: &Token<'_>) -> String {
     }
 }
 
+/// A statement that starts with `.`.
 pub(crate) enum Stmt<'a> {
-    Label(&'a str, Token<'a>),
-    Insn(Insn, Token<'a>),
-    /// Directive name, its `.` token, index of its first argument token.
-    Directive(&'a str, Token<'a>, usize),
+    /// `.8byte` / `.quad`.
+    Insn(Insn),
+    /// Another directive: its name and the index of its first argument token.
+    Directive(&'a str, usize),
 }
 
 /// A cursor over one statement's tokens.
 pub(crate) struct Cursor<'t, 'a> {
-    pub(crate) t: &'t [Token<'a>],
+    pub(crate) b: View<'t, 'a>,
+    /// The tokens' entries (codes in the top byte), and [`code::END`] after the last.
+    pub(crate) k: &'t [u64],
+    /// How many tokens the statement has.
+    pub(crate) n: usize,
     pub(crate) i: usize,
     pub(crate) fixups: &'t mut Vec<Fixup>,
     /// The token of a label used as a target, for error positions.
-    pub(crate) label_at: Option<Token<'a>>,
+    pub(crate) label_at: Option<usize>,
 }
 
-pub(crate) type PResult<T> = Result<T, ParseError>;
+/// A result of the grammar; errors are boxed, so results stay small on the good path.
+pub(crate) type PResult<T> = Result<T, Box<ParseError>>;
 
-impl<'a> Cursor<'_, 'a> {
-    #[inline]
-    pub(crate) fn peek(&self) -> Option<TokenKind<'a>> {
-        self.t.get(self.i).map(|t| t.kind)
-    }
+/// What the error paths need of a [`Cursor`], by value: the hot paths are inlined into one
+/// function, and a cursor whose address no call sees can live in registers.
+#[derive(Clone, Copy)]
+pub(crate) struct Spot<'t, 'a> {
+    b: View<'t, 'a>,
+    n: usize,
+    pub(crate) i: usize,
+}
 
-    #[inline]
-    pub(crate) fn peek_at(&self, k: usize) -> Option<TokenKind<'a>> {
-        self.t.get(self.i + k).map(|t| t.kind)
-    }
-
-    /// The current token, or the last one when the statement has ended.
-    #[inline]
-    pub(crate) fn here(&self) -> Token<'a> {
-        match self.t.get(self.i) {
-            Some(t) => *t,
-            None => self.end_token(),
+impl<'a> Spot<'_, 'a> {
+    /// Token `i`, or a token just after the last one when `i` is past the end.
+    fn tok(self, i: usize) -> Token<'a> {
+        if i < self.n {
+            return self.b.token(i);
         }
-    }
-
-    /// A token just after the statement's last one, for "found the end" errors.
-    #[cold]
-    #[inline(never)]
-    fn end_token(&self) -> Token<'a> {
-        let last = self.t.last().copied().expect("statements are never empty");
+        assert!(self.n > 0, "statements are never empty");
+        let last = self.b.token(self.n - 1);
         Token {
             kind: TokenKind::End,
             column: last.column + token_width(&last),
@@ -236,36 +289,97 @@ impl<'a> Cursor<'_, 'a> {
         }
     }
 
+    /// An error at token `at`.
     #[cold]
-    pub(crate) fn err<T>(&self, message: impl Into<String>) -> PResult<T> {
-        Err(error_at(&self.here(), message.into()))
+    #[inline(never)]
+    pub(crate) fn err(self, at: usize, message: String) -> Box<ParseError> {
+        Box::new(error_at(&self.tok(at), message))
     }
 
+    /// An error at the current token that names what was expected and what was found.
     #[cold]
-    pub(crate) fn err_at<T>(&self, t: Token<'a>, message: impl Into<String>) -> PResult<T> {
-        Err(error_at(&t, message.into()))
+    #[inline(never)]
+    pub(crate) fn expected(self, what: &str) -> Box<ParseError> {
+        let found = describe(&self.tok(self.i));
+        self.err(self.i, format!("expected {what}, found {found}"))
+    }
+}
+
+impl<'t, 'a> Cursor<'t, 'a> {
+    /// The current token's code ([`code::END`] after the last token).
+    #[inline(always)]
+    pub(crate) fn code(&self) -> u8 {
+        (self.k[self.i] >> 56) as u8
+    }
+
+    /// The code of the token `k` places further.
+    #[inline(always)]
+    pub(crate) fn code_at(&self, k: usize) -> u8 {
+        self.k
+            .get(self.i + k)
+            .map_or(code::END, |&v| (v >> 56) as u8)
+    }
+
+    /// The text of the current token (words, numbers and strings; empty for others).
+    #[inline(always)]
+    pub(crate) fn text(&self) -> &'a str {
+        self.text_of(self.i)
+    }
+
+    /// The text of token `i` (words, numbers and strings; empty for others).
+    #[inline(always)]
+    pub(crate) fn text_of(&self, i: usize) -> &'a str {
+        if i < self.n {
+            self.b.text(i)
+        } else {
+            ""
+        }
+    }
+
+    /// The cursor's position, for errors.
+    #[inline(always)]
+    pub(crate) fn spot(&self) -> Spot<'t, 'a> {
+        Spot {
+            b: self.b,
+            n: self.n,
+            i: self.i,
+        }
+    }
+
+    /// Token `i`, or a token just after the last one when `i` is past the end.
+    #[inline(always)]
+    pub(crate) fn tok(&self, i: usize) -> Token<'a> {
+        self.spot().tok(i)
+    }
+
+    /// An error at the current token.
+    #[inline(always)]
+    pub(crate) fn err<T>(&self, message: impl Into<String>) -> PResult<T> {
+        Err(self.spot().err(self.i, message.into()))
+    }
+
+    /// An error at token `at` (an index into the statement).
+    #[inline(always)]
+    pub(crate) fn err_at<T>(&self, at: usize, message: impl Into<String>) -> PResult<T> {
+        Err(self.spot().err(at, message.into()))
     }
 
     /// An error that names what was expected and what was found.
-    #[cold]
+    #[inline(always)]
     pub(crate) fn expected<T>(&self, what: &str) -> PResult<T> {
-        let found = describe(&self.here());
-        self.err(format!("expected {what}, found {found}"))
+        Err(self.spot().expected(what))
     }
 
-    #[inline]
-    pub(crate) fn is_punct(&self, c: char) -> bool {
-        self.peek() == Some(TokenKind::Punct(c))
+    /// True when the current token has code `c` (an ASCII character or a keyword).
+    #[inline(always)]
+    pub(crate) fn is(&self, c: u8) -> bool {
+        self.code() == c
     }
 
-    #[inline]
-    pub(crate) fn is_ident(&self, s: &str) -> bool {
-        self.peek() == Some(TokenKind::Ident(s))
-    }
-
-    #[inline]
-    pub(crate) fn eat_punct(&mut self, c: char) -> bool {
-        if self.is_punct(c) {
+    /// Moves past the current token when it has code `c`.
+    #[inline(always)]
+    pub(crate) fn eat(&mut self, c: u8) -> bool {
+        if self.is(c) {
             self.i += 1;
             true
         } else {
@@ -273,88 +387,74 @@ impl<'a> Cursor<'_, 'a> {
         }
     }
 
-    #[inline]
-    pub(crate) fn eat_ident(&mut self, s: &str) -> bool {
-        if self.is_ident(s) {
+    /// The punctuation `c`.
+    #[inline(always)]
+    pub(crate) fn punct(&mut self, c: u8) -> PResult<()> {
+        if self.eat(c) {
+            Ok(())
+        } else {
+            Err(expected_punct(self.spot(), c))
+        }
+    }
+
+    /// The keyword `s`, whose code is `c`.
+    #[inline(always)]
+    pub(crate) fn keyword(&mut self, c: u8, s: &str) -> PResult<()> {
+        if self.eat(c) {
+            Ok(())
+        } else {
+            Err(expected_keyword(self.spot(), s))
+        }
+    }
+
+    /// Runs a rarely used part of the grammar out of line, on a copy of the cursor, so that
+    /// no call sees the cursor's own address.
+    #[inline(always)]
+    pub(crate) fn out_of_line<T>(
+        &mut self,
+        f: impl FnOnce(&mut Cursor<'_, 'a>) -> PResult<T>,
+    ) -> PResult<T> {
+        let mut c = Cursor {
+            b: self.b,
+            k: self.k,
+            n: self.n,
+            i: self.i,
+            fixups: &mut *self.fixups,
+            label_at: self.label_at,
+        };
+        let r = f(&mut c);
+        self.i = c.i;
+        self.label_at = c.label_at;
+        r
+    }
+
+    /// A statement that starts with `.` (a directive, or the `.8byte` of a raw word).
+    #[inline(never)]
+    fn directive(&mut self) -> PResult<Stmt<'a>> {
+        let name = if self.code() == code::DOT_WORD {
+            let word = self.text();
             self.i += 1;
-            true
+            &word[1..]
         } else {
-            false
+            self.i += 1;
+            let name = match self.tok(self.i).kind {
+                TokenKind::Ident(n) | TokenKind::Number(n) => n,
+                _ => return self.expected("a directive name after `.`"),
+            };
+            self.i += 1;
+            name
+        };
+        // `.8byte` is `.` and a number: never a word of its own.
+        if name == "8byte" || name == "quad" {
+            return Ok(Stmt::Insn(self.raw_word()?));
         }
-    }
-
-    #[inline]
-    pub(crate) fn punct(&mut self, c: char) -> PResult<()> {
-        if self.eat_punct(c) {
-            Ok(())
-        } else {
-            self.expected_punct(c)
-        }
-    }
-
-    #[cold]
-    #[inline(never)]
-    fn expected_punct(&self, c: char) -> PResult<()> {
-        self.expected(&format!("`{c}`"))
-    }
-
-    #[inline]
-    pub(crate) fn keyword(&mut self, s: &str) -> PResult<()> {
-        if self.eat_ident(s) {
-            Ok(())
-        } else {
-            self.expected_keyword(s)
-        }
-    }
-
-    #[cold]
-    #[inline(never)]
-    fn expected_keyword(&self, s: &str) -> PResult<()> {
-        self.expected(&format!("`{s}`"))
-    }
-
-    fn statement(&mut self) -> PResult<Stmt<'a>> {
-        let first = self.here();
-        match first.kind {
-            TokenKind::Ident(name) if self.peek_at(1) == Some(TokenKind::Punct(':')) => {
-                self.i += 2;
-                Ok(Stmt::Label(name, first))
-            }
-            TokenKind::Ident(word) if word.starts_with('.') => {
-                self.i += 1;
-                let name = &word[1..];
-                if name == "quad" {
-                    let insn = self.raw_word()?;
-                    return Ok(Stmt::Insn(insn, first));
-                }
-                let from = self.i;
-                self.i = self.t.len();
-                Ok(Stmt::Directive(name, first, from))
-            }
-            TokenKind::Punct('.') => {
-                self.i += 1;
-                let name = match self.peek() {
-                    Some(TokenKind::Ident(n)) | Some(TokenKind::Number(n)) => n,
-                    _ => return self.expected("a directive name after `.`"),
-                };
-                self.i += 1;
-                if name == "8byte" || name == "quad" {
-                    let insn = self.raw_word()?;
-                    return Ok(Stmt::Insn(insn, first));
-                }
-                let from = self.i;
-                self.i = self.t.len();
-                Ok(Stmt::Directive(name, first, from))
-            }
-            _ => {
-                let insn = self.instruction()?;
-                Ok(Stmt::Insn(insn, first))
-            }
-        }
+        let from = self.i;
+        self.i = self.n;
+        Ok(Stmt::Directive(name, from))
     }
 
     fn raw_word(&mut self) -> PResult<Insn> {
-        let at = self.here();
+        let at = self.i;
         let v = self.literal(Field::Imm64)?;
         match v {
             Value::Const(v) => Ok(Insn::Raw(v as u64)),
@@ -363,43 +463,55 @@ impl<'a> Cursor<'_, 'a> {
     }
 
     /// A number operand: optional sign, then a literal or an interpolation.
+    #[inline(always)]
     pub(crate) fn literal(&mut self, field: Field) -> PResult<Value> {
-        let mut negative = false;
-        if self.eat_punct('-') {
-            negative = true;
-        } else {
-            self.eat_punct('+');
-        }
-        if self.is_punct('-') || self.is_punct('+') {
-            return self.err("one sign only: write the value with a single `-` or `+`");
-        }
-        let t = self.here();
-        match t.kind {
-            TokenKind::Number(text) => {
+        let negative = match self.code() {
+            b'-' => {
                 self.i += 1;
-                let m = crate::number::parse_literal(text).map_err(|m| error_at(&t, m))?;
-                let v = crate::number::signed(negative, m);
-                let v = field.check(v).map_err(|m| error_at(&t, m))?;
-                if self.is_punct('+')
-                    || self.is_punct('-')
-                    || self.is_punct('*')
-                    || self.is_punct('/')
-                {
+                true
+            }
+            b'+' => {
+                self.i += 1;
+                false
+            }
+            _ => false,
+        };
+        match self.code() {
+            code::NUMBER => {
+                let at = self.i;
+                self.i += 1;
+                let v = match crate::number::parse_small(self.b.number_bytes(at)) {
+                    Some(m) => {
+                        let v = if negative { -(m as i128) } else { m as i128 };
+                        match field.check(v) {
+                            Ok(v) => v,
+                            Err(m) => return self.err_at(at, m),
+                        }
+                    }
+                    None => literal_slow(self.spot(), at, negative, field)?,
+                };
+                if matches!(self.code(), b'+' | b'-' | b'*' | b'/') {
                     return self
                         .err("expressions are not supported here: write the computed value");
                 }
                 Ok(Value::Const(v))
             }
-            TokenKind::Interp(id) => {
+            code::INTERP => {
+                let t = self.tok(self.i);
                 self.i += 1;
-                Ok(Value::Interp(id, t.index, negative))
+                match t.kind {
+                    TokenKind::Interp(id) => Ok(Value::Interp(id, t.index, negative)),
+                    _ => unreachable!("an interpolation's code is INTERP"),
+                }
             }
-            _ => self.expected(&format!("{} (a number)", field.what())),
+            b'-' | b'+' => self.err("one sign only: write the value with a single `-` or `+`"),
+            _ => Err(expected_number(self.spot(), field)),
         }
     }
 
     /// A number operand whose interpolations become fixups of `fix`; returns the literal
     /// value, or 0 for an interpolation.
+    #[inline(always)]
     pub(crate) fn number(&mut self, field: Field, fix: FixField) -> PResult<i128> {
         match self.literal(field)? {
             Value::Const(v) => Ok(v),
@@ -415,6 +527,32 @@ impl<'a> Cursor<'_, 'a> {
             }
         }
     }
+}
+
+#[cold]
+#[inline(never)]
+fn expected_punct(at: Spot<'_, '_>, c: u8) -> Box<ParseError> {
+    at.expected(&format!("`{}`", c as char))
+}
+
+#[cold]
+#[inline(never)]
+fn expected_keyword(at: Spot<'_, '_>, s: &str) -> Box<ParseError> {
+    at.expected(&format!("`{s}`"))
+}
+
+#[cold]
+#[inline(never)]
+fn expected_number(at: Spot<'_, '_>, field: Field) -> Box<ParseError> {
+    at.expected(&format!("{} (a number)", field.what()))
+}
+
+/// A literal that is not a short decimal number.
+#[inline(never)]
+fn literal_slow(at: Spot<'_, '_>, i: usize, negative: bool, field: Field) -> PResult<i128> {
+    let m = crate::number::parse_literal(at.b.text(i)).map_err(|m| at.err(i, m))?;
+    let v = crate::number::signed(negative, m);
+    field.check(v).map_err(|m| at.err(i, m))
 }
 
 /// A parsed number: a literal, or a macro interpolation (its id, token index, negated).

@@ -6,34 +6,33 @@ use crate::insn::*;
 use crate::number::Field;
 use crate::parse::{Cursor, FixField, PResult, Value};
 use crate::reg::{Reg, Width};
-use crate::token::{Token, TokenKind};
+use crate::token::code;
 
 impl<'a> Cursor<'_, 'a> {
     /// `u8`..`u64`, `s8`..`s32` inside `*(T *)`.
+    #[inline(always)]
     pub(super) fn mem_type(&mut self) -> PResult<MemType> {
-        let t =
-            match self.peek() {
-                Some(TokenKind::Ident(s)) => match s {
-                    "u8" => MemType::U(Size::U8),
-                    "u16" => MemType::U(Size::U16),
-                    "u32" => MemType::U(Size::U32),
-                    "u64" => MemType::U(Size::U64),
-                    "s8" => MemType::S(SxSize::S8),
-                    "s16" => MemType::S(SxSize::S16),
-                    "s32" => MemType::S(SxSize::S32),
-                    "s64" => return self.err(
-                        "there is no sign-extending 64-bit load: write `u64` (nothing to extend)",
-                    ),
-                    _ => return self.expected("a memory type (u8, u16, u32, u64, s8, s16, s32)"),
-                },
-                _ => return self.expected("a memory type (u8, u16, u32, u64, s8, s16, s32)"),
-            };
+        let t = match self.code() {
+            code::U8 => MemType::U(Size::U8),
+            code::U16 => MemType::U(Size::U16),
+            code::U32 => MemType::U(Size::U32),
+            code::U64 => MemType::U(Size::U64),
+            code::S8 => MemType::S(SxSize::S8),
+            code::S16 => MemType::S(SxSize::S16),
+            code::S32 => MemType::S(SxSize::S32),
+            code::S64 => {
+                return self
+                    .err("there is no sign-extending 64-bit load: write `u64` (nothing to extend)")
+            }
+            _ => return self.expected("a memory type (u8, u16, u32, u64, s8, s16, s32)"),
+        };
         self.i += 1;
         Ok(t)
     }
 
+    #[inline(always)]
     pub(super) fn unsigned_type(&mut self) -> PResult<Size> {
-        let at = self.here();
+        let at = self.i;
         match self.mem_type()? {
             MemType::U(s) => Ok(s),
             MemType::S(s) => self.err_at(
@@ -44,51 +43,48 @@ impl<'a> Cursor<'_, 'a> {
     }
 
     /// `(T *)`
+    #[inline(always)]
     pub(super) fn cast(&mut self) -> PResult<MemType> {
-        self.punct('(')?;
+        self.punct(b'(')?;
         let t = self.mem_type()?;
-        self.punct('*')?;
-        self.punct(')')?;
+        self.punct(b'*')?;
+        self.punct(b')')?;
         Ok(t)
     }
 
     /// `rN + off` / `rN - off`, the inside of a memory operand.
+    #[inline(always)]
     pub(super) fn addr(&mut self) -> PResult<(Reg, i16)> {
         let base = self.reg64("the base address register")?;
-        let negative = if self.eat_punct('+') {
-            false
-        } else if self.eat_punct('-') {
-            true
-        } else {
-            return self.expected(&format!(
-                "`+` or `-` and an offset (write `{} + 0` for no offset)",
-                base.reg
-            ));
+        let negative = match self.code() {
+            b'+' => false,
+            b'-' => true,
+            _ => {
+                return self.expected(&format!(
+                    "`+` or `-` and an offset (write `{} + 0` for no offset)",
+                    base.reg
+                ))
+            }
         };
-        if self.is_punct('-') || self.is_punct('+') {
-            return self.err(format!(
-                "write a signed offset with one sign: `{} - 8`, not `{} + -8`",
-                base.reg, base.reg
-            ));
-        }
-        let start = self.here();
-        if !matches!(
-            start.kind,
-            TokenKind::Number(_) | TokenKind::Interp(_) | TokenKind::Punct('-' | '+')
-        ) {
-            return self.expected("an offset (a number)");
+        self.i += 1;
+        let start = self.i;
+        match self.code() {
+            b'-' | b'+' => {
+                return self.err(format!(
+                    "write a signed offset with one sign: `{} - 8`, not `{} + -8`",
+                    base.reg, base.reg
+                ))
+            }
+            code::NUMBER | code::INTERP => {}
+            _ => return self.expected("an offset (a number)"),
         }
         let v = match self.literal(Field::Imm64)? {
             Value::Const(v) => {
                 let v = if negative { -v } else { v };
-                Field::Off16
-                    .check(v)
-                    .map_err(|m| crate::parse::ParseError {
-                        line: start.line,
-                        column: start.column,
-                        index: start.index,
-                        message: format!("offset {m}"),
-                    })?
+                match Field::Off16.check(v) {
+                    Ok(v) => v,
+                    Err(m) => return self.err_at(start, format!("offset {m}")),
+                }
             }
             Value::Interp(interp, at, neg) => {
                 self.fixups.push(crate::parse::Fixup {
@@ -105,16 +101,18 @@ impl<'a> Cursor<'_, 'a> {
     }
 
     /// `(rN + off)`
+    #[inline(always)]
     pub(super) fn mem(&mut self) -> PResult<(Reg, i16)> {
-        self.punct('(')?;
+        self.punct(b'(')?;
         let a = self.addr()?;
-        self.punct(')')?;
+        self.punct(b')')?;
         Ok(a)
     }
 
     /// `(u32 *)` or `(u64 *)`, the only widths of atomic read-modify-write.
+    #[inline(never)]
     fn atomic_cast(&mut self) -> PResult<Width> {
-        let t_at = self.here();
+        let t_at = self.i;
         match self.cast()? {
             MemType::U(Size::U32) => Ok(Width::W32),
             MemType::U(Size::U64) => Ok(Width::W64),
@@ -123,32 +121,33 @@ impl<'a> Cursor<'_, 'a> {
     }
 
     /// `lock *(u64 *)(r1 + 0) += r2`
+    #[inline(never)]
     pub(super) fn lock(&mut self) -> PResult<Insn> {
-        self.punct('*')?;
+        self.punct(b'*')?;
         let size = self.atomic_cast()?;
         let (dst, off) = self.mem()?;
-        let op_at = self.here();
-        let op = match self.peek() {
-            Some(TokenKind::Punct('+')) => AtomicOp::Add,
-            Some(TokenKind::Punct('|')) => AtomicOp::Or,
-            Some(TokenKind::Punct('&')) => AtomicOp::And,
-            Some(TokenKind::Punct('^')) => AtomicOp::Xor,
+        let op_at = self.i;
+        let op = match self.code() {
+            b'+' => AtomicOp::Add,
+            b'|' => AtomicOp::Or,
+            b'&' => AtomicOp::And,
+            b'^' => AtomicOp::Xor,
             _ => {
                 return self.err_at(
                     op_at,
                     format!(
                         "expected an atomic operation: +=, |=, &= or ^= (found {})",
-                        crate::parse::describe(&op_at)
+                        crate::parse::describe(&self.tok(op_at))
                     ),
                 )
             }
         };
         self.i += 1;
-        self.punct('=')?;
+        self.punct(b'=')?;
         let v = self.reg()?;
         if size == Width::W64 && v.width == Width::W32 {
             return self.err_at(
-                v.at,
+                v.at(),
                 format!("a u64 atomic takes a 64-bit register: write `{}`", v.reg),
             );
         }
@@ -162,17 +161,18 @@ impl<'a> Cursor<'_, 'a> {
     }
 
     /// `store_release((u64 *)(r1 + 0), r2)`
+    #[inline(never)]
     pub(super) fn store_release(&mut self) -> PResult<Insn> {
-        self.punct('(')?;
+        self.punct(b'(')?;
         let size = match self.cast()? {
             MemType::U(s) => s,
             MemType::S(_) => return self.err("store_release takes an unsigned type"),
         };
         let (dst, off) = self.mem()?;
-        self.punct(',')?;
+        self.punct(b',')?;
         let v = self.reg()?;
         self.check_value_width(size, &v)?;
-        self.punct(')')?;
+        self.punct(b')')?;
         Ok(Insn::StoreRelease {
             size,
             dst,
@@ -181,10 +181,11 @@ impl<'a> Cursor<'_, 'a> {
         })
     }
 
-    pub(super) fn check_value_width(&self, size: Size, v: &R<'a>) -> PResult<()> {
+    #[inline(always)]
+    pub(super) fn check_value_width(&self, size: Size, v: &R) -> PResult<()> {
         if size == Size::U64 && v.width == Width::W32 {
             return self.err_at(
-                v.at,
+                v.at(),
                 format!("a u64 value needs a 64-bit register: write `{}`", v.reg),
             );
         }
@@ -192,14 +193,15 @@ impl<'a> Cursor<'_, 'a> {
     }
 
     /// `*(u32 *)(r1 + 4) = r2` / `= 5`
+    #[inline(always)]
     pub(super) fn store(&mut self) -> PResult<Insn> {
-        self.punct('*')?;
-        self.punct('(')?;
+        self.punct(b'*')?;
+        self.punct(b'(')?;
         let size = self.unsigned_type()?;
-        self.punct('*')?;
-        self.punct(')')?;
+        self.punct(b'*')?;
+        self.punct(b')')?;
         let (dst, off) = self.mem()?;
-        self.punct('=')?;
+        self.punct(b'=')?;
         let src = if self.peek_reg() {
             let v = self.reg()?;
             self.check_value_width(size, &v)?;
@@ -216,11 +218,12 @@ impl<'a> Cursor<'_, 'a> {
     }
 
     /// After `rN = *`: `(u32 *)(r1 + 4)` or `(u8 *)skb[...]`.
-    pub(super) fn load(&mut self, dst: R<'a>) -> PResult<Insn> {
-        let t_at = self.here();
+    #[inline(always)]
+    pub(super) fn load(&mut self, dst: R) -> PResult<Insn> {
+        let t_at = self.i;
         let t = self.cast()?;
-        if self.eat_ident("skb") {
-            return self.packet_load(dst, t, t_at);
+        if self.eat(code::SKB) {
+            return self.out_of_line(|p| p.packet_load(dst, t, t_at));
         }
         let (src, off) = self.mem()?;
         match t {
@@ -248,23 +251,24 @@ impl<'a> Cursor<'_, 'a> {
     }
 
     /// `r0 = *(u8 *)skb[5]`, `skb[r1]`, `skb[r1 + 5]`
-    pub(super) fn packet_load(&mut self, dst: R<'a>, t: MemType, t_at: Token<'a>) -> PResult<Insn> {
+    #[inline(never)]
+    pub(super) fn packet_load(&mut self, dst: R, t: MemType, t_at: usize) -> PResult<Insn> {
         let size = match t {
             MemType::U(s @ (Size::U8 | Size::U16 | Size::U32)) => s,
             _ => return self.err_at(t_at, "legacy packet loads (skb[...]) read u8, u16 or u32"),
         };
         if dst.reg != Reg::R0 || dst.width != Width::W64 {
             return self.err_at(
-                dst.at,
+                dst.at(),
                 "legacy packet loads always load into r0: write `r0 = ...`",
             );
         }
-        self.punct('[')?;
+        self.punct(b'[')?;
         let insn = if self.peek_reg() {
             let src = self.reg64("the packet offset register")?;
-            let imm = if self.eat_punct('+') {
+            let imm = if self.eat(b'+') {
                 self.imm32()?
-            } else if self.eat_punct('-') {
+            } else if self.eat(b'-') {
                 self.imm32()?.wrapping_neg()
             } else {
                 0
@@ -280,18 +284,19 @@ impl<'a> Cursor<'_, 'a> {
                 imm: self.imm32()?,
             }
         };
-        self.punct(']')?;
+        self.punct(b']')?;
         Ok(insn)
     }
 
     /// `r2 = atomic_fetch_add((u64 *)(r1 + 0), r2)`
-    pub(super) fn atomic_fetch(&mut self, dst: R<'a>, op: AtomicOp) -> PResult<Insn> {
-        self.punct('(')?;
+    #[inline(never)]
+    pub(super) fn atomic_fetch(&mut self, dst: R, op: AtomicOp) -> PResult<Insn> {
+        self.punct(b'(')?;
         let width = self.atomic_cast()?;
         let (base, off) = self.mem()?;
-        self.punct(',')?;
+        self.punct(b',')?;
         let v = self.reg()?;
-        self.punct(')')?;
+        self.punct(b')')?;
         self.check_fetch_regs(&dst, &v, width)?;
         Ok(Insn::Atomic {
             width,
@@ -302,10 +307,11 @@ impl<'a> Cursor<'_, 'a> {
         })
     }
 
-    pub(super) fn check_fetch_regs(&self, dst: &R<'a>, v: &R<'a>, width: Width) -> PResult<()> {
+    #[inline(never)]
+    pub(super) fn check_fetch_regs(&self, dst: &R, v: &R, width: Width) -> PResult<()> {
         if v.width != width {
             return self.err_at(
-                v.at,
+                v.at(),
                 format!(
                     "the value register must be {} for a {} operation: write `{}`",
                     if width == Width::W64 {
@@ -320,7 +326,7 @@ impl<'a> Cursor<'_, 'a> {
         }
         if dst.reg != v.reg || dst.width != v.width {
             return self.err_at(
-                dst.at,
+                dst.at(),
                 format!(
                     "the old value is written back into the value register: write `{} = ...` with the same register as the value (`{}`)",
                     v.name(),
@@ -332,13 +338,14 @@ impl<'a> Cursor<'_, 'a> {
     }
 
     /// `r2 = xchg_64(r1 + 0, r2)`
-    pub(super) fn xchg(&mut self, dst: R<'a>, wide: bool) -> PResult<Insn> {
+    #[inline(never)]
+    pub(super) fn xchg(&mut self, dst: R, wide: bool) -> PResult<Insn> {
         let width = if wide { Width::W64 } else { Width::W32 };
-        self.punct('(')?;
+        self.punct(b'(')?;
         let (base, off) = self.addr()?;
-        self.punct(',')?;
+        self.punct(b',')?;
         let v = self.reg()?;
-        self.punct(')')?;
+        self.punct(b')')?;
         self.check_fetch_regs(&dst, &v, width)?;
         Ok(Insn::Atomic {
             width,
@@ -350,21 +357,22 @@ impl<'a> Cursor<'_, 'a> {
     }
 
     /// `r0 = cmpxchg_64(r1 + 0, r0, r2)`
-    pub(super) fn cmpxchg(&mut self, dst: R<'a>, wide: bool) -> PResult<Insn> {
+    #[inline(never)]
+    pub(super) fn cmpxchg(&mut self, dst: R, wide: bool) -> PResult<Insn> {
         let width = if wide { Width::W64 } else { Width::W32 };
         let r0 = Reg::R0.at(width);
         let name = if wide { "cmpxchg_64" } else { "cmpxchg32_32" };
-        self.punct('(')?;
+        self.punct(b'(')?;
         let (base, off) = self.addr()?;
-        self.punct(',')?;
+        self.punct(b',')?;
         let cmp = self.reg()?;
-        self.punct(',')?;
+        self.punct(b',')?;
         let v = self.reg()?;
-        self.punct(')')?;
+        self.punct(b')')?;
         for r in [&dst, &cmp] {
             if r.reg != Reg::R0 || r.width != width {
                 return self.err_at(
-                    r.at,
+                    r.at(),
                     format!(
                         "{name} compares with and returns in {r0}: write `{r0} = {name}({}, {r0}, {})`",
                         crate::display::addr_text(base, off),
@@ -375,7 +383,7 @@ impl<'a> Cursor<'_, 'a> {
         }
         if v.width != width {
             return self.err_at(
-                v.at,
+                v.at(),
                 format!(
                     "{name} takes a {} value register: write `{}`",
                     if wide { "64-bit" } else { "32-bit" },
@@ -393,14 +401,15 @@ impl<'a> Cursor<'_, 'a> {
     }
 
     /// `r0 = load_acquire((u64 *)(r1 + 0))`
-    pub(super) fn load_acquire(&mut self, dst: R<'a>) -> PResult<Insn> {
-        self.punct('(')?;
+    #[inline(never)]
+    pub(super) fn load_acquire(&mut self, dst: R) -> PResult<Insn> {
+        self.punct(b'(')?;
         let size = match self.cast()? {
             MemType::U(s) => s,
             MemType::S(_) => return self.err("load_acquire takes an unsigned type"),
         };
         let (src, off) = self.mem()?;
-        self.punct(')')?;
+        self.punct(b')')?;
         self.check_value_width(size, &dst)?;
         Ok(Insn::LoadAcquire {
             size,

@@ -5,19 +5,33 @@ mod memory;
 use crate::helpers::helper_id;
 use crate::insn::*;
 use crate::number::Field;
-use crate::parse::{Cursor, FixField, PResult, Value};
+use crate::parse::{Cursor, FixField, PResult, ParseError, Spot, Value};
 use crate::reg::{Reg, Width};
-use crate::token::{Token, TokenKind};
+use crate::token::code;
+
+/// `atomic_fetch_add`, `_or`, `_and`, `_xor`, by code less [`code::FETCH`].
+const ATOMIC_FETCH: [AtomicOp; 4] = [
+    AtomicOp::FetchAdd,
+    AtomicOp::FetchOr,
+    AtomicOp::FetchAnd,
+    AtomicOp::FetchXor,
+];
 
 /// A register operand and how it was spelled.
 #[derive(Clone, Copy)]
-pub(super) struct R<'a> {
+pub(super) struct R {
     pub(super) reg: Reg,
     pub(super) width: Width,
-    pub(super) at: Token<'a>,
+    /// Its token (an index into the statement).
+    tok: u32,
 }
 
-impl R<'_> {
+impl R {
+    /// The register's token (an index into the statement).
+    pub(super) fn at(&self) -> usize {
+        self.tok as usize
+    }
+
     pub(super) fn name(&self) -> String {
         self.reg.at(self.width).to_string()
     }
@@ -30,29 +44,36 @@ pub(super) enum MemType {
     S(SxSize),
 }
 
-/// Parses `r0`..`r10` / `w0`..`w10`.
-fn reg_name(s: &str) -> Option<(Reg, Width)> {
-    let b = s.as_bytes();
-    let width = match b.first()? {
-        b'r' => Width::W64,
-        b'w' => Width::W32,
-        _ => return None,
-    };
-    let n = match &b[1..] {
-        [d @ b'0'..=b'9'] => d - b'0',
-        [b'1', b'0'] => 10,
-        _ => return None,
-    };
-    Some((Reg::from_index(n)?, width))
+/// Registers by the low four bits of their [`code`] (12..=15 never occur).
+const REGS: [Reg; 16] = [
+    Reg::R0,
+    Reg::R1,
+    Reg::R2,
+    Reg::R3,
+    Reg::R4,
+    Reg::R5,
+    Reg::R6,
+    Reg::R7,
+    Reg::R8,
+    Reg::R9,
+    Reg::R10,
+    Reg::R0,
+    Reg::R0,
+    Reg::R0,
+    Reg::R0,
+    Reg::R0,
+];
+
+/// True for the code of a word that reads as a register: `r0`..`r10`, `w0`..`w10`, and
+/// look-alikes such as `r11` (refused with their own message).
+#[inline(always)]
+fn reg_like(c: u8) -> bool {
+    code::is_reg(c) || c == code::BAD_REG
 }
 
-/// `r11`, `w15`, `r99`: looks like a register but is not one.
-fn bad_reg_name(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() >= 2 && (b[0] == b'r' || b[0] == b'w') && b[1..].iter().all(u8::is_ascii_digit)
-}
-
-fn mixed(a: &R<'_>, b: &R<'_>) -> String {
+#[cold]
+#[inline(never)]
+fn mixed(a: &R, b: &R) -> String {
     format!(
         "`{}` and `{}` mix 64-bit (rN) and 32-bit (wN) registers: write both as r (64-bit) or both as w (32-bit)",
         a.name(),
@@ -60,68 +81,63 @@ fn mixed(a: &R<'_>, b: &R<'_>) -> String {
     )
 }
 
-const ATOMIC_FETCH: [(&str, AtomicOp); 4] = [
-    ("atomic_fetch_add", AtomicOp::FetchAdd),
-    ("atomic_fetch_or", AtomicOp::FetchOr),
-    ("atomic_fetch_and", AtomicOp::FetchAnd),
-    ("atomic_fetch_xor", AtomicOp::FetchXor),
-];
-
 impl<'a> Cursor<'_, 'a> {
-    pub(super) fn reg(&mut self) -> PResult<R<'a>> {
-        let at = self.here();
-        if let TokenKind::Ident(s) = at.kind {
-            if let Some((reg, width)) = reg_name(s) {
-                self.i += 1;
-                return Ok(R { reg, width, at });
-            }
-            if bad_reg_name(s) {
-                return self.err(format!(
-                    "register `{s}` does not exist: registers are r0..r10 (w0..w10 for 32 bits)"
-                ));
-            }
+    #[inline(always)]
+    pub(super) fn reg(&mut self) -> PResult<R> {
+        let c = self.code();
+        if code::is_reg(c) {
+            let at = self.i;
+            self.i += 1;
+            let width = if c < code::W { Width::W64 } else { Width::W32 };
+            return Ok(R {
+                reg: REGS[(c & 15) as usize],
+                width,
+                tok: at as u32,
+            });
         }
-        self.expected("a register (r0..r10 or w0..w10)")
+        Err(not_a_reg(self.spot(), c == code::BAD_REG, self.text()))
     }
 
-    pub(super) fn reg64(&mut self, role: &str) -> PResult<R<'a>> {
+    #[inline(always)]
+    pub(super) fn reg64(&mut self, role: &str) -> PResult<R> {
         let r = self.reg()?;
         if r.width == Width::W32 {
             return self.err_at(
-                r.at,
+                r.at(),
                 format!("{role} must be a 64-bit register: write `{}`", r.reg),
             );
         }
         Ok(r)
     }
 
+    #[inline(always)]
     pub(super) fn peek_reg(&self) -> bool {
-        matches!(self.peek(), Some(TokenKind::Ident(s)) if reg_name(s).is_some() || bad_reg_name(s))
+        reg_like(self.code())
     }
 
+    #[inline(always)]
     pub(super) fn imm32(&mut self) -> PResult<i32> {
         Ok(self.number(Field::Imm32, FixField::Imm)? as i64 as i32)
     }
 
     /// A register or a 32-bit immediate; a register must match `like`'s width.
-    fn src(&mut self, like: &R<'a>) -> PResult<Src> {
-        if self.peek_reg() {
-            let r = self.reg()?;
-            if r.width != like.width {
-                return self.err_at(r.at, mixed(like, &r));
+    #[inline(always)]
+    fn src(&mut self, like: &R) -> PResult<Src> {
+        match self.code() {
+            c if reg_like(c) => {
+                let r = self.reg()?;
+                if r.width != like.width {
+                    return self.err_at(r.at(), mixed(like, &r));
+                }
+                Ok(Src::Reg(r.reg))
             }
-            Ok(Src::Reg(r.reg))
-        } else if matches!(
-            self.peek(),
-            Some(TokenKind::Number(_) | TokenKind::Interp(_) | TokenKind::Punct('-' | '+'))
-        ) {
-            Ok(Src::Imm(self.imm32()?))
-        } else {
-            self.expected("a register or an immediate")
+            code::NUMBER | code::INTERP | b'-' | b'+' => Ok(Src::Imm(self.imm32()?)),
+            _ => self.expected("a register or an immediate"),
         }
     }
 
     /// A 16-bit jump target; `hint` is added to an offset that does not fit.
+    #[inline(always)]
     fn target16(&mut self, hint: &str) -> PResult<Target<i16>> {
         let t = self.target(Field::Off16).map_err(|mut e| {
             if e.message.contains("does not fit") {
@@ -136,18 +152,18 @@ impl<'a> Cursor<'_, 'a> {
     }
 
     /// A label, `+N`/`-N`/`N`, or the verifier's `pc+N`.
+    #[inline(always)]
     fn target(&mut self, field: Field) -> PResult<Target<i32>> {
-        match self.peek() {
-            Some(TokenKind::Ident("pc"))
-                if matches!(self.peek_at(1), Some(TokenKind::Punct('+' | '-'))) =>
-            {
+        match self.code() {
+            code::PC if matches!(self.code_at(1), b'+' | b'-') => {
                 self.i += 1;
             }
-            Some(TokenKind::Ident(name)) => {
-                if self.peek_reg() {
+            c if code::is_word(c) => {
+                if reg_like(c) {
                     return self.expected("a label or an offset");
                 }
-                self.label_at = Some(self.here());
+                let name = self.text();
+                self.label_at = Some(self.i);
                 self.i += 1;
                 return Ok(Target::Label(Label::from(name)));
             }
@@ -161,83 +177,89 @@ impl<'a> Cursor<'_, 'a> {
         }
     }
 
+    #[inline(always)]
     pub(crate) fn instruction(&mut self) -> PResult<Insn> {
-        let first = self.here();
-        let TokenKind::Ident(word) = first.kind else {
-            if first.kind == TokenKind::Punct('*') {
+        let first = self.i;
+        let c = self.code();
+        if !code::is_word(c) {
+            if c == b'*' {
                 return self.store();
             }
             return self.expected("an instruction");
-        };
-        if self.peek_reg() {
+        }
+        if reg_like(c) {
             return self.reg_statement();
         }
         self.i += 1;
-        match word {
-            "if" => self.cond_jump(),
-            "goto" => Ok(Insn::Ja {
+        match c {
+            code::IF => self.cond_jump(),
+            code::GOTO => Ok(Insn::Ja {
                 target: self.target16("; use `gotol` for a longer jump")?,
             }),
-            "gotol" => Ok(Insn::JaLong {
+            code::GOTOL => Ok(Insn::JaLong {
                 target: self.target(Field::Signed32)?,
             }),
-            "may_goto" => Ok(Insn::MayGoto {
+            code::MAY_GOTO => Ok(Insn::MayGoto {
                 target: self.target16("")?,
             }),
-            "call" => self.call(),
-            "callx" => Ok(Insn::CallX {
+            code::CALL => self.call(),
+            code::CALLX => Ok(Insn::CallX {
                 dst: self.reg64("callx's operand")?.reg,
             }),
-            "exit" => Ok(Insn::Exit),
-            "lock" => self.lock(),
-            "store_release" => self.store_release(),
-            "ld_pseudo" => self.ld_pseudo(),
-            _ => self.err_at(first, unknown_instruction(word)),
+            code::EXIT => Ok(Insn::Exit),
+            code::LOCK => self.out_of_line(|c| c.lock()),
+            code::STORE_RELEASE => self.out_of_line(|c| c.store_release()),
+            code::LD_PSEUDO => self.out_of_line(|c| c.ld_pseudo()),
+            _ => self.err_at(first, unknown_instruction(self.text_of(first))),
         }
     }
 
+    #[inline(always)]
     fn cond_jump(&mut self) -> PResult<Insn> {
         let dst = self.reg()?;
-        let op_at = self.here();
-        let signed = self.eat_ident("s");
-        let cond = match (signed, self.peek()) {
-            (false, Some(TokenKind::Punct('='))) => {
+        let op_at = self.i;
+        let signed = self.eat(code::S);
+        let cond = match (signed, self.code()) {
+            (false, b'=') => {
                 self.i += 1;
-                if self.eat_punct('=') {
-                    Ok(JmpCond::Eq)
+                if self.eat(b'=') {
+                    JmpCond::Eq
                 } else {
-                    self.err_at(op_at, "a comparison for equality is written `==`")
+                    return self.err_at(op_at, "a comparison for equality is written `==`");
                 }
             }
-            (false, Some(TokenKind::Punct('!'))) => {
+            (false, b'!') => {
                 self.i += 1;
-                self.punct('=').map(|_| JmpCond::Ne)
+                self.punct(b'=')?;
+                JmpCond::Ne
             }
-            (false, Some(TokenKind::Punct('&'))) => {
+            (false, b'&') => {
                 self.i += 1;
-                Ok(JmpCond::Set)
+                JmpCond::Set
             }
-            (_, Some(TokenKind::Punct(c @ ('<' | '>')))) => {
+            (_, c @ (b'<' | b'>')) => {
                 self.i += 1;
-                let eq = self.eat_punct('=');
-                Ok(match (signed, c, eq) {
-                    (false, '>', false) => JmpCond::Gt,
-                    (false, '>', true) => JmpCond::Ge,
+                let eq = self.eat(b'=');
+                match (signed, c, eq) {
+                    (false, b'>', false) => JmpCond::Gt,
+                    (false, b'>', true) => JmpCond::Ge,
                     (false, _, false) => JmpCond::Lt,
                     (false, _, true) => JmpCond::Le,
-                    (true, '>', false) => JmpCond::SGt,
-                    (true, '>', true) => JmpCond::SGe,
+                    (true, b'>', false) => JmpCond::SGt,
+                    (true, b'>', true) => JmpCond::SGe,
                     (true, _, false) => JmpCond::SLt,
                     (true, _, true) => JmpCond::SLe,
-                })
+                }
             }
-            _ => self.err_at(
-                op_at,
-                "expected a condition: ==, !=, >, >=, <, <=, s>, s>=, s<, s<= or &",
-            ),
-        }?;
+            _ => {
+                return self.err_at(
+                    op_at,
+                    "expected a condition: ==, !=, >, >=, <, <=, s>, s>=, s<, s<= or &",
+                )
+            }
+        };
         let src = self.src(&dst)?;
-        self.keyword("goto")?;
+        self.keyword(code::GOTO, "goto")?;
         let target = self.target16(
             "; for a longer conditional jump, invert the condition and jump over a `gotol`",
         )?;
@@ -250,28 +272,30 @@ impl<'a> Cursor<'_, 'a> {
         })
     }
 
+    #[inline(always)]
     fn call(&mut self) -> PResult<Insn> {
-        match self.peek() {
-            Some(TokenKind::Ident("pc")) => {
+        match self.code() {
+            code::PC => {
                 self.i += 1;
                 match self.literal(Field::Signed32)? {
                     Value::Const(v) => Ok(Insn::Call(Call::Local(Target::Offset(v as i32)))),
                     Value::Interp(..) => self.err("`call pc+N` takes a literal offset"),
                 }
             }
-            Some(TokenKind::Ident("kfunc")) if self.peek_at(1) == Some(TokenKind::Punct('(')) => {
+            code::KFUNC if self.code_at(1) == b'(' => {
                 self.i += 2;
                 let btf_id = self.imm32()?;
-                let module = if self.eat_punct(',') {
+                let module = if self.eat(b',') {
                     self.number(Field::Off16, FixField::Off)? as i16
                 } else {
                     0
                 };
-                self.punct(')')?;
+                self.punct(b')')?;
                 Ok(Insn::Call(Call::Kfunc { btf_id, module }))
             }
-            Some(TokenKind::Ident(name)) => {
-                let at = self.here();
+            c if code::is_word(c) => {
+                let at = self.i;
+                let name = self.text();
                 self.i += 1;
                 Ok(Insn::Call(match helper_id(name) {
                     Some(id) => Call::Helper(id),
@@ -286,18 +310,15 @@ impl<'a> Cursor<'_, 'a> {
     }
 
     /// `ld_pseudo r1, SRC, IMM [, IMM2]`
+    #[inline(never)]
     fn ld_pseudo(&mut self) -> PResult<Insn> {
         let dst = self.reg64("ld_pseudo's destination")?;
-        self.punct(',')?;
-        let src_at = self.here();
+        self.punct(b',')?;
+        let src_at = self.i;
         let src = self.imm32()?;
-        self.punct(',')?;
+        self.punct(b',')?;
         let imm = self.imm32()?;
-        let next = if self.eat_punct(',') {
-            self.imm32()?
-        } else {
-            0
-        };
+        let next = if self.eat(b',') { self.imm32()? } else { 0 };
         let no_next = |what: &str| -> PResult<()> {
             if next != 0 {
                 self.err_at(
@@ -345,15 +366,15 @@ impl<'a> Cursor<'_, 'a> {
     }
 
     /// Everything that starts with a register: `rN OP= src`, `rN = ...`.
+    #[inline(always)]
     fn reg_statement(&mut self) -> PResult<Insn> {
         let dst = self.reg()?;
-        let op_at = self.here();
-        let signed = self.eat_ident("s");
-        let mut ops = [' '; 3];
+        let op_at = self.i;
+        let signed = self.eat(code::S);
+        let mut ops = [0u8; 2];
         let mut n = 0;
-        while let Some(TokenKind::Punct(
-            c @ ('+' | '-' | '*' | '/' | '%' | '|' | '&' | '^' | '<' | '>'),
-        )) = self.peek()
+        while let c @ (b'+' | b'-' | b'*' | b'/' | b'%' | b'|' | b'&' | b'^' | b'<' | b'>') =
+            self.code()
         {
             if n == 2 {
                 break;
@@ -362,24 +383,24 @@ impl<'a> Cursor<'_, 'a> {
             n += 1;
             self.i += 1;
         }
-        if !self.eat_punct('=') {
+        if !self.eat(b'=') {
             return self.err_at(op_at, "expected an assignment: =, +=, -=, *=, /=, s/=, %=, s%=, |=, &=, ^=, <<=, >>= or s>>=");
         }
         let op = match (signed, &ops[..n]) {
             (false, []) => return self.assignment(dst),
-            (false, ['+']) => AluOp::Add,
-            (false, ['-']) => AluOp::Sub,
-            (false, ['*']) => AluOp::Mul,
-            (false, ['/']) => AluOp::Div,
-            (false, ['%']) => AluOp::Mod,
-            (false, ['|']) => AluOp::Or,
-            (false, ['&']) => AluOp::And,
-            (false, ['^']) => AluOp::Xor,
-            (false, ['<', '<']) => AluOp::Lsh,
-            (false, ['>', '>']) => AluOp::Rsh,
-            (true, ['>', '>']) => AluOp::Arsh,
-            (true, ['/']) => AluOp::SDiv,
-            (true, ['%']) => AluOp::SMod,
+            (false, [b'+']) => AluOp::Add,
+            (false, [b'-']) => AluOp::Sub,
+            (false, [b'*']) => AluOp::Mul,
+            (false, [b'/']) => AluOp::Div,
+            (false, [b'%']) => AluOp::Mod,
+            (false, [b'|']) => AluOp::Or,
+            (false, [b'&']) => AluOp::And,
+            (false, [b'^']) => AluOp::Xor,
+            (false, [b'<', b'<']) => AluOp::Lsh,
+            (false, [b'>', b'>']) => AluOp::Rsh,
+            (true, [b'>', b'>']) => AluOp::Arsh,
+            (true, [b'/']) => AluOp::SDiv,
+            (true, [b'%']) => AluOp::SMod,
             _ => return self.err_at(op_at, "unknown assignment operator: use =, +=, -=, *=, /=, s/=, %=, s%=, |=, &=, ^=, <<=, >>= or s>>="),
         };
         let src = self.src(&dst)?;
@@ -392,57 +413,14 @@ impl<'a> Cursor<'_, 'a> {
     }
 
     /// After `rN =`.
-    fn assignment(&mut self, dst: R<'a>) -> PResult<Insn> {
-        let at = self.here();
-        match at.kind {
-            TokenKind::Ident(word) if !self.peek_reg() => {
-                self.i += 1;
-                match word {
-                    "le16" | "le32" | "le64" | "be16" | "be32" | "be64" | "bswap16" | "bswap32"
-                    | "bswap64" => self.endian(dst, word),
-                    "addr_space_cast" => self.addr_space_cast(dst),
-                    w if ["le", "be", "bswap"].iter().any(|p| {
-                        w.strip_prefix(p)
-                            .is_some_and(|n| !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit()))
-                    }) =>
-                    {
-                        self.err_at(
-                            at,
-                            format!(
-                                "`{w}`: byte swaps work on 16, 32 or 64 bits \
-                                 (le16, le32, le64, be16, be32, be64, bswap16, bswap32, bswap64)"
-                            ),
-                        )
-                    }
-                    "xchg_64" | "xchg32_32" => self.xchg(dst, word == "xchg_64"),
-                    "cmpxchg_64" | "cmpxchg32_32" => self.cmpxchg(dst, word == "cmpxchg_64"),
-                    "load_acquire" => self.load_acquire(dst),
-                    _ => {
-                        if let Some((_, op)) = ATOMIC_FETCH.iter().find(|(n, _)| *n == word) {
-                            return self.atomic_fetch(dst, *op);
-                        }
-                        if self.eat_ident("ll") {
-                            self.label_at = Some(at);
-                            self.dst64(&dst, "a 64-bit load")?;
-                            return Ok(Insn::LdImm64 {
-                                dst: dst.reg,
-                                imm: Imm64::Symbol(Label::from(word)),
-                            });
-                        }
-                        self.err_at(
-                            at,
-                            format!(
-                                "unknown operand `{word}`: for a map or symbol reference write `{} = {word} ll`",
-                                dst.reg
-                            ),
-                        )
-                    }
-                }
-            }
-            TokenKind::Ident(_) => {
+    #[inline(always)]
+    fn assignment(&mut self, dst: R) -> PResult<Insn> {
+        let at = self.i;
+        match self.code() {
+            c if reg_like(c) => {
                 let src = self.reg()?;
                 if src.width != dst.width {
-                    return self.err_at(src.at, mixed(&dst, &src));
+                    return self.err_at(src.at(), mixed(&dst, &src));
                 }
                 Ok(Insn::Alu {
                     width: dst.width,
@@ -451,12 +429,32 @@ impl<'a> Cursor<'_, 'a> {
                     src: Src::Reg(src.reg),
                 })
             }
-            TokenKind::Punct('-') if matches!(self.peek_at(1), Some(TokenKind::Ident(_))) => {
+            c if code::is_word(c) => {
+                self.i += 1;
+                match c {
+                    code::SWAP..=code::SWAP_LAST => {
+                        self.out_of_line(|p| p.endian(dst, c - code::SWAP, at))
+                    }
+                    code::ADDR_SPACE_CAST => self.out_of_line(|p| p.addr_space_cast(dst)),
+                    code::XCHG_64 | code::XCHG32_32 => {
+                        self.out_of_line(|p| p.xchg(dst, c == code::XCHG_64))
+                    }
+                    code::CMPXCHG_64 | code::CMPXCHG32_32 => {
+                        self.out_of_line(|p| p.cmpxchg(dst, c == code::CMPXCHG_64))
+                    }
+                    code::LOAD_ACQUIRE => self.out_of_line(|p| p.load_acquire(dst)),
+                    code::FETCH..=code::FETCH_LAST => self.out_of_line(|p| {
+                        p.atomic_fetch(dst, ATOMIC_FETCH[(c - code::FETCH) as usize])
+                    }),
+                    _ => self.out_of_line(|p| p.symbol_load(dst, at)),
+                }
+            }
+            b'-' if code::is_word(self.code_at(1)) => {
                 self.i += 1;
                 let src = self.reg()?;
                 if src.reg != dst.reg || src.width != dst.width {
                     return self.err_at(
-                        src.at,
+                        src.at(),
                         format!("negation works in place: write `{0} = -{0}`", dst.name()),
                     );
                 }
@@ -465,22 +463,54 @@ impl<'a> Cursor<'_, 'a> {
                     dst: dst.reg,
                 })
             }
-            TokenKind::Punct('(') => self.movsx(dst),
-            TokenKind::Punct('*') => {
+            b'(' => self.out_of_line(|p| p.movsx(dst)),
+            b'*' => {
                 self.i += 1;
                 self.load(dst)
             }
-            TokenKind::Number(_) | TokenKind::Interp(_) | TokenKind::Punct('-' | '+') => {
-                self.immediate(dst)
-            }
+            code::NUMBER | code::INTERP | b'-' | b'+' => self.immediate(dst),
             _ => self.expected("a register, a number or a memory operand"),
         }
     }
 
-    pub(super) fn dst64(&self, dst: &R<'a>, what: &str) -> PResult<()> {
+    /// After `rN = name` (`at` is the name's token): `name ll`, or an error.
+    #[inline(never)]
+    fn symbol_load(&mut self, dst: R, at: usize) -> PResult<Insn> {
+        let word = self.text_of(at);
+        if ["le", "be", "bswap"].iter().any(|p| {
+            word.strip_prefix(p)
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit()))
+        }) {
+            return self.err_at(
+                at,
+                format!(
+                    "`{word}`: byte swaps work on 16, 32 or 64 bits \
+                     (le16, le32, le64, be16, be32, be64, bswap16, bswap32, bswap64)"
+                ),
+            );
+        }
+        if self.eat(code::LL) {
+            self.label_at = Some(at);
+            self.dst64(&dst, "a 64-bit load")?;
+            return Ok(Insn::LdImm64 {
+                dst: dst.reg,
+                imm: Imm64::Symbol(Label::from(word)),
+            });
+        }
+        self.err_at(
+            at,
+            format!(
+                "unknown operand `{word}`: for a map or symbol reference write `{} = {word} ll`",
+                dst.reg
+            ),
+        )
+    }
+
+    #[inline(always)]
+    pub(super) fn dst64(&self, dst: &R, what: &str) -> PResult<()> {
         if dst.width == Width::W32 {
             return self.err_at(
-                dst.at,
+                dst.at(),
                 format!("{what} needs a 64-bit destination: write `{}`", dst.reg),
             );
         }
@@ -488,10 +518,11 @@ impl<'a> Cursor<'_, 'a> {
     }
 
     /// `rN = 5` or `rN = 5 ll`
-    fn immediate(&mut self, dst: R<'a>) -> PResult<Insn> {
-        let start = self.here();
+    #[inline(always)]
+    fn immediate(&mut self, dst: R) -> PResult<Insn> {
+        let start = self.i;
         let v = self.literal(Field::Imm64)?;
-        let wide = self.eat_ident("ll");
+        let wide = self.eat(code::LL);
         if wide {
             self.dst64(&dst, "`ll` (a 64-bit immediate load)")?;
         }
@@ -501,19 +532,17 @@ impl<'a> Cursor<'_, 'a> {
             (Field::Imm32, FixField::Imm)
         };
         let value = match v {
-            Value::Const(v) => field.check(v).map_err(|m| {
-                let hint = if wide {
-                    String::new()
-                } else {
-                    format!("; for a 64-bit value write `{} = {v} ll`", dst.reg)
-                };
-                crate::parse::ParseError {
-                    line: start.line,
-                    column: start.column,
-                    index: start.index,
-                    message: format!("{m}{hint}"),
+            Value::Const(v) => match field.check(v) {
+                Ok(v) => v,
+                Err(m) => {
+                    let hint = if wide {
+                        String::new()
+                    } else {
+                        format!("; for a 64-bit value write `{} = {v} ll`", dst.reg)
+                    };
+                    return self.err_at(start, format!("{m}{hint}"));
                 }
-            })?,
+            },
             Value::Interp(interp, at, negate) => {
                 self.fixups.push(crate::parse::Fixup {
                     field: fix,
@@ -540,26 +569,28 @@ impl<'a> Cursor<'_, 'a> {
         })
     }
 
-    fn endian(&mut self, dst: R<'a>, word: &str) -> PResult<Insn> {
-        let (order, bits) = word.split_at(word.len() - 2);
-        let order = match order {
-            "le" => ByteOrder::Le,
-            "be" => ByteOrder::Be,
+    /// `rN = le16 rN`, ...: `kind` is the word's code less [`code::SWAP`], its token `at`.
+    #[inline(never)]
+    fn endian(&mut self, dst: R, kind: u8, at: usize) -> PResult<Insn> {
+        let order = match kind / 3 {
+            0 => ByteOrder::Le,
+            1 => ByteOrder::Be,
             _ => ByteOrder::Swap,
         };
-        let bits = match bits {
-            "16" => SwapBits::B16,
-            "32" => SwapBits::B32,
+        let bits = match kind % 3 {
+            0 => SwapBits::B16,
+            1 => SwapBits::B32,
             _ => SwapBits::B64,
         };
         self.dst64(&dst, "a byte swap")?;
         let src = self.reg()?;
         if src.reg != dst.reg || src.width != Width::W64 {
             return self.err_at(
-                src.at,
+                src.at(),
                 format!(
-                    "byte swaps work in place: write `{0} = {word} {0}`",
-                    dst.reg
+                    "byte swaps work in place: write `{0} = {1} {0}`",
+                    dst.reg,
+                    self.text_of(at)
                 ),
             );
         }
@@ -570,15 +601,16 @@ impl<'a> Cursor<'_, 'a> {
         })
     }
 
-    fn addr_space_cast(&mut self, dst: R<'a>) -> PResult<Insn> {
+    #[inline(never)]
+    fn addr_space_cast(&mut self, dst: R) -> PResult<Insn> {
         self.dst64(&dst, "addr_space_cast")?;
-        self.punct('(')?;
+        self.punct(b'(')?;
         let src = self.reg64("addr_space_cast's source")?;
-        self.punct(',')?;
+        self.punct(b',')?;
         let dst_as = self.u16_literal()?;
-        self.punct(',')?;
+        self.punct(b',')?;
         let src_as = self.u16_literal()?;
-        self.punct(')')?;
+        self.punct(b')')?;
         Ok(Insn::AddrSpaceCast {
             dst: dst.reg,
             src: src.reg,
@@ -587,6 +619,7 @@ impl<'a> Cursor<'_, 'a> {
         })
     }
 
+    #[inline(never)]
     fn u16_literal(&mut self) -> PResult<u16> {
         match self.literal(Field::U16)? {
             Value::Const(v) => Ok(v as u16),
@@ -595,9 +628,10 @@ impl<'a> Cursor<'_, 'a> {
     }
 
     /// `rN = (s8)rM`
-    fn movsx(&mut self, dst: R<'a>) -> PResult<Insn> {
-        self.punct('(')?;
-        let t_at = self.here();
+    #[inline(never)]
+    fn movsx(&mut self, dst: R) -> PResult<Insn> {
+        self.punct(b'(')?;
+        let t_at = self.i;
         let from = match self.mem_type()? {
             MemType::S(s) => s,
             MemType::U(_) => return self.err_at(
@@ -605,10 +639,10 @@ impl<'a> Cursor<'_, 'a> {
                 "a cast move sign-extends: write (s8), (s16) or (s32); a plain move is `rN = rM`",
             ),
         };
-        self.punct(')')?;
+        self.punct(b')')?;
         let src = self.reg()?;
         if src.width != dst.width {
-            return self.err_at(src.at, mixed(&dst, &src));
+            return self.err_at(src.at(), mixed(&dst, &src));
         }
         if from == SxSize::S32 && dst.width == Width::W32 {
             return self.err_at(
@@ -627,6 +661,20 @@ impl<'a> Cursor<'_, 'a> {
             from,
         })
     }
+}
+
+#[cold]
+#[inline(never)]
+fn not_a_reg(at: Spot<'_, '_>, bad: bool, text: &str) -> Box<ParseError> {
+    if bad {
+        return at.err(
+            at.i,
+            format!(
+                "register `{text}` does not exist: registers are r0..r10 (w0..w10 for 32 bits)"
+            ),
+        );
+    }
+    at.expected("a register (r0..r10 or w0..w10)")
 }
 
 /// The message for a word that is no instruction; mnemonics of other eBPF assembly
