@@ -20,21 +20,17 @@ pub fn assemble(source: &str) -> Result<Program, AsmError> {
 }
 
 /// Assembles LLVM-syntax text; diagnostics and source locations name `file`.
+///
+/// Inputs of a megabyte or more are parsed in parts, one thread per part and CPU; the
+/// result, and every diagnostic, is the same as in one piece.
 pub fn assemble_named(file: &str, source: &str) -> Result<Program, AsmError> {
     let file: Arc<str> = Arc::from(file);
-    let mut lexer = Lexer::new(source);
-    // An instruction takes at least 5 bytes of text (`exit` and a line break): reserving
-    // for that many costs address space only, and saves copying while the vectors grow.
-    let mut builder = Builder::with_capacity(file.clone(), false, source.len() / 5 + 1);
-    let mut errors = parse_statements(|buf| lexer.fill_statement(buf), |e| builder.event(e));
-    if let Some((line, column, what)) = lexer.unterminated {
-        errors.push(ParseError {
-            line,
-            column,
-            index: 0,
-            message: format!("unterminated {what}"),
-        });
+    if let Some(builder) = crate::chunks::parse_in_parts::<Builder<'_>>(&file, source) {
+        if let Ok((program, _)) = builder.finish() {
+            return Ok(program);
+        }
     }
+    let (builder, mut errors) = parse_part(&file, source, 0);
     match builder.finish() {
         Ok((program, _)) if errors.is_empty() => Ok(program),
         Ok(_) => Err(to_asm_error(&file, errors)),
@@ -43,6 +39,30 @@ pub fn assemble_named(file: &str, source: &str) -> Result<Program, AsmError> {
             Err(to_asm_error(&file, errors))
         }
     }
+}
+
+/// Parses `source`, which starts after `lines` lines of the whole input, into a builder;
+/// returns the builder and the errors of the part.
+pub(crate) fn parse_part<'a>(
+    file: &Arc<str>,
+    source: &'a str,
+    lines: u32,
+) -> (Builder<'a>, Vec<ParseError>) {
+    let mut lexer = Lexer::new(source);
+    // An instruction takes at least 5 bytes of text (`exit` and a line break): reserving
+    // for that many costs address space only, and saves copying while the vectors grow.
+    let mut builder =
+        Builder::with_capacity(file.clone(), false, source.len() / 5 + 1).after_lines(lines);
+    let mut errors = parse_statements(|buf| lexer.fill_statement(buf), |e| builder.event(e));
+    if let Some((line, column, what)) = lexer.unterminated {
+        errors.push(ParseError {
+            line: line + lines,
+            column,
+            index: 0,
+            message: format!("unterminated {what}"),
+        });
+    }
+    (builder, errors)
 }
 
 /// Turns parser errors into sorted diagnostics for `file`.

@@ -1,9 +1,9 @@
 //! Collects parser events into a [`Program`]: labels, source locations, symbol and label
 //! resolution. Shared by the text assembler and the compile-time macro.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
+use crate::hash::HashMap;
 use crate::insn::*;
 use crate::parse::{Event, Fixup, ParseError};
 use crate::program::{Program, ProgramError};
@@ -50,6 +50,8 @@ pub struct Builder<'a> {
     directives: bool,
     /// Names declared with `.extern`: calls to them may stay unresolved.
     externs: Vec<String>,
+    /// Added to every token's line: the lines of the input before this builder's part.
+    line_offset: u32,
 }
 
 impl<'a> Builder<'a> {
@@ -66,14 +68,50 @@ impl<'a> Builder<'a> {
         Builder {
             insns: Vec::with_capacity(n),
             labels: Vec::new(),
-            defined: HashMap::new(),
+            defined: HashMap::default(),
             locations,
             file_id,
             label_tokens: Vec::new(),
             fixups: Vec::new(),
             directives,
             externs: Vec::new(),
+            line_offset: 0,
         }
+    }
+
+    /// Makes this builder take the part of an input that starts after `lines` lines: every
+    /// recorded position is moved down by that many lines (see [`Builder::append`]).
+    pub(crate) fn after_lines(mut self, lines: u32) -> Builder<'a> {
+        self.line_offset = lines;
+        self
+    }
+
+    /// Moves the statements of `next`, the builder of the part of the input right after
+    /// this one's, to the end of this builder. Fails, changing nothing worth keeping, when
+    /// `next` defines a label this builder already defines: the caller then assembles the
+    /// whole input in one piece to report it as usual.
+    pub(crate) fn append(&mut self, next: Builder<'a>) -> Result<(), ()> {
+        if next.defined.keys().any(|k| self.defined.contains_key(k)) {
+            return Err(());
+        }
+        let base = self.insns.len();
+        self.defined.extend(next.defined);
+        self.labels
+            .extend(next.labels.into_iter().map(|(l, i)| (l, i + base)));
+        self.label_tokens.extend(
+            next.label_tokens
+                .into_iter()
+                .map(|(i, t, call)| (i + base, t, call)),
+        );
+        self.fixups
+            .extend(next.fixups.into_iter().map(|f| InsnFixup {
+                insn: f.insn + base,
+                fixup: f.fixup,
+            }));
+        self.externs.extend(next.externs);
+        self.insns.extend(next.insns);
+        self.locations.append(next.locations);
+        Ok(())
     }
 
     /// Number of instructions so far.
@@ -89,7 +127,8 @@ impl<'a> Builder<'a> {
     /// Takes one parser event.
     pub fn event(&mut self, e: Event<'_, 'a>) -> Result<(), String> {
         match e {
-            Event::Label { name, at } => {
+            Event::Label { name, mut at } => {
+                at.line += self.line_offset;
                 if let Some(prev) = self.defined.get(name) {
                     return Err(format!(
                         "label `{name}` is already defined at line {}, column {}",
@@ -112,55 +151,17 @@ impl<'a> Builder<'a> {
                     fixup: *f,
                 }));
                 self.insns.push(insn);
-                self.locations.push_at(self.file_id, at.line, at.column);
-                if let Some(t) = label_at {
+                self.locations
+                    .push_at(self.file_id, at.line + self.line_offset, at.column);
+                if let Some(mut t) = label_at {
+                    t.line += self.line_offset;
                     let is_call = matches!(self.insns[index], Insn::Call(_));
                     self.label_tokens.push((index, t, is_call));
                 }
                 Ok(())
             }
-            Event::Directive {
-                name: "extern",
-                args,
-                ..
-            } => {
-                let mut any = false;
-                for (i, t) in args.iter().enumerate() {
-                    match (i % 2, t.kind) {
-                        (0, crate::token::TokenKind::Ident(n)) => {
-                            self.externs.push(n.to_owned());
-                            any = true;
-                        }
-                        (1, crate::token::TokenKind::Punct(',')) => {}
-                        _ => {
-                            return Err(format!(
-                                "`.extern` takes names separated by commas, found {}",
-                                crate::parse::describe(t)
-                            ))
-                        }
-                    }
-                }
-                if any {
-                    Ok(())
-                } else {
-                    Err(
-                        "`.extern` needs the name of a subprogram defined in another fragment"
-                            .into(),
-                    )
-                }
-            }
-            // What compilers emit around code (`clang -S`) and says nothing about it.
-            Event::Directive { name, .. } if IGNORED_DIRECTIVES.contains(&name) => Ok(()),
-            Event::Directive { name, .. } => {
-                if self.directives {
-                    Ok(())
-                } else {
-                    Err(format!(
-                        "unknown directive `.{name}`: the assembler reads instructions, labels, `.8byte` and \
-                         `.extern` (for `.section`, `.map` and `.license` use the object format: \
-                         parse_object, bpfasm load)"
-                    ))
-                }
+            Event::Directive { name, args, .. } => {
+                directive(name, args, self.directives, &mut self.externs)
             }
         }
     }
@@ -255,5 +256,49 @@ impl<'a> Builder<'a> {
         call_errors.extend(result);
         call_errors.sort_by_key(|e| (e.line, e.column));
         Err(call_errors)
+    }
+}
+
+/// Handles a directive the grammar passes on: `.extern NAME, ...` adds to `externs`;
+/// directives compilers emit around code are ignored; any other is an error unless
+/// `others` (the object format handles `.section`, `.map`, `.license` itself).
+pub(crate) fn directive(
+    name: &str,
+    args: &[Token<'_>],
+    others: bool,
+    externs: &mut Vec<String>,
+) -> Result<(), String> {
+    match name {
+        "extern" => {
+            let mut any = false;
+            for (i, t) in args.iter().enumerate() {
+                match (i % 2, t.kind) {
+                    (0, crate::token::TokenKind::Ident(n)) => {
+                        externs.push(n.to_owned());
+                        any = true;
+                    }
+                    (1, crate::token::TokenKind::Punct(',')) => {}
+                    _ => {
+                        return Err(format!(
+                            "`.extern` takes names separated by commas, found {}",
+                            crate::parse::describe(t)
+                        ))
+                    }
+                }
+            }
+            if any {
+                Ok(())
+            } else {
+                Err("`.extern` needs the name of a subprogram defined in another fragment".into())
+            }
+        }
+        // What compilers emit around code (`clang -S`) and says nothing about it.
+        _ if IGNORED_DIRECTIVES.contains(&name) => Ok(()),
+        _ if others => Ok(()),
+        _ => Err(format!(
+            "unknown directive `.{name}`: the assembler reads instructions, labels, `.8byte` and \
+             `.extern` (for `.section`, `.map` and `.license` use the object format: \
+             parse_object, bpfasm load)"
+        )),
     }
 }

@@ -9,7 +9,9 @@
 
 mod asm;
 mod builder;
+mod bytecode;
 mod cfg;
+mod chunks;
 mod constructors;
 mod decode;
 mod diag;
@@ -17,6 +19,7 @@ mod display;
 mod editor;
 mod encode;
 mod grammar;
+mod hash;
 pub mod helpers;
 mod insn;
 mod lex;
@@ -32,6 +35,7 @@ mod source_map;
 mod token;
 
 pub use asm::{assemble, assemble_named};
+pub use bytecode::{assemble_bytecode, Bytecode};
 pub use cfg::{Block, Cfg, EdgeKind};
 pub use decode::{decode, decode_iter, decode_one, slots_of, DecodeError};
 pub use diag::{AsmError, Diagnostic};

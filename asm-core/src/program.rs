@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::fmt;
 
+use crate::hash::HashMap as FastMap;
 use crate::insn::*;
 use crate::raw::RawInsn;
 use crate::source_map::{SourceLoc, SourceMap};
@@ -72,10 +73,72 @@ pub struct Program {
     /// Slot offset of each instruction, plus one entry for the end.
     slot_offsets: Vec<usize>,
     /// Label name → instruction index (may equal `insns.len()`: the end).
-    labels: HashMap<Label, usize>,
+    labels: FastMap<Label, usize>,
     /// Labels in order of position, for printing.
     label_order: Vec<(usize, Label)>,
     locations: SourceMap,
+}
+
+/// `insn` with every label target replaced by its offset. `next` is the slot after the
+/// instruction, `slot_of` finds a label's slot. A call to an undefined (external) label
+/// encodes as `call -1` and a function address as 0, as LLVM leaves them before relocation.
+/// 16-bit offsets are cut to 16 bits: callers check that they fit first.
+pub(crate) fn resolve_labels(
+    insn: &Insn,
+    next: usize,
+    slot_of: impl Fn(&Label) -> Option<usize>,
+) -> Insn {
+    let off = |l: &Label| -> i64 {
+        match slot_of(l) {
+            // The kernel finds a function address's target at `i + imm + 1`, counting
+            // from the ld_imm64's first slot (verifier.c: add_subprog), not its end.
+            Some(to) if matches!(insn, Insn::LdImm64 { .. }) => to as i64 - next as i64 + 1,
+            Some(to) => to as i64 - next as i64,
+            None if matches!(insn, Insn::Call(_)) => -1,
+            None => 0,
+        }
+    };
+    let t16 = |t: &Target<i16>| match t {
+        Target::Label(l) => Target::Offset(off(l) as i16),
+        t => t.clone(),
+    };
+    let t32 = |t: &Target<i32>| match t {
+        Target::Label(l) => Target::Offset(off(l) as i32),
+        t => t.clone(),
+    };
+    match insn {
+        Insn::Jump {
+            width,
+            cond,
+            dst,
+            src,
+            target,
+        } => Insn::Jump {
+            width: *width,
+            cond: *cond,
+            dst: *dst,
+            src: *src,
+            target: t16(target),
+        },
+        Insn::Ja { target } => Insn::Ja {
+            target: t16(target),
+        },
+        Insn::MayGoto { target } => Insn::MayGoto {
+            target: t16(target),
+        },
+        Insn::JaLong { target } => Insn::JaLong {
+            target: t32(target),
+        },
+        Insn::Call(Call::Local(t)) => Insn::Call(Call::Local(t32(t))),
+        Insn::LdImm64 {
+            dst,
+            imm: Imm64::Func(t),
+        } => Insn::LdImm64 {
+            dst: *dst,
+            imm: Imm64::Func(t32(t)),
+        },
+        other => other.clone(),
+    }
 }
 
 /// Distance in slots from the slot after `from` to `to`.
@@ -109,7 +172,7 @@ impl Program {
             at += i.slots();
         }
         slot_offsets.push(at);
-        let mut map = HashMap::new();
+        let mut map = FastMap::default();
         let mut order = Vec::new();
         for (label, index) in labels {
             if index > insns.len() {
@@ -264,63 +327,10 @@ impl Program {
 
     /// The instruction with every label target replaced by its offset.
     pub fn resolved(&self, index: usize) -> Insn {
-        let insn = &self.insns[index];
-        // Program::new checked that jump labels exist and fit. A call to an undefined
-        // (external) label encodes as `call -1` and a function address as 0, as LLVM
-        // leaves them before relocation.
-        let off = |l: &Label| -> i64 {
-            match self.labels.get(l) {
-                // The kernel finds a function address's target at `i + imm + 1`, counting
-                // from the ld_imm64's first slot (verifier.c: add_subprog), not its end.
-                Some(&to) if matches!(insn, Insn::LdImm64 { .. }) => {
-                    distance(&self.slot_offsets, index, to) + 1
-                }
-                Some(&to) => distance(&self.slot_offsets, index, to),
-                None if matches!(insn, Insn::Call(_)) => -1,
-                None => 0,
-            }
-        };
-        let t16 = |t: &Target<i16>| match t {
-            Target::Label(l) => Target::Offset(off(l) as i16),
-            t => t.clone(),
-        };
-        let t32 = |t: &Target<i32>| match t {
-            Target::Label(l) => Target::Offset(off(l) as i32),
-            t => t.clone(),
-        };
-        match insn {
-            Insn::Jump {
-                width,
-                cond,
-                dst,
-                src,
-                target,
-            } => Insn::Jump {
-                width: *width,
-                cond: *cond,
-                dst: *dst,
-                src: *src,
-                target: t16(target),
-            },
-            Insn::Ja { target } => Insn::Ja {
-                target: t16(target),
-            },
-            Insn::MayGoto { target } => Insn::MayGoto {
-                target: t16(target),
-            },
-            Insn::JaLong { target } => Insn::JaLong {
-                target: t32(target),
-            },
-            Insn::Call(Call::Local(t)) => Insn::Call(Call::Local(t32(t))),
-            Insn::LdImm64 {
-                dst,
-                imm: Imm64::Func(t),
-            } => Insn::LdImm64 {
-                dst: *dst,
-                imm: Imm64::Func(t32(t)),
-            },
-            other => other.clone(),
-        }
+        // Program::new checked that jump labels exist and fit.
+        resolve_labels(&self.insns[index], self.slot_offsets[index + 1], |l| {
+            self.labels.get(l).map(|&to| self.slot_offsets[to])
+        })
     }
 
     /// The program's slots, labels resolved; symbol references encode as 0.

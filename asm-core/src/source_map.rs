@@ -105,6 +105,21 @@ impl SourceMap {
         self.locs.resize(n, None);
     }
 
+    /// Moves every location of `other` to the end of this map.
+    pub fn append(&mut self, other: SourceMap) {
+        let ids: Vec<u32> = other.files.iter().map(|f| self.file_id(f)).collect();
+        if ids.iter().enumerate().all(|(i, &id)| i as u32 == id) {
+            self.locs.extend(other.locs);
+        } else {
+            self.locs.extend(other.locs.into_iter().map(|l| {
+                l.map(|l| Loc {
+                    file: ids[l.file as usize],
+                    ..l
+                })
+            }));
+        }
+    }
+
     /// Appends every location of `other`.
     pub fn extend(&mut self, other: &SourceMap) {
         for i in 0..other.len() {

@@ -9,7 +9,7 @@
 
 mod support;
 
-use ebpf_asm_core::{assemble, decode, Insn, Program, RawInsn};
+use ebpf_asm_core::{assemble, assemble_bytecode, decode, Insn, Program, RawInsn};
 use support::{hex, Rng};
 
 /// Valid one-slot encodings (ld_imm64: its first slot) found by trying a grid of fields
@@ -122,6 +122,13 @@ fn decode_print_assemble_encode_is_identity() {
             "{}: bytes differ\n{text}",
             ctx()
         );
+        let code = assemble_bytecode("<input>", &text).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            code.to_bytes(),
+            bytes,
+            "{}: assemble_bytecode differs",
+            ctx()
+        );
 
         // As a program with synthesised labels.
         let program = Program::from_bytes(&bytes).unwrap_or_else(|e| panic!("{}: {e}", ctx()));
@@ -142,6 +149,13 @@ fn decode_print_assemble_encode_is_identity() {
             hex(&again.to_bytes()),
             hex(&bytes),
             "{}: labelled bytes differ\n{text}",
+            ctx()
+        );
+        let code = assemble_bytecode("<input>", &text).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            code.to_bytes(),
+            bytes,
+            "{}: labelled assemble_bytecode differs",
             ctx()
         );
     }

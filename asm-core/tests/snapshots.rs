@@ -219,6 +219,8 @@ fn malformed_lines_have_exact_messages() {
         match assemble_named("bad.s", line) {
             Ok(p) => panic!("`{line}` assembled to {:?}", p.insns()),
             Err(e) => {
+                let same = ebpf_asm_core::assemble_bytecode("bad.s", line).map(|_| ());
+                assert_eq!(same.map_err(|e| e.to_string()), Err(e.to_string()));
                 assert!(!e.diagnostics.is_empty());
                 for d in &e.diagnostics {
                     assert_eq!(&*d.file, "bad.s");

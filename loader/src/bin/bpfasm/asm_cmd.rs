@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use ebpf_asm_core::{assemble_named, Program};
+use ebpf_asm_core::{assemble_bytecode, Bytecode};
 
 use crate::{hex, input, Status, OUT_BLOCK};
 
@@ -34,33 +34,29 @@ pub fn run(args: &AsmArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
             return Ok(Status::InputErrors);
         }
     };
-    let program = match assemble_named(&input.name, text) {
-        Ok(p) => p,
+    let code = match assemble_bytecode(&input.name, text) {
+        Ok(c) => c,
         Err(e) => {
             let _ = writeln!(err, "{e}");
             return Ok(Status::InputErrors);
         }
     };
     if args.bin {
-        out.write_all(&program.to_bytes())?;
+        out.write_all(&code.to_bytes())?;
     } else {
-        write_hex_lines(&program, out)?;
+        write_hex_lines(&code, out)?;
     }
     Ok(Status::Success)
 }
 
 /// One line per instruction: 16 hex digits, or 32 for an ld_imm64.
-fn write_hex_lines(program: &Program, out: &mut dyn Write) -> io::Result<()> {
-    let raw = program.to_raw();
+fn write_hex_lines(code: &Bytecode, out: &mut dyn Write) -> io::Result<()> {
     let mut buf = Vec::with_capacity(OUT_BLOCK + 64);
-    let mut from = 0;
-    for i in 0..program.len() {
-        let to = program.slot_of(i + 1).unwrap_or(raw.len());
-        for s in &raw[from..to] {
+    for insn in code.instructions() {
+        for s in insn {
             buf.extend_from_slice(&hex::slot_hex(s.to_bytes()));
         }
         buf.push(b'\n');
-        from = to;
         if buf.len() >= OUT_BLOCK {
             out.write_all(&buf)?;
             buf.clear();

@@ -1,0 +1,298 @@
+//! Text straight to the kernel's slots, without forming a [`Program`]: what a tool that
+//! only wants the bytes (`bpfasm asm`, a build script) needs, at a fraction of the memory.
+//!
+//! The same grammar reports the same statements; instructions without labels are encoded
+//! as they arrive, the few with a label or symbol are kept and resolved at the end, with
+//! [`Program`]'s resolution rules. Anything unusual (an error, a label defined twice, a
+//! jump that does not fit) makes it assemble the input as a [`Program`] instead, so the
+//! diagnostics are always exactly [`assemble_named`]'s.
+
+use std::sync::Arc;
+
+use crate::asm::assemble_named;
+use crate::builder::directive;
+use crate::chunks::{parse_in_parts, Part};
+use crate::diag::AsmError;
+use crate::hash::HashMap;
+use crate::insn::{Call, Imm64, Insn, Label, Target};
+use crate::lex::Lexer;
+use crate::parse::{parse_statements, Event};
+use crate::program::{resolve_labels, Program};
+use crate::raw::RawInsn;
+
+/// Assembled instructions as the kernel's slots, with the instruction boundaries.
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct Bytecode {
+    slots: Vec<RawInsn>,
+    /// The first slot of each two-slot instruction (ld_imm64), ascending.
+    wide: Vec<usize>,
+}
+
+impl Bytecode {
+    /// Every slot, in order.
+    pub fn slots(&self) -> &[RawInsn] {
+        &self.slots
+    }
+
+    /// Number of instructions (an ld_imm64 counts once).
+    pub fn len(&self) -> usize {
+        self.slots.len() - self.wide.len()
+    }
+
+    /// True when there is no instruction.
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+
+    /// The slots of each instruction in turn: one, or two for an ld_imm64.
+    pub fn instructions(&self) -> impl Iterator<Item = &[RawInsn]> + '_ {
+        let mut at = 0;
+        let mut wide = self.wide.iter().peekable();
+        std::iter::from_fn(move || {
+            if at >= self.slots.len() {
+                return None;
+            }
+            let n = if wide.next_if(|&&w| w == at).is_some() {
+                2
+            } else {
+                1
+            };
+            let s = &self.slots[at..at + n];
+            at += n;
+            Some(s)
+        })
+    }
+
+    /// The bytes in the kernel's layout, as [`Program::to_bytes`] gives them.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.slots.len() * 8);
+        for s in &self.slots {
+            out.extend_from_slice(&s.to_bytes());
+        }
+        out
+    }
+}
+
+impl From<&Program> for Bytecode {
+    fn from(p: &Program) -> Bytecode {
+        let wide = p
+            .iter_slots()
+            .filter(|(_, i)| i.slots() == 2)
+            .map(|(s, _)| s)
+            .collect();
+        Bytecode {
+            slots: p.to_raw(),
+            wide,
+        }
+    }
+}
+
+/// Assembles LLVM-syntax text to slots; diagnostics name `file`. Same language, bytes and
+/// diagnostics as [`assemble_named`] followed by [`Program::to_raw`].
+///
+/// ```
+/// let code = ebpf_asm_core::assemble_bytecode("<input>", "r1 = 7 ll\nexit").unwrap();
+/// assert_eq!(code.len(), 2);
+/// assert_eq!(code.slots().len(), 3);
+/// assert_eq!(code.instructions().map(|i| i.len()).collect::<Vec<_>>(), [2, 1]);
+/// ```
+pub fn assemble_bytecode(file: &str, source: &str) -> Result<Bytecode, AsmError> {
+    let file: Arc<str> = Arc::from(file);
+    let part = match parse_in_parts::<SlotPart<'_>>(&file, source) {
+        Some(p) => Some(p),
+        None => SlotPart::parse(&file, source, 0),
+    };
+    if let Some(code) = part.and_then(SlotPart::finish) {
+        return Ok(code);
+    }
+    assemble_named(&file, source).map(|p| Bytecode::from(&p))
+}
+
+/// Slots of a part of the input, with what is needed to resolve its labels.
+pub(crate) struct SlotPart<'a> {
+    slots: Vec<RawInsn>,
+    wide: Vec<usize>,
+    /// Label name → slot.
+    labels: HashMap<&'a str, usize>,
+    /// Instructions with a label or symbol, by first slot (their slots are zero so far).
+    pending: Vec<(usize, Insn)>,
+    externs: Vec<String>,
+}
+
+impl<'a> SlotPart<'a> {
+    fn event(&mut self, e: Event<'_, 'a>) -> Result<(), String> {
+        match e {
+            Event::Label { name, .. } => match self.labels.insert(name, self.slots.len()) {
+                None => Ok(()),
+                Some(_) => Err(String::new()),
+            },
+            Event::Insn { insn, fixups, .. } => {
+                if !fixups.is_empty() {
+                    return Err(String::new());
+                }
+                let at = self.slots.len();
+                if insn.slots() == 2 {
+                    self.wide.push(at);
+                }
+                match insn.encode() {
+                    Ok(e)
+                        if !matches!(
+                            insn,
+                            Insn::LdImm64 {
+                                imm: Imm64::Symbol(_),
+                                ..
+                            }
+                        ) =>
+                    {
+                        // Pushes, not extend_from_slice: a one- or two-element copy is
+                        // not worth a memmove call.
+                        let s = e.slots();
+                        self.slots.push(s[0]);
+                        if let Some(&second) = s.get(1) {
+                            self.slots.push(second);
+                        }
+                    }
+                    _ => {
+                        self.slots
+                            .extend_from_slice(&[RawInsn::default(); 2][..insn.slots()]);
+                        self.pending.push((at, insn));
+                    }
+                }
+                Ok(())
+            }
+            Event::Directive { name, args, .. } => directive(name, args, false, &mut self.externs),
+        }
+    }
+
+    /// Resolves the pending instructions whose label this part defines; the others stay
+    /// pending (another part may define it). `None` when one cannot be resolved at all.
+    /// Run by each part's own thread, so that only references across parts are left
+    /// for [`SlotPart::finish`].
+    fn resolve_local(&mut self) -> Option<()> {
+        let pending = std::mem::take(&mut self.pending);
+        for (at, insn) in pending {
+            if let Some(insn) = self.resolve(at, insn, false)? {
+                self.pending.push((at, insn));
+            }
+        }
+        Some(())
+    }
+
+    /// Resolves every pending instruction, then gives the slots; `None` when one cannot be
+    /// (the input has an error the full assembler will report).
+    pub(crate) fn finish(mut self) -> Option<Bytecode> {
+        for (at, insn) in std::mem::take(&mut self.pending) {
+            self.resolve(at, insn, true)?;
+        }
+        Some(Bytecode {
+            slots: self.slots,
+            wide: self.wide,
+        })
+    }
+
+    /// Encodes the pending `insn` at slot `at` with its label resolved. When the label is
+    /// not defined here: without `last`, gives the instruction back to keep pending; with
+    /// `last`, applies the rules for undefined labels ([`Program`]'s and
+    /// [`crate::syntax::Builder`]'s). `None`: an error.
+    fn resolve(&mut self, at: usize, insn: Insn, last: bool) -> Option<Option<Insn>> {
+        let named = label_of(&insn).map(|l| self.labels.get(l.as_str()).copied());
+        let found = match named {
+            Some(None) if !last => return Some(Some(insn)),
+            Some(found) => found,
+            None => None,
+        };
+        // `rN = name ll` naming a label is a function address (see Builder::finish).
+        let insn = match insn {
+            Insn::LdImm64 {
+                dst,
+                imm: Imm64::Symbol(l),
+            } if found.is_some() => Insn::LdImm64 {
+                dst,
+                imm: Imm64::Func(Target::Label(l)),
+            },
+            i => i,
+        };
+        let next = at + insn.slots();
+        match (&insn, found) {
+            (Insn::Jump { .. } | Insn::Ja { .. } | Insn::MayGoto { .. }, Some(to)) => {
+                i16::try_from(to as i64 - next as i64).ok()?;
+            }
+            (
+                Insn::Jump { .. } | Insn::Ja { .. } | Insn::MayGoto { .. } | Insn::JaLong { .. },
+                None,
+            ) if named.is_some() => return None,
+            (Insn::Call(Call::Local(Target::Label(l))), None)
+                if !self.externs.iter().any(|e| e == l.as_str()) =>
+            {
+                return None
+            }
+            _ => {}
+        }
+        let e = resolve_labels(&insn, next, |_| found).encode().ok()?;
+        self.slots[at..next].copy_from_slice(e.slots());
+        Some(None)
+    }
+}
+
+/// The label an instruction names, if any.
+fn label_of(insn: &Insn) -> Option<&Label> {
+    match insn {
+        Insn::Jump {
+            target: Target::Label(l),
+            ..
+        }
+        | Insn::Ja {
+            target: Target::Label(l),
+        }
+        | Insn::MayGoto {
+            target: Target::Label(l),
+        }
+        | Insn::JaLong {
+            target: Target::Label(l),
+        }
+        | Insn::Call(Call::Local(Target::Label(l)))
+        | Insn::LdImm64 {
+            imm: Imm64::Func(Target::Label(l)) | Imm64::Symbol(l),
+            ..
+        } => Some(l),
+        _ => None,
+    }
+}
+
+impl<'a> Part<'a> for SlotPart<'a> {
+    // Positions matter only for diagnostics, and any error means reparsing in one piece.
+    const NEEDS_LINES: bool = false;
+
+    fn parse(_file: &Arc<str>, source: &'a str, _lines: u32) -> Option<Self> {
+        let mut lexer = Lexer::new(source);
+        // Slots are 8 bytes and an instruction at least 5 bytes of text.
+        let mut part = SlotPart {
+            slots: Vec::with_capacity(source.len() / 5 + 2),
+            wide: Vec::new(),
+            labels: HashMap::default(),
+            pending: Vec::new(),
+            externs: Vec::new(),
+        };
+        let errors = parse_statements(|buf| lexer.fill_statement(buf), |e| part.event(e));
+        if !errors.is_empty() || lexer.unterminated.is_some() {
+            return None;
+        }
+        part.resolve_local()?;
+        Some(part)
+    }
+
+    fn append(&mut self, next: Self) -> Option<()> {
+        if next.labels.keys().any(|k| self.labels.contains_key(k)) {
+            return None;
+        }
+        let base = self.slots.len();
+        self.labels
+            .extend(next.labels.into_iter().map(|(k, s)| (k, s + base)));
+        self.pending
+            .extend(next.pending.into_iter().map(|(s, i)| (s + base, i)));
+        self.wide.extend(next.wide.into_iter().map(|s| s + base));
+        self.externs.extend(next.externs);
+        self.slots.extend_from_slice(&next.slots);
+        Some(())
+    }
+}
