@@ -16,7 +16,7 @@ use crate::diag::AsmError;
 use crate::hash::HashMap;
 use crate::insn::{Call, Imm64, Insn, Label, Target};
 use crate::lex::Lexer;
-use crate::parse::{parse_statements, Event};
+use crate::parse::{parse_statements_at, Event};
 use crate::program::{resolve_labels, Program};
 use crate::raw::RawInsn;
 
@@ -155,7 +155,13 @@ impl<'a> SlotPart<'a> {
                     _ => {
                         self.slots
                             .extend_from_slice(&[RawInsn::default(); 2][..insn.slots()]);
-                        self.pending.push((at, insn));
+                        // A label defined above is resolved now; others wait for the
+                        // end of the part.
+                        match self.resolve(at, insn, false) {
+                            Some(None) => {}
+                            Some(Some(insn)) => self.pending.push((at, insn)),
+                            None => return Err(String::new()),
+                        }
                     }
                 }
                 Ok(())
@@ -269,11 +275,13 @@ impl<'a> Part<'a> for SlotPart<'a> {
         let mut part = SlotPart {
             slots: Vec::with_capacity(source.len() / 5 + 2),
             wide: Vec::new(),
-            labels: HashMap::default(),
+            // A guess (a label every 500 bytes) that saves rehashing in common code.
+            labels: HashMap::with_capacity_and_hasher(source.len() / 500, Default::default()),
             pending: Vec::new(),
             externs: Vec::new(),
         };
-        let errors = parse_statements(|buf| lexer.fill_statement(buf), |e| part.event(e));
+        let errors =
+            parse_statements_at::<false>(|buf| lexer.fill_statement(buf), |e| part.event(e));
         if !errors.is_empty() || lexer.unterminated.is_some() {
             return None;
         }

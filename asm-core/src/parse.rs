@@ -105,6 +105,24 @@ pub fn parse<'a, S: TokenSource<'a>>(
 /// [`parse`] over a statement source: `fill` puts the next statements (one or more) in the
 /// empty buffer and returns false when the input has ended.
 pub(crate) fn parse_statements<'a>(
+    fill: impl FnMut(&mut TokenBuf<'a>) -> bool,
+    consumer: impl FnMut(Event<'_, 'a>) -> Result<(), String>,
+) -> Vec<ParseError> {
+    parse_statements_at::<true>(fill, consumer)
+}
+
+/// The token an instruction event carries when its consumer asked for no positions.
+const NO_POSITION: Token<'static> = Token {
+    kind: TokenKind::End,
+    line: 0,
+    column: 0,
+    index: 0,
+};
+
+/// [`parse_statements`]; without `POSITIONS`, instruction events carry [`NO_POSITION`] and
+/// no label token, which saves building two tokens per instruction for a consumer that
+/// never reports a position (bytecode: any error there means parsing again with them).
+pub(crate) fn parse_statements_at<'a, const POSITIONS: bool>(
     mut fill: impl FnMut(&mut TokenBuf<'a>) -> bool,
     mut consumer: impl FnMut(Event<'_, 'a>) -> Result<(), String>,
 ) -> Vec<ParseError> {
@@ -181,9 +199,13 @@ pub(crate) fn parse_statements<'a>(
                         break;
                     }
                 };
-                let at = view.token(start);
+                let at = if POSITIONS {
+                    view.token(start)
+                } else {
+                    NO_POSITION
+                };
                 // Two calls, so the common one passes no label token at all.
-                let r = match label_at {
+                let r = match label_at.filter(|_| POSITIONS) {
                     None => consumer(Event::Insn {
                         insn,
                         at,
