@@ -120,6 +120,7 @@ pub(crate) struct SlotPart<'a> {
 }
 
 impl<'a> SlotPart<'a> {
+    #[inline]
     fn event(&mut self, e: Event<'_, 'a>) -> Result<(), String> {
         match e {
             Event::Label { name, .. } => match self.labels.insert(name, self.slots.len()) {
@@ -130,44 +131,54 @@ impl<'a> SlotPart<'a> {
                 if !fixups.is_empty() {
                     return Err(String::new());
                 }
-                let at = self.slots.len();
-                if insn.slots() == 2 {
-                    self.wide.push(at);
+                if let Some(s) = insn.encode_plain() {
+                    self.slots.push(s);
+                    // Only instructions without a label (no heap memory) encode here: the
+                    // drop would do nothing, and skipping it saves a call.
+                    std::mem::forget(insn);
+                    return Ok(());
                 }
-                match insn.encode() {
-                    Ok(e)
-                        if !matches!(
-                            insn,
-                            Insn::LdImm64 {
-                                imm: Imm64::Symbol(_),
-                                ..
-                            }
-                        ) =>
-                    {
-                        // Pushes, not extend_from_slice: a one- or two-element copy is
-                        // not worth a memmove call.
-                        let s = e.slots();
-                        self.slots.push(s[0]);
-                        if let Some(&second) = s.get(1) {
-                            self.slots.push(second);
-                        }
-                    }
-                    _ => {
-                        self.slots
-                            .extend_from_slice(&[RawInsn::default(); 2][..insn.slots()]);
-                        // A label defined above is resolved now; others wait for the
-                        // end of the part.
-                        match self.resolve(at, insn, false) {
-                            Some(None) => {}
-                            Some(Some(insn)) => self.pending.push((at, insn)),
-                            None => return Err(String::new()),
-                        }
-                    }
-                }
-                Ok(())
+                self.insn_slow(insn)
             }
             Event::Directive { name, args, .. } => directive(name, args, false, &mut self.externs),
         }
+    }
+
+    /// [`SlotPart::event`] for an instruction [`Insn::encode_plain`] does not encode.
+    #[inline(never)]
+    fn insn_slow(&mut self, insn: Insn) -> Result<(), String> {
+        let at = self.slots.len();
+        if insn.slots() == 2 {
+            self.wide.push(at);
+        }
+        // Labels and symbols (which encode() would copy into its error) wait.
+        let encoded = match label_of(&insn) {
+            None => insn.encode().ok(),
+            Some(_) => None,
+        };
+        match encoded {
+            Some(e) => {
+                // Pushes, not extend_from_slice: a one- or two-element copy is
+                // not worth a memmove call.
+                let s = e.slots();
+                self.slots.push(s[0]);
+                if let Some(&second) = s.get(1) {
+                    self.slots.push(second);
+                }
+            }
+            _ => {
+                self.slots
+                    .extend_from_slice(&[RawInsn::default(); 2][..insn.slots()]);
+                // A label defined above is resolved now; others wait for the
+                // end of the part.
+                match self.resolve(at, insn, false) {
+                    Some(None) => {}
+                    Some(Some(insn)) => self.pending.push((at, insn)),
+                    None => return Err(String::new()),
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Resolves the pending instructions whose label this part defines; the others stay

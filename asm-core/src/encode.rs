@@ -138,11 +138,7 @@ impl Insn {
                 op,
                 dst,
                 src,
-            } => {
-                let (opb, off) = alu_bits(*op);
-                let (s, sreg, imm) = src_parts(*src);
-                Encoded::one(r(alu_class(*width) | opb | s, dst.index(), sreg, off, imm))
-            }
+            } => Encoded::one(alu_slot(*width, *op, *dst, *src)),
             Insn::Neg { width, dst } => {
                 Encoded::one(r(alu_class(*width) | alu::NEG, dst.index(), 0, 0, 0))
             }
@@ -184,17 +180,8 @@ impl Insn {
                 dst,
                 src,
                 target: t,
-            } => {
-                let (s, sreg, imm) = src_parts(*src);
-                Encoded::one(r(
-                    jmp_class(*width) | cond_bits(*cond) | s,
-                    dst.index(),
-                    sreg,
-                    target(t)?,
-                    imm,
-                ))
-            }
-            Insn::Ja { target: t } => Encoded::one(r(class::JMP | jmp::JA, 0, 0, target(t)?, 0)),
+            } => Encoded::one(jump_slot(*width, *cond, *dst, *src, target(t)?)),
+            Insn::Ja { target: t } => Encoded::one(ja_slot(target(t)?)),
             Insn::JaLong { target: t } => {
                 Encoded::one(r(class::JMP32 | jmp::JA, 0, 0, 0, target(t)?))
             }
@@ -204,7 +191,7 @@ impl Insn {
             Insn::Call(call) => {
                 let code = class::JMP | jmp::CALL;
                 match call {
-                    Call::Helper(id) => Encoded::one(r(code, 0, 0, 0, *id)),
+                    Call::Helper(id) => Encoded::one(helper_slot(*id)),
                     Call::Local(t) => Encoded::one(r(code, 0, pseudo::CALL, 0, target(t)?)),
                     Call::Kfunc { btf_id, module } => {
                         Encoded::one(r(code, 0, pseudo::KFUNC_CALL, *module, *btf_id))
@@ -214,7 +201,7 @@ impl Insn {
             Insn::CallX { dst } => {
                 Encoded::one(r(class::JMP | jmp::CALL | source::X, dst.index(), 0, 0, 0))
             }
-            Insn::Exit => Encoded::one(r(class::JMP | jmp::EXIT, 0, 0, 0, 0)),
+            Insn::Exit => Encoded::one(EXIT_SLOT),
             Insn::LdImm64 { dst, imm } => match imm {
                 Imm64::Const(v) => ld_imm64(*dst, 0, *v as i32, (*v >> 32) as i32),
                 Imm64::MapFd(fd) => ld_imm64(*dst, pseudo::MAP_FD, *fd, 0),
@@ -232,13 +219,7 @@ impl Insn {
                 dst,
                 src,
                 off,
-            } => Encoded::one(r(
-                class::LDX | mode::MEM | size_bits(*size),
-                dst.index(),
-                src.index(),
-                *off,
-                0,
-            )),
+            } => Encoded::one(load_slot(*size, *dst, *src, *off)),
             Insn::LoadSx {
                 size,
                 dst,
@@ -256,22 +237,7 @@ impl Insn {
                 dst,
                 off,
                 src,
-            } => match src {
-                Src::Imm(imm) => Encoded::one(r(
-                    class::ST | mode::MEM | size_bits(*size),
-                    dst.index(),
-                    0,
-                    *off,
-                    *imm,
-                )),
-                Src::Reg(s) => Encoded::one(r(
-                    class::STX | mode::MEM | size_bits(*size),
-                    dst.index(),
-                    s.index(),
-                    *off,
-                    0,
-                )),
-            },
+            } => Encoded::one(store_slot(*size, *dst, *off, *src)),
             Insn::Atomic {
                 width,
                 op,
@@ -327,6 +293,110 @@ impl Insn {
             )),
             Insn::Raw(w) => Encoded::one(RawInsn::from_u64(*w)),
         })
+    }
+}
+
+impl Insn {
+    /// The slot of a common one-slot instruction that names no label, encoded as
+    /// [`Insn::encode`] does (both use the same `*_slot` functions); `None` for every other
+    /// instruction. An instruction this encodes owns no heap memory.
+    #[inline(always)]
+    pub(crate) fn encode_plain(&self) -> Option<RawInsn> {
+        Some(match self {
+            Insn::Alu {
+                width,
+                op,
+                dst,
+                src,
+            } => alu_slot(*width, *op, *dst, *src),
+            Insn::Jump {
+                width,
+                cond,
+                dst,
+                src,
+                target: Target::Offset(o),
+            } => jump_slot(*width, *cond, *dst, *src, *o),
+            Insn::Ja {
+                target: Target::Offset(o),
+            } => ja_slot(*o),
+            Insn::Call(Call::Helper(id)) => helper_slot(*id),
+            Insn::Exit => EXIT_SLOT,
+            Insn::Load {
+                size,
+                dst,
+                src,
+                off,
+            } => load_slot(*size, *dst, *src, *off),
+            Insn::Store {
+                size,
+                dst,
+                off,
+                src,
+            } => store_slot(*size, *dst, *off, *src),
+            _ => return None,
+        })
+    }
+}
+
+#[inline(always)]
+fn alu_slot(width: Width, op: AluOp, dst: Reg, src: Src) -> RawInsn {
+    let (opb, off) = alu_bits(op);
+    let (s, sreg, imm) = src_parts(src);
+    RawInsn::new(alu_class(width) | opb | s, dst.index(), sreg, off, imm)
+}
+
+#[inline(always)]
+fn jump_slot(width: Width, cond: JmpCond, dst: Reg, src: Src, off: i16) -> RawInsn {
+    let (s, sreg, imm) = src_parts(src);
+    RawInsn::new(
+        jmp_class(width) | cond_bits(cond) | s,
+        dst.index(),
+        sreg,
+        off,
+        imm,
+    )
+}
+
+#[inline(always)]
+fn ja_slot(off: i16) -> RawInsn {
+    RawInsn::new(class::JMP | jmp::JA, 0, 0, off, 0)
+}
+
+#[inline(always)]
+fn helper_slot(id: i32) -> RawInsn {
+    RawInsn::new(class::JMP | jmp::CALL, 0, 0, 0, id)
+}
+
+const EXIT_SLOT: RawInsn = RawInsn::new(class::JMP | jmp::EXIT, 0, 0, 0, 0);
+
+#[inline(always)]
+fn load_slot(size: Size, dst: Reg, src: Reg, off: i16) -> RawInsn {
+    RawInsn::new(
+        class::LDX | mode::MEM | size_bits(size),
+        dst.index(),
+        src.index(),
+        off,
+        0,
+    )
+}
+
+#[inline(always)]
+fn store_slot(size: Size, dst: Reg, off: i16, src: Src) -> RawInsn {
+    match src {
+        Src::Imm(imm) => RawInsn::new(
+            class::ST | mode::MEM | size_bits(size),
+            dst.index(),
+            0,
+            off,
+            imm,
+        ),
+        Src::Reg(s) => RawInsn::new(
+            class::STX | mode::MEM | size_bits(size),
+            dst.index(),
+            s.index(),
+            off,
+            0,
+        ),
     }
 }
 

@@ -172,6 +172,52 @@ fn scan_word(b: &[u8], start: usize) -> (usize, u64) {
     (start + n, w & (u64::MAX >> (64 - 8 * n)))
 }
 
+/// Where the word starting at `start` (a letter) ends, and its [`code`]: [`scan_word`] with
+/// the code computed on each of its paths, so that the common one (a word of up to 7 bytes)
+/// checks no length.
+#[inline(always)]
+fn scan_letter_word(b: &[u8], start: usize) -> (usize, u8) {
+    let Some(chunk) = b.get(start..start + 8) else {
+        return scan_letter_word_tail(b, start);
+    };
+    let word = |i: usize| WORD[chunk[i] as usize];
+    let n = if !word(1) {
+        1
+    } else if !word(2) {
+        2
+    } else if !word(3) {
+        3
+    } else if !word(4) {
+        4
+    } else if !word(5) {
+        5
+    } else if !word(6) {
+        6
+    } else if !word(7) {
+        7
+    } else {
+        return scan_long_word(b, start);
+    };
+    let w = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+    (start + n, short_word_code(w & (u64::MAX >> (64 - 8 * n))))
+}
+
+/// [`scan_letter_word`] for a word of 8 bytes or more.
+#[cold]
+#[inline(never)]
+fn scan_long_word(b: &[u8], start: usize) -> (usize, u8) {
+    let end = scan_word_slow(b, start + 8);
+    (end, word_code(&b[start..end]))
+}
+
+/// [`scan_letter_word`] within 8 bytes of the end of the input.
+#[cold]
+#[inline(never)]
+fn scan_letter_word_tail(b: &[u8], start: usize) -> (usize, u8) {
+    let end = scan_word_slow(b, start + 1);
+    (end, word_code(&b[start..end]))
+}
+
 /// [`scan_word`] within 8 bytes of the end of the input.
 #[cold]
 #[inline(never)]
@@ -240,13 +286,7 @@ fn scan(b: &[u8], mut pos: usize) -> Scan {
         match CLASS[c as usize] {
             Class::Space => pos += 1,
             Class::Letter => {
-                let (end, packed) = scan_word(b, start);
-                let len = end - start;
-                let code = if len <= 8 {
-                    short_word_code(packed)
-                } else {
-                    word_code(&b[start..end])
-                };
+                let (end, code) = scan_letter_word(b, start);
                 return Scan::Word { start, end, code };
             }
             Class::Digit => {
@@ -334,59 +374,74 @@ impl<'a> Lexer<'a> {
             return self.fill_full(buf);
         }
         let b = self.bytes;
+        // Only the slow path makes a line wide: once is enough.
+        if self.wide_line {
+            return self.fill_alone(buf);
+        }
+        // The position in locals while the batch lasts; `self` has it at every return.
+        let (mut pos, mut line, mut line_start, mut index) =
+            (self.pos, self.line, self.line_start, self.index);
         loop {
             let first = buf.n;
-            if self.wide_line {
-                return self.fill_alone(buf);
-            }
-            let (stop, n) = compact_statement(b, self.pos, buf);
+            let (stop, n) = compact_statement(b, pos, buf);
             buf.n = n;
             let count = (n - first) as u32;
             match stop {
-                // No token is longer than the statement: one check for all lengths.
-                Scan::End(at, _) | Scan::Rare(at, _) if at - self.pos > COMPACT_MAX_LEN => {
-                    buf.n = first;
-                    return self.fill_alone(buf);
-                }
-                Scan::End(at, c) => {
-                    buf.end_statement(first, self.line, self.index, self.line_start);
-                    let index = self.index + count;
+                Scan::End(at, c) if at - pos <= COMPACT_MAX_LEN => {
+                    buf.end_statement(first, line, index, line_start);
                     let end = Token {
                         kind: TokenKind::End,
-                        line: self.line,
-                        column: (at - self.line_start) as u32 + 1,
-                        index,
+                        line,
+                        column: (at - line_start) as u32 + 1,
+                        index: index + count,
                     };
-                    self.pos = at + 1;
-                    self.index = index + 1;
+                    pos = at + 1;
+                    index += count + 1;
                     if c == b'\n' {
-                        self.newline(at);
+                        line += 1;
+                        line_start = pos;
                     }
                     if one || buf.n >= BATCH {
+                        (self.pos, self.line, self.line_start, self.index) =
+                            (pos, line, line_start, index);
                         return Some(end);
                     }
+                    continue;
+                }
+                _ => {}
+            }
+            (self.pos, self.line, self.line_start, self.index) = (pos, line, line_start, index);
+            return match stop {
+                // No token is longer than the statement: one check for all lengths.
+                Scan::End(..) => {
+                    buf.n = first;
+                    self.fill_alone(buf)
+                }
+                Scan::Rare(at, _) if at - pos > COMPACT_MAX_LEN => {
+                    buf.n = first;
+                    self.fill_alone(buf)
                 }
                 Scan::Rare(at, _) if first == 0 => {
-                    buf.make_full(self.line, self.index, self.line_start);
+                    buf.make_full(line, index, line_start);
                     self.pos = at;
                     self.index += count;
-                    return self.fill_full(buf);
+                    self.fill_full(buf)
                 }
                 Scan::Rare(..) => {
                     buf.n = first;
-                    return self.fill_alone(buf);
+                    self.fill_alone(buf)
                 }
-                _ if b.len() - self.pos > COMPACT_MAX_LEN => {
+                _ if b.len() - pos > COMPACT_MAX_LEN => {
                     buf.n = first;
-                    return self.fill_alone(buf);
+                    self.fill_alone(buf)
                 }
                 _ => {
-                    buf.end_statement(first, self.line, self.index, self.line_start);
+                    buf.end_statement(first, line, index, line_start);
                     self.pos = b.len();
                     self.index += count;
-                    return None;
+                    None
                 }
-            }
+            };
         }
     }
 

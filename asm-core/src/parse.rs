@@ -134,95 +134,103 @@ pub(crate) fn parse_statements_at<'a, const POSITIONS: bool>(
     while !done {
         buf.clear();
         done = !fill(&mut buf);
-        for s in 0..buf.stmts.len() {
-            let view = buf.view(s);
+        for view in buf.views() {
             let n = view.len();
+            let k = view.entries();
             let mut start = 0;
             loop {
-                fixups.clear();
+                if !fixups.is_empty() {
+                    fixups.clear();
+                }
+                // `k` ends with an END entry: `start + 1` is always in it.
+                let (first, next) = ((k[start] >> 56) as u8, (k[start + 1] >> 56) as u8);
                 let mut c = Cursor {
                     b: view,
-                    k: view.entries(),
+                    k,
                     n,
                     i: start,
                     fixups: &mut fixups,
                     label_at: None,
                 };
-                let first = c.code();
-                if code::is_word(first) && c.code_at(1) == b':' {
+                // Without positions, one call of the consumer for every kind of statement,
+                // so that it can be inlined.
+                let (event, at, more) = if next == b':' && code::is_word(first) {
                     let (name, at) = (view.text(start), view.token(start));
-                    if let Err(m) = consumer(Event::Label { name, at }) {
-                        errors.push(error_at(&at, m));
-                    }
                     start += 2;
-                    if start < n {
-                        continue;
-                    }
-                    break;
-                }
-                let insn = if first == code::DOT_WORD || first == b'.' {
-                    match c.out_of_line(|c| c.directive()) {
-                        Ok(Stmt::Insn(insn)) => Ok(insn),
-                        Ok(Stmt::Directive(name, from)) => {
-                            let full = view.full_tokens();
-                            let toks = if full.is_empty() {
-                                args.clear();
-                                args.extend((0..n).map(|i| view.token(i)));
-                                &args[..]
-                            } else {
-                                full
+                    (Event::Label { name, at }, at, start < n)
+                } else {
+                    let insn = if first == code::DOT_WORD || first == b'.' {
+                        match c.out_of_line(|c| c.directive()) {
+                            Ok(Stmt::Insn(insn)) => Ok(insn),
+                            Ok(Stmt::Directive(name, from)) => {
+                                let full = view.full_tokens();
+                                let toks = if full.is_empty() {
+                                    args.clear();
+                                    args.extend((0..n).map(|i| view.token(i)));
+                                    &args[..]
+                                } else {
+                                    full
+                                };
+                                let at = toks[start];
+                                Err(Ok((name, at, &toks[from..])))
+                            }
+                            Err(e) => Err(Err(e)),
+                        }
+                    } else {
+                        c.instruction().map_err(Err)
+                    };
+                    let (end, label_at) = (c.i, c.label_at);
+                    match insn {
+                        Ok(insn) if end == n && POSITIONS => {
+                            let at = view.token(start);
+                            // Two calls, so the common one passes no label token at all.
+                            let r = match label_at {
+                                None => consumer(Event::Insn {
+                                    insn,
+                                    at,
+                                    fixups: &fixups,
+                                    label_at: None,
+                                }),
+                                Some(i) => consumer(Event::Insn {
+                                    insn,
+                                    at,
+                                    fixups: &fixups,
+                                    label_at: Some(view.token(i)),
+                                }),
                             };
-                            let at = toks[start];
-                            if let Err(m) = consumer(Event::Directive {
-                                name,
-                                at,
-                                args: &toks[from..],
-                            }) {
+                            if let Err(m) = r {
                                 errors.push(error_at(&at, m));
                             }
                             break;
                         }
-                        Err(e) => Err(e),
+                        Ok(insn) if end == n => {
+                            let event = Event::Insn {
+                                insn,
+                                at: NO_POSITION,
+                                fixups: &fixups,
+                                label_at: None,
+                            };
+                            (event, NO_POSITION, false)
+                        }
+                        Ok(_) => {
+                            errors.push(trailing(view.token(end)));
+                            break;
+                        }
+                        Err(Ok((name, at, args))) => {
+                            (Event::Directive { name, at, args }, at, false)
+                        }
+                        Err(Err(e)) => {
+                            errors.push(*e);
+                            break;
+                        }
                     }
-                } else {
-                    c.instruction()
                 };
-                let (end, label_at) = (c.i, c.label_at);
-                let insn = match insn {
-                    Ok(insn) if end == n => insn,
-                    Ok(_) => {
-                        errors.push(trailing(view.token(end)));
-                        break;
-                    }
-                    Err(e) => {
-                        errors.push(*e);
-                        break;
-                    }
-                };
-                let at = if POSITIONS {
-                    view.token(start)
-                } else {
-                    NO_POSITION
-                };
-                // Two calls, so the common one passes no label token at all.
-                let r = match label_at.filter(|_| POSITIONS) {
-                    None => consumer(Event::Insn {
-                        insn,
-                        at,
-                        fixups: &fixups,
-                        label_at: None,
-                    }),
-                    Some(i) => consumer(Event::Insn {
-                        insn,
-                        at,
-                        fixups: &fixups,
-                        label_at: Some(view.token(i)),
-                    }),
-                };
-                if let Err(m) = r {
+                if let Err(m) = consumer(event) {
                     errors.push(error_at(&at, m));
                 }
-                break;
+                if !more {
+                    break;
+                }
             }
         }
     }

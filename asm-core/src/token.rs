@@ -388,10 +388,12 @@ impl<'a> TokenBuf<'a> {
     /// Appends an entry to `k`.
     #[inline]
     pub(crate) fn push(&mut self, entry: u64) {
-        if self.n >= self.k.len() {
+        if let Some(slot) = self.k.get_mut(self.n) {
+            *slot = entry;
+        } else {
             self.grow();
+            self.k[self.n] = entry;
         }
-        self.k[self.n] = entry;
         self.n += 1;
     }
 
@@ -443,6 +445,12 @@ impl<'a> TokenBuf<'a> {
             .make_token(i);
             self.toks.push(t);
         }
+    }
+
+    /// Every statement, in order.
+    #[inline]
+    pub(crate) fn views(&self) -> impl Iterator<Item = View<'_, 'a>> {
+        self.stmts.iter().map(move |info| View { buf: self, info })
     }
 
     /// Statement `s`.
