@@ -141,16 +141,12 @@ static WORD: [bool; 256] = {
     t
 };
 
-/// Where the word starting at `start` (a word byte) ends, and, when it is at most 8 bytes
-/// long, its bytes packed little-endian (zero above).
+/// The length of the word that starts `chunk` (its first byte is a word byte) when it is
+/// shorter than the chunk; unrolled, since words are short.
 #[inline(always)]
-fn scan_word(b: &[u8], start: usize) -> (usize, u64) {
-    let Some(chunk) = b.get(start..start + 8) else {
-        return scan_word_tail(b, start);
-    };
-    // Unrolled: words are short.
+fn short_word_len(chunk: &[u8]) -> Option<usize> {
     let word = |i: usize| WORD[chunk[i] as usize];
-    let n = if !word(1) {
+    Some(if !word(1) {
         1
     } else if !word(2) {
         2
@@ -165,37 +161,30 @@ fn scan_word(b: &[u8], start: usize) -> (usize, u64) {
     } else if !word(7) {
         7
     } else {
-        let w = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-        return (scan_word_slow(b, start + 8), w);
-    };
-    let w = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-    (start + n, w & (u64::MAX >> (64 - 8 * n)))
+        return None;
+    })
 }
 
-/// Where the word starting at `start` (a letter) ends, and its [`code`]: [`scan_word`] with
-/// the code computed on each of its paths, so that the common one (a word of up to 7 bytes)
-/// checks no length.
+/// Where the word starting at `start` (a word byte) ends.
+#[inline(always)]
+fn scan_word(b: &[u8], start: usize) -> usize {
+    match b.get(start..start + 8) {
+        Some(chunk) => match short_word_len(chunk) {
+            Some(n) => start + n,
+            None => scan_word_slow(b, start + 8),
+        },
+        None => scan_word_slow(b, start + 1),
+    }
+}
+
+/// Where the word starting at `start` (a letter) ends, and its [`code`], computed on each
+/// path so that the common one (a word of up to 7 bytes) checks no length.
 #[inline(always)]
 fn scan_letter_word(b: &[u8], start: usize) -> (usize, u8) {
     let Some(chunk) = b.get(start..start + 8) else {
         return scan_letter_word_tail(b, start);
     };
-    let word = |i: usize| WORD[chunk[i] as usize];
-    let n = if !word(1) {
-        1
-    } else if !word(2) {
-        2
-    } else if !word(3) {
-        3
-    } else if !word(4) {
-        4
-    } else if !word(5) {
-        5
-    } else if !word(6) {
-        6
-    } else if !word(7) {
-        7
-    } else {
+    let Some(n) = short_word_len(chunk) else {
         return scan_long_word(b, start);
     };
     let w = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
@@ -216,20 +205,6 @@ fn scan_long_word(b: &[u8], start: usize) -> (usize, u8) {
 fn scan_letter_word_tail(b: &[u8], start: usize) -> (usize, u8) {
     let end = scan_word_slow(b, start + 1);
     (end, word_code(&b[start..end]))
-}
-
-/// [`scan_word`] within 8 bytes of the end of the input.
-#[cold]
-#[inline(never)]
-fn scan_word_tail(b: &[u8], start: usize) -> (usize, u64) {
-    let end = scan_word_slow(b, start + 1);
-    let mut packed = 0;
-    if end - start <= 8 {
-        for (i, &x) in b[start..end].iter().enumerate() {
-            packed |= (x as u64) << (8 * i);
-        }
-    }
-    (end, packed)
 }
 
 /// Where the word continuing at `from` ends, byte by byte.
@@ -290,7 +265,7 @@ fn scan(b: &[u8], mut pos: usize) -> Scan {
                 return Scan::Word { start, end, code };
             }
             Class::Digit => {
-                let (end, _) = scan_word(b, start);
+                let end = scan_word(b, start);
                 return Scan::Word {
                     start,
                     end,
@@ -302,7 +277,7 @@ fn scan(b: &[u8], mut pos: usize) -> Scan {
                 if b.get(start + 1)
                     .is_some_and(|&n| CLASS[n as usize] == Class::Letter) =>
             {
-                let (end, _) = scan_word(b, start + 1);
+                let end = scan_word(b, start + 1);
                 return Scan::Word {
                     start,
                     end,
