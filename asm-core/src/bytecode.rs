@@ -14,7 +14,7 @@ use crate::builder::directive;
 use crate::chunks::{parse_in_parts, Part};
 use crate::diag::AsmError;
 use crate::hash::HashMap;
-use crate::insn::{Call, Imm64, Insn, Label, Target};
+use crate::insn::{Call, Imm64, Insn, Target};
 use crate::lex::Lexer;
 use crate::parse::{parse_statements_at, Event};
 use crate::program::{resolve_labels, Program};
@@ -152,7 +152,7 @@ impl<'a> SlotPart<'a> {
             self.wide.push(at);
         }
         // Labels and symbols (which encode() would copy into its error) wait.
-        let encoded = match label_of(&insn) {
+        let encoded = match insn.label() {
             None => insn.encode().ok(),
             Some(_) => None,
         };
@@ -212,7 +212,7 @@ impl<'a> SlotPart<'a> {
     /// `last`, applies the rules for undefined labels ([`Program`]'s and
     /// [`crate::syntax::Builder`]'s). `None`: an error.
     fn resolve(&mut self, at: usize, insn: Insn, last: bool) -> Option<Option<Insn>> {
-        let named = label_of(&insn).map(|l| self.labels.get(l.as_str()).copied());
+        let named = insn.label().map(|l| self.labels.get(l.as_str()).copied());
         let found = match named {
             Some(None) if !last => return Some(Some(insn)),
             Some(found) => found,
@@ -248,31 +248,6 @@ impl<'a> SlotPart<'a> {
         let e = resolve_labels(&insn, next, |_| found).encode().ok()?;
         self.slots[at..next].copy_from_slice(e.slots());
         Some(None)
-    }
-}
-
-/// The label an instruction names, if any.
-fn label_of(insn: &Insn) -> Option<&Label> {
-    match insn {
-        Insn::Jump {
-            target: Target::Label(l),
-            ..
-        }
-        | Insn::Ja {
-            target: Target::Label(l),
-        }
-        | Insn::MayGoto {
-            target: Target::Label(l),
-        }
-        | Insn::JaLong {
-            target: Target::Label(l),
-        }
-        | Insn::Call(Call::Local(Target::Label(l)))
-        | Insn::LdImm64 {
-            imm: Imm64::Func(Target::Label(l)) | Imm64::Symbol(l),
-            ..
-        } => Some(l),
-        _ => None,
     }
 }
 

@@ -612,4 +612,30 @@ impl Insn {
             _ => 1,
         }
     }
+
+    /// The label the instruction names, if any: a jump or call target, a function address,
+    /// or a symbol (`rN = name ll`).
+    pub(crate) fn label(&self) -> Option<&Label> {
+        match self {
+            Insn::Jump {
+                target: Target::Label(l),
+                ..
+            }
+            | Insn::Ja {
+                target: Target::Label(l),
+            }
+            | Insn::MayGoto {
+                target: Target::Label(l),
+            }
+            | Insn::JaLong {
+                target: Target::Label(l),
+            }
+            | Insn::Call(Call::Local(Target::Label(l)))
+            | Insn::LdImm64 {
+                imm: Imm64::Func(Target::Label(l)) | Imm64::Symbol(l),
+                ..
+            } => Some(l),
+            _ => None,
+        }
+    }
 }

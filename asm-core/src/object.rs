@@ -37,7 +37,7 @@ pub use sections::{section_def, SectionDef, SectionTarget, SECTIONS};
 use crate::asm::to_asm_error;
 use crate::builder::Builder;
 use crate::diag::AsmError;
-use crate::insn::{Call, Imm64, Insn, Target};
+use crate::insn::{Imm64, Insn};
 use crate::lex::Lexer;
 use crate::parse::{describe, parse, Event, ParseError};
 use crate::program::Program;
@@ -306,31 +306,18 @@ impl<'a> State<'a> {
                     return Ok(());
                 };
                 if let Some(t) = label_at {
-                    let used = match &insn {
-                        Insn::Call(Call::Local(Target::Label(l)))
-                        | Insn::LdImm64 {
-                            imm: Imm64::Func(Target::Label(l)),
-                            ..
-                        } => Some((l.as_str().to_owned(), UseKind::Call)),
-                        Insn::Jump {
-                            target: Target::Label(l),
-                            ..
-                        }
-                        | Insn::Ja {
-                            target: Target::Label(l),
-                        }
-                        | Insn::MayGoto {
-                            target: Target::Label(l),
-                        }
-                        | Insn::JaLong {
-                            target: Target::Label(l),
-                        } => Some((l.as_str().to_owned(), UseKind::Jump)),
-                        Insn::LdImm64 {
-                            imm: Imm64::Symbol(l),
-                            ..
-                        } => Some((l.as_str().to_owned(), UseKind::Symbol)),
-                        _ => None,
-                    };
+                    let used = insn.label().map(|l| {
+                        let kind = match &insn {
+                            Insn::Call(_)
+                            | Insn::LdImm64 {
+                                imm: Imm64::Func(_),
+                                ..
+                            } => UseKind::Call,
+                            Insn::LdImm64 { .. } => UseKind::Symbol,
+                            _ => UseKind::Jump,
+                        };
+                        (l.as_str().to_owned(), kind)
+                    });
                     if let (Some((_, kind)), TokenKind::Ident(name)) = (used, t.kind) {
                         s.uses.push((name, t, kind));
                     }
