@@ -39,8 +39,9 @@ fn read_file(path: &Path) -> io::Result<Vec<u8>> {
     use std::os::unix::fs::FileExt;
 
     let file = std::fs::File::open(path)?;
-    let len = file.metadata()?.len();
-    if len < PARALLEL_READ || !file.metadata()?.is_file() {
+    let meta = file.metadata()?;
+    let len = meta.len();
+    if len < PARALLEL_READ || !meta.is_file() {
         drop(file);
         return std::fs::read(path);
     }
