@@ -1,8 +1,8 @@
 //! Instruction forms of the grammar: what may follow `if`, `call`, `*`, `rN =`, ...
 
+mod jump;
 mod memory;
 
-use crate::helpers::helper_id;
 use crate::insn::*;
 use crate::number::Field;
 use crate::parse::{Cursor, FixField, PResult, ParseError, Spot, Value};
@@ -136,47 +136,6 @@ impl<'a> Cursor<'_, 'a> {
         }
     }
 
-    /// A 16-bit jump target; `hint` is added to an offset that does not fit.
-    #[inline(always)]
-    fn target16(&mut self, hint: &str) -> PResult<Target<i16>> {
-        let t = self.target(Field::Off16).map_err(|mut e| {
-            if e.message.contains("does not fit") {
-                e.message.push_str(hint);
-            }
-            e
-        })?;
-        Ok(match t {
-            Target::Offset(o) => Target::Offset(o as i16),
-            Target::Label(l) => Target::Label(l),
-        })
-    }
-
-    /// A label, `+N`/`-N`/`N`, or the verifier's `pc+N`.
-    #[inline(always)]
-    fn target(&mut self, field: Field) -> PResult<Target<i32>> {
-        match self.code() {
-            code::PC if matches!(self.code_at(1), b'+' | b'-') => {
-                self.i += 1;
-            }
-            c if code::is_word(c) => {
-                if reg_like(c) {
-                    return self.expected("a label or an offset");
-                }
-                let name = self.text();
-                self.label_at = Some(self.i);
-                self.i += 1;
-                return Ok(Target::Label(Label::from(name)));
-            }
-            _ => {}
-        }
-        match self.literal(field)? {
-            Value::Const(v) => Ok(Target::Offset(v as i32)),
-            Value::Interp(..) => {
-                self.err("jump targets are labels or literal offsets, not interpolations")
-            }
-        }
-    }
-
     #[inline(always)]
     pub(crate) fn instruction(&mut self) -> PResult<Insn> {
         let first = self.i;
@@ -211,101 +170,6 @@ impl<'a> Cursor<'_, 'a> {
             code::STORE_RELEASE => self.out_of_line(|c| c.store_release()),
             code::LD_PSEUDO => self.out_of_line(|c| c.ld_pseudo()),
             _ => self.err_at(first, unknown_instruction(self.text_of(first))),
-        }
-    }
-
-    #[inline(always)]
-    fn cond_jump(&mut self) -> PResult<Insn> {
-        let dst = self.reg()?;
-        let op_at = self.i;
-        let signed = self.eat(code::S);
-        let cond = match (signed, self.code()) {
-            (false, b'=') => {
-                self.i += 1;
-                if self.eat(b'=') {
-                    JmpCond::Eq
-                } else {
-                    return self.err_at(op_at, "a comparison for equality is written `==`");
-                }
-            }
-            (false, b'!') => {
-                self.i += 1;
-                self.punct(b'=')?;
-                JmpCond::Ne
-            }
-            (false, b'&') => {
-                self.i += 1;
-                JmpCond::Set
-            }
-            (_, c @ (b'<' | b'>')) => {
-                self.i += 1;
-                let eq = self.eat(b'=');
-                match (signed, c, eq) {
-                    (false, b'>', false) => JmpCond::Gt,
-                    (false, b'>', true) => JmpCond::Ge,
-                    (false, _, false) => JmpCond::Lt,
-                    (false, _, true) => JmpCond::Le,
-                    (true, b'>', false) => JmpCond::SGt,
-                    (true, b'>', true) => JmpCond::SGe,
-                    (true, _, false) => JmpCond::SLt,
-                    (true, _, true) => JmpCond::SLe,
-                }
-            }
-            _ => {
-                return self.err_at(
-                    op_at,
-                    "expected a condition: ==, !=, >, >=, <, <=, s>, s>=, s<, s<= or &",
-                )
-            }
-        };
-        let src = self.src(&dst)?;
-        self.keyword(code::GOTO, "goto")?;
-        let target = self.target16(
-            "; for a longer conditional jump, invert the condition and jump over a `gotol`",
-        )?;
-        Ok(Insn::Jump {
-            width: dst.width,
-            cond,
-            dst: dst.reg,
-            src,
-            target,
-        })
-    }
-
-    #[inline(always)]
-    fn call(&mut self) -> PResult<Insn> {
-        match self.code() {
-            code::PC => {
-                self.i += 1;
-                match self.literal(Field::Signed32)? {
-                    Value::Const(v) => Ok(Insn::Call(Call::Local(Target::Offset(v as i32)))),
-                    Value::Interp(..) => self.err("`call pc+N` takes a literal offset"),
-                }
-            }
-            code::KFUNC if self.code_at(1) == b'(' => {
-                self.i += 2;
-                let btf_id = self.imm32()?;
-                let module = if self.eat(b',') {
-                    self.number(Field::Off16, FixField::Off)? as i16
-                } else {
-                    0
-                };
-                self.punct(b')')?;
-                Ok(Insn::Call(Call::Kfunc { btf_id, module }))
-            }
-            c if code::is_word(c) => {
-                let at = self.i;
-                let name = self.text();
-                self.i += 1;
-                Ok(Insn::Call(match helper_id(name) {
-                    Some(id) => Call::Helper(id),
-                    None => {
-                        self.label_at = Some(at);
-                        Call::Local(Target::Label(Label::from(name)))
-                    }
-                }))
-            }
-            _ => Ok(Insn::Call(Call::Helper(self.imm32()?))),
         }
     }
 
