@@ -3,6 +3,8 @@
 use std::sync::Arc;
 
 use crate::builder::Builder;
+use crate::bytecode::{Bytecode, SlotPart};
+use crate::chunks::{parse_in_parts, Part};
 use crate::diag::{AsmError, Diagnostic};
 use crate::lex::Lexer;
 use crate::parse::{parse_statements, ParseError};
@@ -22,22 +24,76 @@ pub fn assemble(source: &str) -> Result<Program, AsmError> {
 /// Assembles LLVM-syntax text; diagnostics and source locations name `file`.
 ///
 /// Inputs of a megabyte or more are parsed in parts, one thread per part and CPU; the
-/// result, and every diagnostic, is the same as in one piece.
+/// result, and every diagnostic, is the same as in one piece. [`Assembler`] sets the
+/// number of threads.
 pub fn assemble_named(file: &str, source: &str) -> Result<Program, AsmError> {
-    let file: Arc<str> = Arc::from(file);
-    if let Some(builder) = crate::chunks::parse_in_parts::<Builder<'_>>(&file, source) {
-        if let Ok((program, _)) = builder.finish() {
-            return Ok(program);
+    Assembler::new(file).program(source)
+}
+
+/// How to assemble: the name diagnostics give the input, and how many threads may parse
+/// it. [`assemble_named`] and [`crate::assemble_bytecode`] are its defaults.
+///
+/// ```
+/// use ebpf_asm_core::Assembler;
+/// let asm = Assembler::new("prog.s").threads(1);
+/// let prog = asm.program("r0 = 0\nexit").unwrap();
+/// assert_eq!(asm.bytecode("r0 = 0\nexit").unwrap().to_raw(), prog.to_raw());
+/// let e = asm.program("r0 = r11").unwrap_err();
+/// assert!(e.to_string().starts_with("prog.s:1:6: error:"));
+/// ```
+#[derive(Clone, Debug)]
+pub struct Assembler<'f> {
+    file: &'f str,
+    /// At most this many threads per input; 0: one per CPU.
+    threads: usize,
+}
+
+impl<'f> Assembler<'f> {
+    /// An assembler whose diagnostics and source locations name `file`, using one thread
+    /// per CPU for inputs of a megabyte or more.
+    pub fn new(file: &'f str) -> Assembler<'f> {
+        Assembler { file, threads: 0 }
+    }
+
+    /// Parses one input on at most `n` threads (at least one). With 1, everything happens
+    /// on the calling thread. The result never depends on it, only the time taken.
+    pub fn threads(mut self, n: usize) -> Assembler<'f> {
+        self.threads = n.max(1);
+        self
+    }
+
+    /// Assembles `source` into a [`Program`].
+    pub fn program(&self, source: &str) -> Result<Program, AsmError> {
+        let file: Arc<str> = Arc::from(self.file);
+        if let Some(builder) = parse_in_parts::<Builder<'_>>(&file, source, self.threads) {
+            if let Ok((program, _)) = builder.finish() {
+                return Ok(program);
+            }
+        }
+        let (builder, mut errors) = parse_part(&file, source, 0);
+        match builder.finish() {
+            Ok((program, _)) if errors.is_empty() => Ok(program),
+            Ok(_) => Err(to_asm_error(&file, errors)),
+            Err(e) => {
+                errors.extend(e);
+                Err(to_asm_error(&file, errors))
+            }
         }
     }
-    let (builder, mut errors) = parse_part(&file, source, 0);
-    match builder.finish() {
-        Ok((program, _)) if errors.is_empty() => Ok(program),
-        Ok(_) => Err(to_asm_error(&file, errors)),
-        Err(e) => {
-            errors.extend(e);
-            Err(to_asm_error(&file, errors))
+
+    /// Assembles `source` straight to the kernel's slots, without forming a [`Program`]:
+    /// the same bytes as [`Assembler::program`] and [`Program::to_raw`], and the same
+    /// diagnostics, in a fraction of the time and memory.
+    pub fn bytecode(&self, source: &str) -> Result<Bytecode, AsmError> {
+        let file: Arc<str> = Arc::from(self.file);
+        let part = match parse_in_parts::<SlotPart<'_>>(&file, source, self.threads) {
+            Some(p) => Some(p),
+            None => SlotPart::parse(&file, source, 0),
+        };
+        if let Some(code) = part.and_then(SlotPart::finish) {
+            return Ok(code);
         }
+        self.program(source).map(|p| Bytecode::from(&p))
     }
 }
 

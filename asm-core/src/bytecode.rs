@@ -5,13 +5,13 @@
 //! as they arrive, the few with a label or symbol are kept and resolved at the end, with
 //! [`Program`]'s resolution rules. Anything unusual (an error, a label defined twice, a
 //! jump that does not fit) makes it assemble the input as a [`Program`] instead, so the
-//! diagnostics are always exactly [`assemble_named`]'s.
+//! diagnostics are always exactly [`crate::assemble_named`]'s.
 
 use std::sync::Arc;
 
-use crate::asm::assemble_named;
+use crate::asm::Assembler;
 use crate::builder::directive;
-use crate::chunks::{parse_in_parts, Part};
+use crate::chunks::Part;
 use crate::diag::AsmError;
 use crate::hash::HashMap;
 use crate::insn::{Call, Imm64, Insn, Target};
@@ -21,57 +21,91 @@ use crate::program::{resolve_labels, Program};
 use crate::raw::RawInsn;
 
 /// Assembled instructions as the kernel's slots, with the instruction boundaries.
-#[derive(Clone, PartialEq, Eq, Debug, Default)]
+///
+/// A large input parsed in parts keeps each part's slots where they were written, as one
+/// piece per part: joining them would copy every slot once more, and on a fresh process
+/// (`bpfasm asm`) fault in as much new memory again. [`Bytecode::pieces`] gives them in
+/// order; an instruction never spans two pieces.
+#[derive(Clone, Debug, Default)]
 pub struct Bytecode {
-    slots: Vec<RawInsn>,
-    /// The first slot of each two-slot instruction (ld_imm64), ascending.
+    pieces: Vec<Vec<RawInsn>>,
+    /// The first slot of each two-slot instruction (ld_imm64), ascending, counted over all
+    /// pieces.
     wide: Vec<usize>,
 }
 
 impl Bytecode {
+    /// The slots in order, as consecutive runs; together they are [`Bytecode::to_raw`].
+    pub fn pieces(&self) -> impl Iterator<Item = &[RawInsn]> + '_ {
+        self.pieces.iter().map(Vec::as_slice)
+    }
+
     /// Every slot, in order.
-    pub fn slots(&self) -> &[RawInsn] {
-        &self.slots
+    pub fn slots(&self) -> impl Iterator<Item = &RawInsn> + '_ {
+        self.pieces().flatten()
+    }
+
+    /// Every slot, in order, in one vector (as [`Program::to_raw`] gives them).
+    pub fn to_raw(&self) -> Vec<RawInsn> {
+        self.pieces.concat()
+    }
+
+    /// Number of slots (an ld_imm64 takes two).
+    pub fn slot_count(&self) -> usize {
+        self.pieces.iter().map(Vec::len).sum()
     }
 
     /// Number of instructions (an ld_imm64 counts once).
     pub fn len(&self) -> usize {
-        self.slots.len() - self.wide.len()
+        self.slot_count() - self.wide.len()
     }
 
     /// True when there is no instruction.
     pub fn is_empty(&self) -> bool {
-        self.slots.is_empty()
+        self.pieces.iter().all(Vec::is_empty)
     }
 
     /// The slots of each instruction in turn: one, or two for an ld_imm64.
     pub fn instructions(&self) -> impl Iterator<Item = &[RawInsn]> + '_ {
-        let mut at = 0;
-        let mut wide = self.wide.iter().peekable();
+        let (mut pieces, mut wide) = (self.pieces.iter(), &self.wide[..]);
+        // The current piece, the position in it, and the position over all pieces.
+        let (mut piece, mut at, mut slot): (&[RawInsn], usize, usize) = (&[], 0, 0);
         std::iter::from_fn(move || {
-            if at >= self.slots.len() {
-                return None;
+            while at == piece.len() {
+                piece = pieces.next()?;
+                at = 0;
             }
-            let n = if wide.next_if(|&&w| w == at).is_some() {
-                2
-            } else {
-                1
+            let n = match wide.split_first() {
+                Some((&w, rest)) if w == slot => {
+                    wide = rest;
+                    2
+                }
+                _ => 1,
             };
-            let s = &self.slots[at..at + n];
-            at += n;
+            let s = &piece[at..at + n];
+            (at, slot) = (at + n, slot + n);
             Some(s)
         })
     }
 
     /// The bytes in the kernel's layout, as [`Program::to_bytes`] gives them.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.slots.len() * 8);
-        for s in &self.slots {
+        let mut out = Vec::with_capacity(self.slot_count() * 8);
+        for s in self.slots() {
             out.extend_from_slice(&s.to_bytes());
         }
         out
     }
 }
+
+/// Equal when the slots and the instruction boundaries are, however they are split.
+impl PartialEq for Bytecode {
+    fn eq(&self, other: &Bytecode) -> bool {
+        self.wide == other.wide && self.slots().eq(other.slots())
+    }
+}
+
+impl Eq for Bytecode {}
 
 impl From<&Program> for Bytecode {
     fn from(p: &Program) -> Bytecode {
@@ -81,40 +115,39 @@ impl From<&Program> for Bytecode {
             .map(|(s, _)| s)
             .collect();
         Bytecode {
-            slots: p.to_raw(),
+            pieces: vec![p.to_raw()],
             wide,
         }
     }
 }
 
 /// Assembles LLVM-syntax text to slots; diagnostics name `file`. Same language, bytes and
-/// diagnostics as [`assemble_named`] followed by [`Program::to_raw`].
+/// diagnostics as [`crate::assemble_named`] followed by [`Program::to_raw`].
 ///
 /// ```
 /// let code = ebpf_asm_core::assemble_bytecode("<input>", "r1 = 7 ll\nexit").unwrap();
 /// assert_eq!(code.len(), 2);
-/// assert_eq!(code.slots().len(), 3);
+/// assert_eq!(code.slot_count(), 3);
 /// assert_eq!(code.instructions().map(|i| i.len()).collect::<Vec<_>>(), [2, 1]);
 /// ```
 pub fn assemble_bytecode(file: &str, source: &str) -> Result<Bytecode, AsmError> {
-    let file: Arc<str> = Arc::from(file);
-    let part = match parse_in_parts::<SlotPart<'_>>(&file, source) {
-        Some(p) => Some(p),
-        None => SlotPart::parse(&file, source, 0),
-    };
-    if let Some(code) = part.and_then(SlotPart::finish) {
-        return Ok(code);
-    }
-    assemble_named(&file, source).map(|p| Bytecode::from(&p))
+    Assembler::new(file).bytecode(source)
 }
 
 /// Slots of a part of the input, with what is needed to resolve its labels.
 pub(crate) struct SlotPart<'a> {
+    /// The slots of the parts before this one, when parts have been joined.
+    done: Vec<Vec<RawInsn>>,
+    /// The number of slots in `done`: where `slots` starts.
+    base: usize,
+    /// This part's slots.
     slots: Vec<RawInsn>,
+    /// As [`Bytecode`]'s, counted from the first part.
     wide: Vec<usize>,
-    /// Label name → slot.
+    /// Label name → slot, counted from the first part.
     labels: HashMap<&'a str, usize>,
-    /// Instructions with a label or symbol, by first slot (their slots are zero so far).
+    /// Instructions with a label or symbol, by first slot counted from the first part
+    /// (their slots are zero so far).
     pending: Vec<(usize, Insn)>,
     externs: Vec<String>,
 }
@@ -123,7 +156,7 @@ impl<'a> SlotPart<'a> {
     #[inline]
     fn event(&mut self, e: Event<'_, 'a>) -> Result<(), String> {
         match e {
-            Event::Label { name, .. } => match self.labels.insert(name, self.slots.len()) {
+            Event::Label { name, .. } => match self.labels.insert(name, self.next_slot()) {
                 None => Ok(()),
                 Some(_) => Err(String::new()),
             },
@@ -147,7 +180,7 @@ impl<'a> SlotPart<'a> {
     /// [`SlotPart::event`] for an instruction [`Insn::encode_plain`] does not encode.
     #[inline(never)]
     fn insn_slow(&mut self, insn: Insn) -> Result<(), String> {
-        let at = self.slots.len();
+        let at = self.next_slot();
         if insn.slots() == 2 {
             self.wide.push(at);
         }
@@ -201,10 +234,41 @@ impl<'a> SlotPart<'a> {
         for (at, insn) in std::mem::take(&mut self.pending) {
             self.resolve(at, insn, true)?;
         }
+        let mut pieces = self.done;
+        pieces.push(self.slots);
         Some(Bytecode {
-            slots: self.slots,
+            pieces,
             wide: self.wide,
         })
+    }
+
+    /// The index, counted from the first part, of the slot the next instruction takes.
+    fn next_slot(&self) -> usize {
+        self.base + self.slots.len()
+    }
+
+    /// The `n` slots from slot `at` (counted from the first part): an instruction's, which
+    /// never spans two pieces.
+    fn slots_mut(&mut self, at: usize, n: usize) -> &mut [RawInsn] {
+        let (piece, from) = match at.checked_sub(self.base) {
+            Some(i) => (&mut self.slots, i),
+            None => {
+                let mut start = 0;
+                let mut found = None;
+                for p in &mut self.done {
+                    if at < start + p.len() {
+                        found = Some(p);
+                        break;
+                    }
+                    start += p.len();
+                }
+                match found {
+                    Some(p) => (p, at - start),
+                    None => (&mut self.slots, at),
+                }
+            }
+        };
+        &mut piece[from..from + n]
     }
 
     /// Encodes the pending `insn` at slot `at` with its label resolved. When the label is
@@ -246,7 +310,7 @@ impl<'a> SlotPart<'a> {
             _ => {}
         }
         let e = resolve_labels(&insn, next, |_| found).encode().ok()?;
-        self.slots[at..next].copy_from_slice(e.slots());
+        self.slots_mut(at, next - at).copy_from_slice(e.slots());
         Some(None)
     }
 }
@@ -259,6 +323,8 @@ impl<'a> Part<'a> for SlotPart<'a> {
         let mut lexer = Lexer::new(source);
         // Slots are 8 bytes and an instruction at least 5 bytes of text.
         let mut part = SlotPart {
+            done: Vec::new(),
+            base: 0,
             slots: Vec::with_capacity(source.len() / 5 + 2),
             wide: Vec::new(),
             // A guess (a label every 500 bytes) that saves rehashing in common code.
@@ -279,14 +345,18 @@ impl<'a> Part<'a> for SlotPart<'a> {
         if next.labels.keys().any(|k| self.labels.contains_key(k)) {
             return None;
         }
-        let base = self.slots.len();
+        // Earlier parts' slots stay where they are: `next`'s become the current piece.
+        let base = self.next_slot();
+        self.done
+            .push(std::mem::replace(&mut self.slots, next.slots));
+        self.done.extend(next.done);
+        self.base = base + next.base;
         self.labels
             .extend(next.labels.into_iter().map(|(k, s)| (k, s + base)));
         self.pending
             .extend(next.pending.into_iter().map(|(s, i)| (s + base, i)));
         self.wide.extend(next.wide.into_iter().map(|s| s + base));
         self.externs.extend(next.externs);
-        self.slots.extend_from_slice(&next.slots);
         Some(())
     }
 }

@@ -1,7 +1,9 @@
 //! Large inputs assembled in parts, one thread per part.
 //!
-//! Statements never span lines except inside a block comment, so an input without `/*`
-//! splits at any line break into parts that parse independently. Each part gets its own
+//! Statements never span lines except inside a block comment or a string continued by a
+//! backslash, so an input splits at any line break into parts that parse independently,
+//! unless the break is inside one. Then the part before the cut ends in an unterminated comment or string,
+//! which is an error, so the input is parsed in one piece: no need to look for `/*` first. Each part gets its own
 //! [`Builder`], told how many lines precede it so positions stay those of the whole input;
 //! the builders are then joined in order and finished as one. Whenever a part has an error,
 //! or two parts define the same label, the caller assembles the input again in one piece,
@@ -75,25 +77,29 @@ pub(crate) fn count_line_breaks(b: &[u8]) -> usize {
     n + words.remainder().iter().filter(|&&c| c == b'\n').count()
 }
 
-/// How many parts to parse `source` in, or `None` when one piece is the right choice
-/// (small input, one CPU, or a block comment that might span a cut).
-fn parts_for(source: &str) -> Option<usize> {
-    if source.len() < MIN_PARALLEL_BYTES {
+/// How many parts to parse `source` in on at most `threads` threads (0: one per CPU), or
+/// `None` when one piece is the right choice (a small input, or one thread).
+fn parts_for(source: &str, threads: usize) -> Option<usize> {
+    if source.len() < MIN_PARALLEL_BYTES || threads == 1 {
         return None;
     }
-    let cpus = thread::available_parallelism().map_or(1, |n| n.get());
-    let parts = cpus.min(MAX_PARTS).min(source.len() / MIN_PART_BYTES);
-    if parts < 2 || source.contains("/*") {
-        return None;
-    }
-    Some(parts)
+    let threads = match threads {
+        0 => thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    };
+    let parts = threads.min(MAX_PARTS).min(source.len() / MIN_PART_BYTES);
+    (parts >= 2).then_some(parts)
 }
 
-/// Parses a large `source` on several threads into one part. `None` when the input is
-/// better parsed in one piece, or when any part had an error (the caller then reparses it
-/// in one piece, which reports every error in order).
-pub(crate) fn parse_in_parts<'a, P: Part<'a>>(file: &Arc<str>, source: &'a str) -> Option<P> {
-    parse_split(file, source, parts_for(source)?)
+/// Parses a large `source` on up to `threads` threads (0: one per CPU) into one part.
+/// `None` when the input is better parsed in one piece, or when any part had an error
+/// (the caller then reparses it in one piece, which reports every error in order).
+pub(crate) fn parse_in_parts<'a, P: Part<'a>>(
+    file: &Arc<str>,
+    source: &'a str,
+    threads: usize,
+) -> Option<P> {
+    parse_split(file, source, parts_for(source, threads)?)
 }
 
 /// Parses `source` cut into up to `parts` parts, each on its own thread but the first.
@@ -170,7 +176,8 @@ mod tests {
             let code = parse_split::<SlotPart<'_>>(&file, &src, parts)
                 .and_then(SlotPart::finish)
                 .expect("no errors");
-            assert_eq!(code.slots(), &one.to_raw()[..]);
+            assert_eq!(code.to_raw(), one.to_raw());
+            assert_eq!(code.pieces().count(), parts);
         }
     }
 
@@ -185,12 +192,32 @@ mod tests {
     }
 
     #[test]
-    fn small_inputs_and_block_comments_stay_in_one_piece() {
-        assert_eq!(parts_for(&sample()), None);
+    fn small_inputs_and_one_thread_stay_in_one_piece() {
+        assert_eq!(parts_for(&sample(), 0), None);
         let big = "r0 = 1\n".repeat(MIN_PARALLEL_BYTES / 7 + 1);
         let cpus = thread::available_parallelism().map_or(1, |n| n.get());
-        assert_eq!(parts_for(&big).is_some(), cpus > 1);
-        assert_eq!(parts_for(&format!("/* x */{big}")), None);
+        assert_eq!(parts_for(&big, 0).is_some(), cpus > 1);
+        assert_eq!(parts_for(&big, 1), None);
+        assert_eq!(parts_for(&big, 2), Some(2));
+        assert_eq!(parts_for(&big, 100), Some(big.len() / MIN_PART_BYTES));
+    }
+
+    #[test]
+    fn a_cut_inside_a_block_comment_or_string_gives_none() {
+        let file: Arc<str> = Arc::from("s.s");
+        // Half the input is one comment, so the first cut falls inside it; the text in
+        // it would parse, so only the unterminated comment can tell.
+        let body = "r0 = 1\n".repeat(2000);
+        let commented = format!("{body}/*\n{body}*/\n{body}");
+        assert!(parse_split::<Builder<'_>>(&file, &commented, 3).is_none());
+        assert!(parse_split::<SlotPart<'_>>(&file, &commented, 3).is_none());
+        assert!(SlotPart::parse(&file, &commented, 0).is_some());
+        // A string continued on the next line by a backslash, cut at that line break.
+        let quoted = format!("{body}.file \"{}\\\nb\"\n{body}", "a".repeat(30_000));
+        let cut = cut_points(&quoted, 2);
+        assert_eq!(quoted.as_bytes()[cut[0] - 2], b'\\');
+        assert!(SlotPart::parse(&file, &quoted, 0).is_some());
+        assert!(parse_split::<SlotPart<'_>>(&file, &quoted, 2).is_none());
     }
 
     #[test]

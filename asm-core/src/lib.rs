@@ -34,7 +34,7 @@ mod reg;
 mod source_map;
 mod token;
 
-pub use asm::{assemble, assemble_named};
+pub use asm::{assemble, assemble_named, Assembler};
 pub use bytecode::{assemble_bytecode, Bytecode};
 pub use cfg::{Block, Cfg, EdgeKind};
 pub use decode::{decode, decode_iter, decode_one, slots_of, DecodeError};

@@ -1,13 +1,12 @@
 //! Inputs of a megabyte or more are parsed in parts on several threads, and
 //! `assemble_bytecode` encodes without forming a `Program`. Both must give exactly what
-//! the one-piece `Program` path gives: the same instructions, labels, source locations,
-//! bytes and diagnostics. A block comment forces the one-piece path (a comment could span
-//! a cut), so appending `/* */` to the last line gives the reference without moving lines.
+//! the one-piece `Program` path (`Assembler::threads(1)`) gives: the same instructions,
+//! labels, source locations, bytes and diagnostics.
 
 #[path = "../benches/common/workload.rs"]
 mod workload;
 
-use ebpf_asm_core::{assemble_bytecode, assemble_named, AsmError, Program};
+use ebpf_asm_core::{assemble_bytecode, assemble_named, AsmError, Assembler, Program};
 
 /// The benchmark workload plus references that cross parts: calls and function
 /// addresses to a subprogram defined at the end, a far `gotol`, a map symbol and an
@@ -22,8 +21,8 @@ fn large_input() -> String {
     s
 }
 
-fn one_piece(src: &str) -> String {
-    format!("{src} /* one piece */")
+fn one_piece() -> Assembler<'static> {
+    Assembler::new("big.s").threads(1)
 }
 
 fn same_program(a: &Program, b: &Program) {
@@ -37,7 +36,7 @@ fn same_program(a: &Program, b: &Program) {
 fn parts_give_the_program_of_one_piece() {
     let src = large_input();
     let parts = assemble_named("big.s", &src).unwrap_or_else(|e| panic!("{e}"));
-    let whole = assemble_named("big.s", &one_piece(&src)).unwrap_or_else(|e| panic!("{e}"));
+    let whole = one_piece().program(&src).unwrap_or_else(|e| panic!("{e}"));
     same_program(&parts, &whole);
     // Locations of the last instructions name their real lines.
     let last = parts.location(parts.len() - 1).expect("a location");
@@ -49,9 +48,14 @@ fn parts_give_the_program_of_one_piece() {
 fn bytecode_gives_the_bytes_of_the_program() {
     let src = large_input();
     let program = assemble_named("big.s", &src).unwrap_or_else(|e| panic!("{e}"));
-    for text in [src.clone(), one_piece(&src)] {
-        let code = assemble_bytecode("big.s", &text).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(code.slots(), &program.to_raw()[..]);
+    let whole = one_piece().bytecode(&src).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(whole.pieces().count(), 1);
+    let parts = assemble_bytecode("big.s", &src).unwrap_or_else(|e| panic!("{e}"));
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    assert_eq!(parts.pieces().count() > 1, cpus > 1);
+    for code in [parts, whole] {
+        assert_eq!(code.to_raw(), program.to_raw());
+        assert!(code.slots().eq(program.to_raw().iter()));
         assert_eq!(code.to_bytes(), program.to_bytes());
         assert_eq!(code.len(), program.len());
         let sizes: Vec<usize> = code.instructions().map(<[_]>::len).collect();
@@ -62,7 +66,7 @@ fn bytecode_gives_the_bytes_of_the_program() {
 
 fn same_errors(src: &str) -> AsmError {
     let parts = assemble_named("big.s", src).expect_err("has errors");
-    let whole = assemble_named("big.s", &one_piece(src)).expect_err("has errors");
+    let whole = one_piece().program(src).expect_err("has errors");
     assert_eq!(parts.to_string(), whole.to_string());
     let code = assemble_bytecode("big.s", src).expect_err("has errors");
     assert_eq!(code.to_string(), parts.to_string());
