@@ -19,6 +19,7 @@ use crate::lex::Lexer;
 use crate::parse::{parse_statements_at, Event};
 use crate::program::{resolve_labels, Program};
 use crate::raw::RawInsn;
+use crate::token::{Token, TokenKind};
 
 /// Assembled instructions as the kernel's slots, with the instruction boundaries.
 ///
@@ -147,8 +148,8 @@ pub(crate) struct SlotPart<'a> {
     /// Label name → slot, counted from the first part.
     labels: HashMap<&'a str, usize>,
     /// Instructions with a label or symbol, by first slot counted from the first part
-    /// (their slots are zero so far).
-    pending: Vec<(usize, Insn)>,
+    /// (their slots are zero so far), with the label's name.
+    pending: Vec<(usize, Insn, &'a str)>,
     externs: Vec<String>,
 }
 
@@ -160,7 +161,12 @@ impl<'a> SlotPart<'a> {
                 None => Ok(()),
                 Some(_) => Err(String::new()),
             },
-            Event::Insn { insn, fixups, .. } => {
+            Event::Insn {
+                insn,
+                fixups,
+                label_at,
+                ..
+            } => {
                 if !fixups.is_empty() {
                     return Err(String::new());
                 }
@@ -171,15 +177,23 @@ impl<'a> SlotPart<'a> {
                     std::mem::forget(insn);
                     return Ok(());
                 }
-                self.insn_slow(insn)
+                let name = match label_at {
+                    Some(Token {
+                        kind: TokenKind::Ident(name),
+                        ..
+                    }) => Some(name),
+                    _ => None,
+                };
+                self.insn_slow(insn, name)
             }
             Event::Directive { name, args, .. } => directive(name, args, false, &mut self.externs),
         }
     }
 
-    /// [`SlotPart::event`] for an instruction [`Insn::encode_plain`] does not encode.
+    /// [`SlotPart::event`] for an instruction [`Insn::encode_plain`] does not encode; `name`
+    /// is its label's (the parser leaves the instruction's own [`crate::insn::Label`] empty).
     #[inline(never)]
-    fn insn_slow(&mut self, insn: Insn) -> Result<(), String> {
+    fn insn_slow(&mut self, insn: Insn, name: Option<&'a str>) -> Result<(), String> {
         let at = self.next_slot();
         if insn.slots() == 2 {
             self.wide.push(at);
@@ -189,27 +203,27 @@ impl<'a> SlotPart<'a> {
             None => insn.encode().ok(),
             Some(_) => None,
         };
-        match encoded {
-            Some(e) => {
-                // Pushes, not extend_from_slice: a one- or two-element copy is
-                // not worth a memmove call.
-                let s = e.slots();
-                self.slots.push(s[0]);
-                if let Some(&second) = s.get(1) {
-                    self.slots.push(second);
+        let Some(e) = encoded else {
+            // Without a name, the instruction cannot be encoded (an error).
+            let name = name.ok_or_else(String::new)?;
+            self.slots
+                .extend_from_slice(&[RawInsn::default(); 2][..insn.slots()]);
+            // A label defined above is resolved now; others wait for the end of the part.
+            return match self.resolve(at, insn, name, false) {
+                Some(None) => Ok(()),
+                Some(Some(insn)) => {
+                    self.pending.push((at, insn, name));
+                    Ok(())
                 }
-            }
-            _ => {
-                self.slots
-                    .extend_from_slice(&[RawInsn::default(); 2][..insn.slots()]);
-                // A label defined above is resolved now; others wait for the
-                // end of the part.
-                match self.resolve(at, insn, false) {
-                    Some(None) => {}
-                    Some(Some(insn)) => self.pending.push((at, insn)),
-                    None => return Err(String::new()),
-                }
-            }
+                None => Err(String::new()),
+            };
+        };
+        // Pushes, not extend_from_slice: a one- or two-element copy is not worth a
+        // memmove call.
+        let s = e.slots();
+        self.slots.push(s[0]);
+        if let Some(&second) = s.get(1) {
+            self.slots.push(second);
         }
         Ok(())
     }
@@ -220,9 +234,9 @@ impl<'a> SlotPart<'a> {
     /// for [`SlotPart::finish`].
     fn resolve_local(&mut self) -> Option<()> {
         let pending = std::mem::take(&mut self.pending);
-        for (at, insn) in pending {
-            if let Some(insn) = self.resolve(at, insn, false)? {
-                self.pending.push((at, insn));
+        for (at, insn, name) in pending {
+            if let Some(insn) = self.resolve(at, insn, name, false)? {
+                self.pending.push((at, insn, name));
             }
         }
         Some(())
@@ -231,8 +245,8 @@ impl<'a> SlotPart<'a> {
     /// Resolves every pending instruction, then gives the slots; `None` when one cannot be
     /// (the input has an error the full assembler will report).
     pub(crate) fn finish(mut self) -> Option<Bytecode> {
-        for (at, insn) in std::mem::take(&mut self.pending) {
-            self.resolve(at, insn, true)?;
+        for (at, insn, name) in std::mem::take(&mut self.pending) {
+            self.resolve(at, insn, name, true)?;
         }
         let mut pieces = self.done;
         pieces.push(self.slots);
@@ -271,17 +285,21 @@ impl<'a> SlotPart<'a> {
         &mut piece[from..from + n]
     }
 
-    /// Encodes the pending `insn` at slot `at` with its label resolved. When the label is
+    /// Encodes the pending `insn` at slot `at` with its label `name` resolved. When the label is
     /// not defined here: without `last`, gives the instruction back to keep pending; with
     /// `last`, applies the rules for undefined labels ([`Program`]'s and
     /// [`crate::syntax::Builder`]'s). `None`: an error.
-    fn resolve(&mut self, at: usize, insn: Insn, last: bool) -> Option<Option<Insn>> {
-        let named = insn.label().map(|l| self.labels.get(l.as_str()).copied());
-        let found = match named {
-            Some(None) if !last => return Some(Some(insn)),
-            Some(found) => found,
-            None => None,
-        };
+    fn resolve(
+        &mut self,
+        at: usize,
+        insn: Insn,
+        name: &'a str,
+        last: bool,
+    ) -> Option<Option<Insn>> {
+        let found = self.labels.get(name).copied();
+        if found.is_none() && !last {
+            return Some(Some(insn));
+        }
         // `rN = name ll` naming a label is a function address (see Builder::finish).
         let insn = match insn {
             Insn::LdImm64 {
@@ -301,9 +319,9 @@ impl<'a> SlotPart<'a> {
             (
                 Insn::Jump { .. } | Insn::Ja { .. } | Insn::MayGoto { .. } | Insn::JaLong { .. },
                 None,
-            ) if named.is_some() => return None,
-            (Insn::Call(Call::Local(Target::Label(l))), None)
-                if !self.externs.iter().any(|e| e == l.as_str()) =>
+            ) => return None,
+            (Insn::Call(Call::Local(Target::Label(_))), None)
+                if !self.externs.iter().any(|e| e == name) =>
             {
                 return None
             }
@@ -354,7 +372,7 @@ impl<'a> Part<'a> for SlotPart<'a> {
         self.labels
             .extend(next.labels.into_iter().map(|(k, s)| (k, s + base)));
         self.pending
-            .extend(next.pending.into_iter().map(|(s, i)| (s + base, i)));
+            .extend(next.pending.into_iter().map(|(s, i, n)| (s + base, i, n)));
         self.wide.extend(next.wide.into_iter().map(|s| s + base));
         self.externs.extend(next.externs);
         Some(())

@@ -119,9 +119,11 @@ const NO_POSITION: Token<'static> = Token {
     index: 0,
 };
 
-/// [`parse_statements`]; without `POSITIONS`, instruction events carry [`NO_POSITION`] and
-/// no label token, which saves building two tokens per instruction for a consumer that
-/// never reports a position (bytecode: any error there means parsing again with them).
+/// [`parse_statements`]; without `POSITIONS`, instruction events carry [`NO_POSITION`], and
+/// a label target's name only in a `label_at` token without position (the instruction's
+/// [`crate::insn::Label`] is empty, see [`Cursor::names`]). That saves building two tokens
+/// and a string per instruction for a consumer that never reports a position (bytecode:
+/// any error there means parsing again with them).
 pub(crate) fn parse_statements_at<'a, const POSITIONS: bool>(
     mut fill: impl FnMut(&mut TokenBuf<'a>) -> bool,
     mut consumer: impl FnMut(Event<'_, 'a>) -> Result<(), String>,
@@ -151,6 +153,7 @@ pub(crate) fn parse_statements_at<'a, const POSITIONS: bool>(
                     i: start,
                     fixups: &mut fixups,
                     label_at: None,
+                    names: POSITIONS,
                 };
                 // Without positions, one call of the consumer for every kind of statement,
                 // so that it can be inlined.
@@ -208,7 +211,10 @@ pub(crate) fn parse_statements_at<'a, const POSITIONS: bool>(
                                 insn,
                                 at: NO_POSITION,
                                 fixups: &fixups,
-                                label_at: None,
+                                label_at: label_at.map(|i| Token {
+                                    kind: TokenKind::Ident(view.text(i)),
+                                    ..NO_POSITION
+                                }),
                             };
                             (event, NO_POSITION, false)
                         }
@@ -290,6 +296,10 @@ pub(crate) struct Cursor<'t, 'a> {
     pub(crate) fixups: &'t mut Vec<Fixup>,
     /// The token of a label used as a target, for error positions.
     pub(crate) label_at: Option<usize>,
+    /// Whether a label target's name is copied into the instruction. Without, its
+    /// [`Label`] is empty and the event's `label_at` token names it: a consumer that
+    /// looks it up at once (bytecode) saves an allocation per reference.
+    pub(crate) names: bool,
 }
 
 /// A result of the grammar; errors are boxed, so results stay small on the good path.
@@ -451,6 +461,7 @@ impl<'t, 'a> Cursor<'t, 'a> {
             i: self.i,
             fixups: &mut *self.fixups,
             label_at: self.label_at,
+            names: self.names,
         };
         let r = f(&mut c);
         self.i = c.i;

@@ -24,6 +24,15 @@ impl<'a> Cursor<'_, 'a> {
         })
     }
 
+    /// The [`Label`] for `name` as this cursor makes them (see [`Cursor::names`]).
+    #[inline(always)]
+    pub(super) fn label(&self, name: &str) -> Label {
+        match self.names {
+            true => Label::from(name),
+            false => Label(std::borrow::Cow::Borrowed("")),
+        }
+    }
+
     /// A label, `+N`/`-N`/`N`, or the verifier's `pc+N`.
     #[inline(always)]
     pub(super) fn target(&mut self, field: Field) -> PResult<Target<i32>> {
@@ -38,7 +47,7 @@ impl<'a> Cursor<'_, 'a> {
                 let name = self.text();
                 self.label_at = Some(self.i);
                 self.i += 1;
-                return Ok(Target::Label(Label::from(name)));
+                return Ok(Target::Label(self.label(name)));
             }
             _ => {}
         }
@@ -137,7 +146,7 @@ impl<'a> Cursor<'_, 'a> {
                     Some(id) => Call::Helper(id),
                     None => {
                         self.label_at = Some(at);
-                        Call::Local(Target::Label(Label::from(name)))
+                        Call::Local(Target::Label(self.label(name)))
                     }
                 }))
             }

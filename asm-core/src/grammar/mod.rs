@@ -358,7 +358,7 @@ impl<'a> Cursor<'_, 'a> {
             self.dst64(&dst, "a 64-bit load")?;
             return Ok(Insn::LdImm64 {
                 dst: dst.reg,
-                imm: Imm64::Symbol(Label::from(word)),
+                imm: Imm64::Symbol(self.label(word)),
             });
         }
         self.err_at(
