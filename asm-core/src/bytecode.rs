@@ -327,7 +327,13 @@ impl<'a> SlotPart<'a> {
             }
             _ => {}
         }
-        let e = resolve_labels(&insn, next, |_| found).encode().ok()?;
+        let resolved = resolve_labels(&insn, next, |_| found);
+        // A resolved jump is a plain instruction: the short way to its slot.
+        if let Some(s) = resolved.encode_plain() {
+            self.slots_mut(at, 1).copy_from_slice(&[s]);
+            return Some(None);
+        }
+        let e = resolved.encode().ok()?;
         self.slots_mut(at, next - at).copy_from_slice(e.slots());
         Some(None)
     }
