@@ -35,7 +35,7 @@ pub fn run(args: &DisasmArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::R
     let Some(input) = input::read(args.file.as_deref(), err) else {
         return Ok(Status::InputErrors);
     };
-    let hex_text = (!args.bin).then_some(input.bytes.as_slice());
+    let hex_text = (!args.bin).then_some(&input.bytes[..]);
     let bytes: Cow<[u8]> = if args.bin {
         Cow::Borrowed(&input.bytes)
     } else {

@@ -3,12 +3,15 @@
 use std::io::{self, Read, Write};
 use std::path::Path;
 
+use ebpf_loader::FileContents;
+
 /// The whole input and the name diagnostics use for it.
 pub struct Input {
     /// The path as given, or `<stdin>`.
     pub name: String,
-    /// Every byte of it.
-    pub bytes: Vec<u8>,
+    /// Every byte of it: a file of 1 MiB or more is mapped rather than read when that is
+    /// safe (see [`FileContents`]).
+    pub bytes: FileContents,
 }
 
 /// Reads `path` (`None` or `-`: standard input). On failure prints
@@ -17,7 +20,7 @@ pub fn read(path: Option<&Path>, err: &mut dyn Write) -> Option<Input> {
     let (name, result) = match path {
         None => read_stdin(),
         Some(p) if p.as_os_str() == "-" => read_stdin(),
-        Some(p) => (p.to_string_lossy().into_owned(), read_file(p)),
+        Some(p) => (p.to_string_lossy().into_owned(), FileContents::open(p)),
     };
     match result {
         Ok(bytes) => Some(Input { name, bytes }),
@@ -28,47 +31,14 @@ pub fn read(path: Option<&Path>, err: &mut dyn Write) -> Option<Input> {
     }
 }
 
-/// Files at least this large are read by two threads at once.
-const PARALLEL_READ: u64 = 4 << 20;
-
-/// Reads a whole file. A large one is read in two halves on two threads: on a VM nearly all
-/// the cost of reading a page-cached file is faulting in the fresh buffer (about 2 us per
-/// 4 KiB page), and two threads fault their halves at once. `vec![0; n]` takes untouched
-/// zero pages from the system, so nothing is written twice.
-fn read_file(path: &Path) -> io::Result<Vec<u8>> {
-    use std::os::unix::fs::FileExt;
-
-    let file = std::fs::File::open(path)?;
-    let meta = file.metadata()?;
-    let len = meta.len();
-    if len < PARALLEL_READ || !meta.is_file() {
-        drop(file);
-        return std::fs::read(path);
-    }
-    let len = usize::try_from(len).map_err(io::Error::other)?;
-    let mut bytes = vec![0u8; len];
-    let (first, second) = bytes.split_at_mut(len / 2);
-    let (file, half) = (&file, len / 2);
-    let read = std::thread::scope(|s| {
-        let other = s.spawn(move || file.read_exact_at(second, half as u64));
-        let mine = file.read_exact_at(first, 0);
-        mine.and(
-            other
-                .join()
-                .unwrap_or_else(|_| Err(io::Error::other("reader thread"))),
-        )
-    });
-    // A file that changed size while being read: read it again the ordinary way.
-    let mut probe = [0u8; 1];
-    match read {
-        Ok(()) if file.read_at(&mut probe, len as u64)? == 0 => Ok(bytes),
-        _ => std::fs::read(path),
-    }
-}
-
-fn read_stdin() -> (String, io::Result<Vec<u8>>) {
+/// Standard input is always read, never leased: it may be a pipe, be positioned past its
+/// start, or be a file that our parent has open for writing too.
+fn read_stdin() -> (String, io::Result<FileContents>) {
     let mut bytes = Vec::new();
-    let result = io::stdin().lock().read_to_end(&mut bytes).map(|_| bytes);
+    let result = io::stdin()
+        .lock()
+        .read_to_end(&mut bytes)
+        .map(|_| FileContents::from(bytes));
     ("<stdin>".to_owned(), result)
 }
 
@@ -91,21 +61,6 @@ pub fn line_col(text: &[u8], at: usize) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn large_files_read_in_two_halves_are_whole() {
-        let dir = std::env::temp_dir().join(format!("bpfasm-input-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        let path = dir.join("big.s");
-        let data: Vec<u8> = (0..PARALLEL_READ as usize + 12_345)
-            .map(|i| (i % 251) as u8)
-            .collect();
-        std::fs::write(&path, &data).expect("write");
-        let read = read_file(&path);
-        std::fs::remove_dir_all(&dir).expect("clean up");
-        assert!(read.expect("read") == data);
-        assert!(read_file(Path::new("/nonexistent/x.s")).is_err());
-    }
 
     #[test]
     fn line_col_counts_lines_and_characters() {
