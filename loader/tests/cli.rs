@@ -132,6 +132,31 @@ fn asm_bin_writes_the_raw_bytes() {
     assert_eq!(run.stdout, unhex(SMALL_HEX));
 }
 
+/// Over 1 MiB and 131,072 slots: the file is mapped, parsed on every CPU, and its output
+/// formatted on a second thread while the first writes.
+#[test]
+fn asm_of_a_large_input_is_the_small_one_repeated() {
+    let reps = 15_000;
+    let path = file("large.s", SMALL.repeat(reps).as_bytes());
+    let run = bpfasm(&["asm", path.to_str().unwrap()], b"").ok();
+    assert!(run.stdout() == SMALL_HEX.repeat(reps), "hex differs");
+    let run = bpfasm(&["asm", "--bin", "-"], SMALL.repeat(reps).as_bytes()).ok();
+    assert!(run.stdout == unhex(SMALL_HEX).repeat(reps), "bytes differ");
+    // An error on the last line: diagnostics only, not a byte of output.
+    let bad = format!("{}r1 = r11\n", SMALL.repeat(reps));
+    let path = file("large_bad.s", bad.as_bytes());
+    let run = bpfasm(&["asm", path.to_str().unwrap()], b"");
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.is_empty());
+    let line = 10 * reps + 1;
+    assert!(
+        run.stderr
+            .starts_with(&format!("{}:{line}:6: error:", path.display())),
+        "{}",
+        run.stderr
+    );
+}
+
 #[test]
 fn asm_of_empty_input_prints_nothing() {
     assert_eq!(bpfasm(&["asm"], b"").ok().stdout(), "");

@@ -3,9 +3,9 @@
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use ebpf_asm_core::{assemble_bytecode, Bytecode};
+use ebpf_asm_core::assemble_bytecode;
 
-use crate::{hex, input, Status, OUT_BLOCK};
+use crate::{blocks, hex, input, Status};
 
 /// Arguments of `bpfasm asm`.
 #[derive(clap::Args, Debug)]
@@ -17,7 +17,8 @@ pub struct AsmArgs {
     pub bin: bool,
 }
 
-/// Assembles the input and writes its encoding to `out`; diagnostics go to `err`.
+/// Assembles the input and writes its encoding to `out`: one line of hex per instruction
+/// (16 digits, or 32 for an ld_imm64), or the raw bytes. Diagnostics go to `err`.
 pub fn run(args: &AsmArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<Status> {
     let Some(input) = input::read(args.file.as_deref(), err) else {
         return Ok(Status::InputErrors);
@@ -41,32 +42,31 @@ pub fn run(args: &AsmArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
             return Ok(Status::InputErrors);
         }
     };
-    if args.bin {
-        out.write_all(&code.to_bytes())?;
-    } else {
-        write_hex_lines(&code, out)?;
-    }
+    // A second thread pays for itself from about a hundred thousand lines.
+    let parallel = code.slot_count() >= 1 << 17;
+    let (mut insns, bin) = (code.instructions(), args.bin);
+    blocks::write_blocks(out, parallel, move |block| {
+        // An instruction is at most two slots: 32 hex digits and a line break.
+        const LINE: usize = 33;
+        let mut at = 0;
+        while at + LINE <= block.len() {
+            let Some(insn) = insns.next() else { break };
+            for s in insn {
+                let bytes = s.to_bytes();
+                if bin {
+                    block[at..at + 8].copy_from_slice(&bytes);
+                    at += 8;
+                } else {
+                    block[at..at + 16].copy_from_slice(&hex::slot_hex(bytes));
+                    at += 16;
+                }
+            }
+            if !bin {
+                block[at] = b'\n';
+                at += 1;
+            }
+        }
+        at
+    })?;
     Ok(Status::Success)
-}
-
-/// One line per instruction: 16 hex digits, or 32 for an ld_imm64.
-fn write_hex_lines(code: &Bytecode, out: &mut dyn Write) -> io::Result<()> {
-    // A line is at most 33 bytes (an ld_imm64's 32 digits and the line break). Writing at
-    // an index into a fixed block is four times faster than growing a Vec per slot.
-    const LINE: usize = 33;
-    let mut block = vec![0u8; OUT_BLOCK + LINE];
-    let mut at = 0;
-    for insn in code.instructions() {
-        for s in insn {
-            block[at..at + 16].copy_from_slice(&hex::slot_hex(s.to_bytes()));
-            at += 16;
-        }
-        block[at] = b'\n';
-        at += 1;
-        if at >= OUT_BLOCK {
-            out.write_all(&block[..at])?;
-            at = 0;
-        }
-    }
-    out.write_all(&block[..at])
 }

@@ -16,6 +16,7 @@
 //! subcommands (`load`, `run`, `dot`) are one module and one enum variant each.
 
 mod asm_cmd;
+mod blocks;
 mod disasm_cmd;
 mod dot_cmd;
 mod hex;
