@@ -14,6 +14,7 @@ use std::thread;
 
 use crate::asm::parse_part;
 use crate::builder::Builder;
+use crate::swar::count_line_breaks;
 
 /// What a part of the input parses into, and how consecutive parts join.
 pub(crate) trait Part<'a>: Sized + Send {
@@ -58,23 +59,6 @@ pub(crate) fn cut_points(source: &str, parts: usize) -> Vec<usize> {
     }
     cuts.dedup();
     cuts
-}
-
-/// The number of `\n` bytes in `b`, eight bytes at a time: a byte of `t = word ^ "\n"*8`
-/// is zero exactly when neither its low seven bits carry into the top bit when
-/// `0x7f` is added, nor is its top bit set (four times faster than a byte loop here).
-pub(crate) fn count_line_breaks(b: &[u8]) -> usize {
-    const NL: u64 = u64::from_ne_bytes([b'\n'; 8]);
-    const LOW7: u64 = u64::from_ne_bytes([0x7f; 8]);
-    let mut words = b.chunks_exact(8);
-    let mut n = 0usize;
-    for w in &mut words {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(w);
-        let t = u64::from_ne_bytes(word) ^ NL;
-        n += (!(((t & LOW7) + LOW7) | t | LOW7)).count_ones() as usize;
-    }
-    n + words.remainder().iter().filter(|&&c| c == b'\n').count()
 }
 
 /// How many parts to parse `source` in on at most `threads` threads (0: one per CPU), or
@@ -218,19 +202,6 @@ mod tests {
         assert_eq!(quoted.as_bytes()[cut[0] - 2], b'\\');
         assert!(SlotPart::parse(&file, &quoted, 0).is_some());
         assert!(parse_split::<SlotPart<'_>>(&file, &quoted, 2).is_none());
-    }
-
-    #[test]
-    fn line_breaks_are_counted_exactly() {
-        let mut bytes: Vec<u8> = (0..=255u8).collect();
-        bytes.extend_from_slice(b"\n\n\x0a\x8a\x0b\x09\xff\n");
-        for start in 0..9 {
-            for end in start..bytes.len() {
-                let b = &bytes[start..end];
-                let want = b.iter().filter(|&&c| c == b'\n').count();
-                assert_eq!(count_line_breaks(b), want, "{start}..{end}");
-            }
-        }
     }
 
     #[test]

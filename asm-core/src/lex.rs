@@ -2,6 +2,7 @@
 //!
 //! Comments (`//`, `#`, `/* */`) are skipped; line breaks and `;` become [`TokenKind::End`].
 
+use crate::swar::short_word_len;
 use crate::token::{
     code, code_of, compact, short_word_code, word_code, Token, TokenBuf, TokenKind, BATCH,
     COMPACT_MAX_LEN,
@@ -140,37 +141,6 @@ static WORD: [bool; 256] = {
     }
     t
 };
-
-/// The length of the word that starts `chunk` (its first byte is a word byte) when it is
-/// shorter than the chunk's 8 bytes. Branch-free: a loop or a chain of tests per byte
-/// mispredicts once per word, which cost more than the rest of lexing the word.
-#[inline(always)]
-fn short_word_len(chunk: &[u8]) -> Option<usize> {
-    let w = u64::from_le_bytes(chunk.get(..8)?.try_into().ok()?);
-    match not_word_bytes(w) {
-        0 => None,
-        m => Some(m.trailing_zeros() as usize / 8),
-    }
-}
-
-/// The top bit of each byte of `w` that is not a word byte (ASCII letter, digit or `_`),
-/// computed for all eight bytes at once. Each test adds a constant to the bytes' low seven
-/// bits so that the top bit says "at least": no carry crosses into the next byte.
-#[inline(always)]
-fn not_word_bytes(w: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = ONES * 0x80;
-    let x = w & !HIGH;
-    let at_least = |v: u64, c: u8| v + ONES * (0x80 - c as u64);
-    // Letters of either case: fold to lower case by setting bit 5.
-    let lower = x | (ONES * 0x20);
-    let letter = at_least(lower, b'a') & !at_least(lower, b'z' + 1);
-    let digit = at_least(x, b'0') & !at_least(x, b'9' + 1);
-    // `_`: the byte xor `_` is zero, so adding 0x7f leaves the top bit clear.
-    let underscore = !((x ^ (ONES * b'_' as u64)) + ONES * 0x7f);
-    // Bytes of 0x80 and above are never word bytes.
-    !((letter | digit | underscore) & !w) & HIGH
-}
 
 /// Where the word starting at `start` (a word byte) ends.
 #[inline(always)]
@@ -615,25 +585,6 @@ impl<'a> Iterator for Lexer<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn word_bytes_are_found_eight_at_a_time() {
-        // Every byte value at every position, among neighbours of every kind.
-        for fill in [b'a', b'Z', b'_', b'7', b' ', b'@', 0x80, 0xff, b'`', b'{'] {
-            for pos in 0..8 {
-                for v in 0..=255u8 {
-                    let mut bytes = [fill; 8];
-                    bytes[pos] = v;
-                    let m = not_word_bytes(u64::from_le_bytes(bytes));
-                    for (i, &b) in bytes.iter().enumerate() {
-                        let word = b.is_ascii_alphanumeric() || b == b'_';
-                        assert_eq!(m >> (8 * i + 7) & 1 == 0, word, "{bytes:?} byte {i}");
-                    }
-                    assert_eq!(m & !0x8080_8080_8080_8080, 0);
-                }
-            }
-        }
-    }
 
     /// Statements read in batches (compact or full form) give the same tokens as one at a
     /// time through the iterator.

@@ -18,6 +18,7 @@ mod diag;
 mod display;
 mod editor;
 mod encode;
+mod event;
 mod grammar;
 mod hash;
 pub mod helpers;
@@ -32,6 +33,7 @@ mod raw;
 mod reference;
 mod reg;
 mod source_map;
+mod swar;
 mod token;
 
 pub use asm::{assemble, assemble_named, Assembler};

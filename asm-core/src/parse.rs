@@ -4,79 +4,10 @@
 //! and reports each statement to a consumer as an [`Event`]. After an error it skips to the
 //! next statement, so every error of an input is reported.
 
+pub use crate::event::{Event, FixField, Fixup, ParseError};
 use crate::insn::Insn;
 use crate::number::Field;
 use crate::token::{code, code_of, Token, TokenBuf, TokenKind, TokenSource, View};
-
-/// An error at a token.
-#[derive(Clone, PartialEq, Eq, Debug)]
-pub struct ParseError {
-    /// 1-based line of the offending token.
-    pub line: u32,
-    /// 1-based column of the offending token.
-    pub column: u32,
-    /// The front end's index of the offending token.
-    pub index: u32,
-    /// What is wrong and what to write instead.
-    pub message: String,
-}
-
-/// Which field of an instruction a macro-interpolated expression fills.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum FixField {
-    /// The 32-bit immediate.
-    Imm,
-    /// The 16-bit offset.
-    Off,
-    /// The 64-bit constant of ld_imm64.
-    Imm64,
-}
-
-/// A field left at 0 by the parser, to be filled with a macro-interpolated Rust expression.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub struct Fixup {
-    /// The field.
-    pub field: FixField,
-    /// The range the value must fit.
-    pub range: Field,
-    /// The interpolation's number ([`TokenKind::Interp`]).
-    pub interp: u32,
-    /// The interpolation token.
-    pub at: u32,
-    /// True when the written expression is negated (`-{x}`).
-    pub negate: bool,
-}
-
-/// One statement, as the parser reports it.
-pub enum Event<'t, 'a> {
-    /// `name:`
-    Label {
-        /// The label.
-        name: &'a str,
-        /// Its token.
-        at: Token<'a>,
-    },
-    /// An instruction.
-    Insn {
-        /// The instruction (interpolated fields are 0).
-        insn: Insn,
-        /// Its first token.
-        at: Token<'a>,
-        /// Fields to fill from macro interpolations.
-        fixups: &'t [Fixup],
-        /// The token naming the instruction's label target, if it has one.
-        label_at: Option<Token<'a>>,
-    },
-    /// A directive the grammar does not handle itself (`.section`, `.map`, ...).
-    Directive {
-        /// Name without the dot.
-        name: &'a str,
-        /// The `.` token.
-        at: Token<'a>,
-        /// The tokens after the name, up to the end of the statement.
-        args: &'t [Token<'a>],
-    },
-}
 
 /// Parses every statement from `source`, calling `consumer` for each; returns the errors.
 ///
