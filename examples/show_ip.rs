@@ -33,39 +33,12 @@ use ebpf_loader::{MapSpec, MapType, ProgramSpec, ProgramType};
 /// packet (network byte order), then the protocol number widened to a u32.
 const EVENT_SIZE: usize = 12;
 
-struct Args {
-    iface: String,
-    seconds: u64,
-    traffic: bool,
-}
-
-fn parse_args() -> Result<Args, String> {
-    let mut args = Args {
-        iface: "lo".into(),
-        seconds: 3,
-        traffic: true,
-    };
-    let mut it = std::env::args().skip(1);
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--iface" => args.iface = it.next().ok_or("--iface needs an interface name")?,
-            "--seconds" => args.seconds = common::number("--seconds", it.next())?,
-            "--no-traffic" => args.traffic = false,
-            "-h" | "--help" => {
-                return Err("usage: show_ip [--iface NAME] [--seconds N] [--no-traffic]".into())
-            }
-            other => return Err(format!("unknown argument `{other}` (try --help)")),
-        }
-    }
-    Ok(args)
-}
-
 fn main() -> ExitCode {
     common::exit("show_ip", run())
 }
 
 fn run() -> Result<(), Box<dyn std::error::Error>> {
-    let args = parse_args()?;
+    let args = common::net_args("show_ip", 3, true)?;
 
     // A ring of 64 KiB shared with the kernel (a power-of-two number of pages; key and
     // value sizes are 0 for a ringbuf).

@@ -37,39 +37,12 @@ const ETH_P_ALL: u16 = 0x0003;
 /// The protocols printed, by IP protocol number.
 const SHOWN: [(u32, &str); 3] = [(6, "TCP"), (17, "UDP"), (1, "ICMP")];
 
-struct Args {
-    iface: String,
-    seconds: u64,
-    traffic: bool,
-}
-
-fn parse_args() -> Result<Args, String> {
-    let mut args = Args {
-        iface: "lo".into(),
-        seconds: 3,
-        traffic: true,
-    };
-    let mut it = std::env::args().skip(1);
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--iface" => args.iface = it.next().ok_or("--iface needs an interface name")?,
-            "--seconds" => args.seconds = common::number("--seconds", it.next())?,
-            "--no-traffic" => args.traffic = false,
-            "-h" | "--help" => {
-                return Err("usage: sockex1 [--iface NAME] [--seconds N] [--no-traffic]".into())
-            }
-            other => return Err(format!("unknown argument `{other}` (try --help)")),
-        }
-    }
-    Ok(args)
-}
-
 fn main() -> ExitCode {
     common::exit("sockex1", run())
 }
 
 fn run() -> Result<(), Box<dyn std::error::Error>> {
-    let args = parse_args()?;
+    let args = common::net_args("sockex1", 3, true)?;
     let ifindex = Interface::from(args.iface.as_str()).index()?;
 
     // 256 u64 byte counters, one per IP protocol number.

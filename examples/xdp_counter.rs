@@ -26,39 +26,12 @@ use std::time::{Duration, Instant};
 use ebpf_loader::link::XdpMode;
 use ebpf_loader::{Array, MapSpec, MapType, ProgramSpec, ProgramType};
 
-struct Args {
-    iface: String,
-    seconds: u64,
-    traffic: bool,
-}
-
-fn parse_args() -> Result<Args, String> {
-    let mut args = Args {
-        iface: "lo".into(),
-        seconds: 5,
-        traffic: false,
-    };
-    let mut it = std::env::args().skip(1);
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--iface" => args.iface = it.next().ok_or("--iface needs an interface name")?,
-            "--seconds" => args.seconds = common::number("--seconds", it.next())?,
-            "--traffic" => args.traffic = true,
-            "-h" | "--help" => {
-                return Err("usage: xdp_counter [--iface NAME] [--seconds N] [--traffic]".into())
-            }
-            other => return Err(format!("unknown argument `{other}` (try --help)")),
-        }
-    }
-    Ok(args)
-}
-
 fn main() -> ExitCode {
     common::exit("xdp_counter", run())
 }
 
 fn run() -> Result<(), Box<dyn std::error::Error>> {
-    let args = parse_args()?;
+    let args = common::net_args("xdp_counter", 5, false)?;
 
     // One u64 counter in an array map.
     let counters = MapSpec::new(MapType::Array, 4, 8, 1)

@@ -1,5 +1,6 @@
-//! The two things every command-line example does the same way: read a whole-number flag,
-//! and turn `run()`'s result into an exit status with the error on stderr.
+//! What the command-line examples do the same way: read a whole-number flag, read the
+//! network examples' flags, and turn `run()`'s result into an exit status with the error
+//! on stderr.
 
 use std::error::Error;
 use std::process::ExitCode;
@@ -21,4 +22,44 @@ pub fn exit(name: &str, result: Result<(), Box<dyn Error>>) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The flags of the examples that watch an interface.
+// Not every example that includes this module watches an interface.
+#[allow(dead_code)]
+pub struct NetArgs {
+    /// `--iface NAME` (default `lo`).
+    pub iface: String,
+    /// `--seconds N`: how long to run, 0 for until interrupted.
+    pub seconds: u64,
+    /// Whether the example sends traffic of its own.
+    pub traffic: bool,
+}
+
+/// Parses `example`'s arguments: `[--iface NAME] [--seconds N]` and the traffic flag that
+/// changes the default, `--traffic` when `traffic` is off by default, `--no-traffic` when
+/// it is on.
+#[allow(dead_code)]
+pub fn net_args(example: &str, seconds: u64, traffic: bool) -> Result<NetArgs, String> {
+    let flip = if traffic { "--no-traffic" } else { "--traffic" };
+    let mut args = NetArgs {
+        iface: "lo".into(),
+        seconds,
+        traffic,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--iface" => args.iface = it.next().ok_or("--iface needs an interface name")?,
+            "--seconds" => args.seconds = number("--seconds", it.next())?,
+            f if f == flip => args.traffic = !traffic,
+            "-h" | "--help" => {
+                return Err(format!(
+                    "usage: {example} [--iface NAME] [--seconds N] [{flip}]"
+                ))
+            }
+            other => return Err(format!("unknown argument `{other}` (try --help)")),
+        }
+    }
+    Ok(args)
 }
