@@ -135,14 +135,16 @@ impl<'a> State<'a> {
                     u64::from(u32::MAX)
                 };
                 let v = match val_tok.kind {
-                    TokenKind::Number(text) => crate::number::parse_literal(text).and_then(|v| {
-                        u64::try_from(v).ok().filter(|v| *v <= max).ok_or_else(|| {
-                            format!(
-                                "`{key}={text}` does not fit in {} bits",
-                                if key == "extra" { 64 } else { 32 }
-                            )
+                    TokenKind::Number(text) => {
+                        crate::syntax::number::parse_literal(text).and_then(|v| {
+                            u64::try_from(v).ok().filter(|v| *v <= max).ok_or_else(|| {
+                                format!(
+                                    "`{key}={text}` does not fit in {} bits",
+                                    if key == "extra" { 64 } else { 32 }
+                                )
+                            })
                         })
-                    }),
+                    }
                     _ => Err(format!(
                         "`{key}=` takes a number, found {}",
                         describe(&val_tok)

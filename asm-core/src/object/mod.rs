@@ -34,15 +34,15 @@ use std::sync::Arc;
 
 pub use sections::{section_def, SectionDef, SectionTarget, SECTIONS};
 
-use crate::asm::to_asm_error;
-use crate::builder::Builder;
-use crate::diag::AsmError;
-use crate::insn::{Imm64, Insn};
-use crate::lex::Lexer;
-use crate::parse::{describe, parse, Event, ParseError};
-use crate::program::Program;
-use crate::source_map::SourceLoc;
-use crate::token::{Token, TokenKind};
+use crate::assemble::assembler::to_asm_error;
+use crate::model::insn::{Imm64, Insn};
+use crate::program::program::Program;
+use crate::program::source_map::SourceLoc;
+use crate::syntax::builder::Builder;
+use crate::syntax::diag::AsmError;
+use crate::syntax::lex::Lexer;
+use crate::syntax::parse::{describe, parse, Event, ParseError};
+use crate::syntax::token::{Token, TokenKind};
 
 /// The kernel's map type names (`enum bpf_map_type` without `BPF_MAP_TYPE_`, lower case),
 /// in kernel order: the name at index `i` has value `i + 1`.

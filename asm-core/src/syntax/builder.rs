@@ -3,12 +3,12 @@
 
 use std::sync::Arc;
 
-use crate::hash::HashMap;
-use crate::insn::*;
-use crate::parse::{Event, Fixup, ParseError};
-use crate::program::{Program, ProgramError};
-use crate::source_map::SourceMap;
-use crate::token::Token;
+use crate::model::insn::*;
+use crate::program::program::{Program, ProgramError};
+use crate::program::source_map::SourceMap;
+use crate::syntax::parse::{Event, Fixup, ParseError};
+use crate::syntax::token::Token;
+use crate::util::hash::HashMap;
 
 /// Directives llvm-mc accepts that change nothing in a single program's instructions.
 pub const IGNORED_DIRECTIVES: [&str; 14] = [
@@ -208,7 +208,7 @@ impl<'a> Builder<'a> {
 
         // Label errors always have a label token; the fallback is for completeness only.
         let at_insn = |_: usize| Token {
-            kind: crate::token::TokenKind::End,
+            kind: crate::syntax::token::TokenKind::End,
             line: 1,
             column: 1,
             index: 0,
@@ -273,15 +273,15 @@ pub(crate) fn directive(
             let mut any = false;
             for (i, t) in args.iter().enumerate() {
                 match (i % 2, t.kind) {
-                    (0, crate::token::TokenKind::Ident(n)) => {
+                    (0, crate::syntax::token::TokenKind::Ident(n)) => {
                         externs.push(n.to_owned());
                         any = true;
                     }
-                    (1, crate::token::TokenKind::Punct(',')) => {}
+                    (1, crate::syntax::token::TokenKind::Punct(',')) => {}
                     _ => {
                         return Err(format!(
                             "`.extern` takes names separated by commas, found {}",
-                            crate::parse::describe(t)
+                            crate::syntax::parse::describe(t)
                         ))
                     }
                 }

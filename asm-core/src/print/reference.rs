@@ -3,8 +3,8 @@
 
 use std::fmt::Write;
 
-use crate::insn::*;
-use crate::reg::{Reg, Width};
+use crate::model::insn::*;
+use crate::model::reg::{Reg, Width};
 
 fn width_name(w: Width) -> &'static str {
     match w {

@@ -11,8 +11,8 @@
 //! assert_eq!(PROG[2].to_string(), "r0 = 2");
 //! ```
 
-use crate::insn::*;
-use crate::reg::{Reg, Width};
+use crate::model::insn::*;
+use crate::model::reg::{Reg, Width};
 
 impl Insn {
     /// `dst OP= imm` at 64 bits.

@@ -9,17 +9,15 @@
 
 use std::sync::Arc;
 
-use crate::asm::Assembler;
-use crate::builder::directive;
-use crate::chunks::Part;
-use crate::diag::AsmError;
-use crate::hash::HashMap;
-use crate::insn::{Call, Imm64, Insn, Target};
-use crate::lex::Lexer;
-use crate::parse::{parse_statements_at, Event};
-use crate::program::{resolve_labels, Program};
-use crate::raw::RawInsn;
-use crate::token::{Token, TokenKind};
+use crate::assemble::chunks::Part;
+use crate::model::insn::{Call, Imm64, Insn, Target};
+use crate::model::raw::RawInsn;
+use crate::program::program::{resolve_labels, Program};
+use crate::syntax::builder::directive;
+use crate::syntax::lex::Lexer;
+use crate::syntax::parse::{parse_statements_at, Event};
+use crate::syntax::token::{Token, TokenKind};
+use crate::util::hash::HashMap;
 
 /// Assembled instructions as the kernel's slots, with the instruction boundaries.
 ///
@@ -122,19 +120,6 @@ impl From<&Program> for Bytecode {
     }
 }
 
-/// Assembles LLVM-syntax text to slots; diagnostics name `file`. Same language, bytes and
-/// diagnostics as [`crate::assemble_named`] followed by [`Program::to_raw`].
-///
-/// ```
-/// let code = ebpf_asm_core::assemble_bytecode("<input>", "r1 = 7 ll\nexit").unwrap();
-/// assert_eq!(code.len(), 2);
-/// assert_eq!(code.slot_count(), 3);
-/// assert_eq!(code.instructions().map(|i| i.len()).collect::<Vec<_>>(), [2, 1]);
-/// ```
-pub fn assemble_bytecode(file: &str, source: &str) -> Result<Bytecode, AsmError> {
-    Assembler::new(file).bytecode(source)
-}
-
 /// Slots of a part of the input, with what is needed to resolve its labels.
 pub(crate) struct SlotPart<'a> {
     /// The slots of the parts before this one, when parts have been joined.
@@ -191,7 +176,7 @@ impl<'a> SlotPart<'a> {
     }
 
     /// [`SlotPart::event`] for an instruction [`Insn::encode_plain`] does not encode; `name`
-    /// is its label's (the parser leaves the instruction's own [`crate::insn::Label`] empty).
+    /// is its label's (the parser leaves the instruction's own [`crate::model::insn::Label`] empty).
     #[inline(never)]
     fn insn_slow(&mut self, insn: Insn, name: Option<&'a str>) -> Result<(), String> {
         let at = self.next_slot();

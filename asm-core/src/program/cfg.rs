@@ -3,8 +3,8 @@
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
-use crate::insn::*;
-use crate::program::Program;
+use crate::model::insn::*;
+use crate::program::program::Program;
 
 /// How control leaves a basic block.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -197,10 +197,12 @@ impl Program {
                     let slot = self.slot_of(i).unwrap_or(i);
                     // Helper calls by name: easier to read, and the same bytes when assembled.
                     let text = match &named.insns()[i] {
-                        Insn::Call(Call::Helper(id)) => match crate::helpers::helper_name(*id) {
-                            Some(name) => format!("call {name}"),
-                            None => named.insns()[i].to_string(),
-                        },
+                        Insn::Call(Call::Helper(id)) => {
+                            match crate::model::helpers::helper_name(*id) {
+                                Some(name) => format!("call {name}"),
+                                None => named.insns()[i].to_string(),
+                            }
+                        }
                         insn => insn.to_string(),
                     };
                     let _ = write!(label, "{slot:>4}: {}\\l", escape(&text));

@@ -7,7 +7,7 @@
 
 use std::hash::{BuildHasherDefault, Hasher};
 
-use crate::swar::short_word;
+use crate::util::swar::short_word;
 
 /// A `HashMap` with [`FxHasher`].
 pub(crate) type HashMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<FxHasher>>;

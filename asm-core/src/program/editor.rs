@@ -13,9 +13,9 @@
 use std::collections::HashSet;
 use std::fmt;
 
-use crate::insn::*;
-use crate::program::{Program, ProgramError};
-use crate::source_map::{SourceLoc, SourceMap};
+use crate::model::insn::*;
+use crate::program::program::{Program, ProgramError};
+use crate::program::source_map::{SourceLoc, SourceMap};
 
 /// What kind of name a reference is.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

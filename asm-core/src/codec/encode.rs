@@ -2,10 +2,10 @@
 
 use std::fmt;
 
-use crate::insn::*;
-use crate::opcode::{alu, atomic, class, jmp, mode, pseudo, size, source};
-use crate::raw::{Encoded, RawInsn};
-use crate::reg::{Reg, Width};
+use crate::model::insn::*;
+use crate::model::opcode::{alu, atomic, class, jmp, mode, pseudo, size, source};
+use crate::model::raw::{Encoded, RawInsn};
+use crate::model::reg::{Reg, Width};
 
 /// Why an instruction could not be encoded on its own.
 #[derive(Clone, PartialEq, Eq, Debug)]

@@ -1,9 +1,10 @@
 //! What the parser reports: an [`Event`] per statement, [`ParseError`]s, and the
 //! [`Fixup`]s a macro fills in with interpolated Rust expressions.
 
-use crate::insn::Insn;
-use crate::number::Field;
-use crate::token::Token;
+use crate::model::insn::Insn;
+pub use crate::model::patch::FixField;
+use crate::syntax::number::Field;
+use crate::syntax::token::Token;
 
 /// An error at a token.
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -18,17 +19,6 @@ pub struct ParseError {
     pub message: String,
 }
 
-/// Which field of an instruction a macro-interpolated expression fills.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum FixField {
-    /// The 32-bit immediate.
-    Imm,
-    /// The 16-bit offset.
-    Off,
-    /// The 64-bit constant of ld_imm64.
-    Imm64,
-}
-
 /// A field left at 0 by the parser, to be filled with a macro-interpolated Rust expression.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct Fixup {
@@ -36,7 +26,7 @@ pub struct Fixup {
     pub field: FixField,
     /// The range the value must fit.
     pub range: Field,
-    /// The interpolation's number ([`crate::token::TokenKind::Interp`]).
+    /// The interpolation's number ([`crate::syntax::token::TokenKind::Interp`]).
     pub interp: u32,
     /// The interpolation token.
     pub at: u32,

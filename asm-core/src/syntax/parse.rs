@@ -4,10 +4,10 @@
 //! and reports each statement to a consumer as an [`Event`]. After an error it skips to the
 //! next statement, so every error of an input is reported.
 
-pub use crate::event::{Event, FixField, Fixup, ParseError};
-use crate::insn::Insn;
-use crate::number::Field;
-use crate::token::{code, code_of, Token, TokenBuf, TokenKind, TokenSource, View};
+use crate::model::insn::Insn;
+pub use crate::syntax::event::{Event, FixField, Fixup, ParseError};
+use crate::syntax::number::Field;
+use crate::syntax::token::{code, code_of, Token, TokenBuf, TokenKind, TokenSource, View};
 
 /// Parses every statement from `source`, calling `consumer` for each; returns the errors.
 ///
@@ -52,7 +52,7 @@ const NO_POSITION: Token<'static> = Token {
 
 /// [`parse_statements`]; without `POSITIONS`, instruction events carry [`NO_POSITION`], and
 /// a label target's name only in a `label_at` token without position (the instruction's
-/// [`crate::insn::Label`] is empty, see [`Cursor::names`]). That saves building two tokens
+/// [`crate::model::insn::Label`] is empty, see [`Cursor::names`]). That saves building two tokens
 /// and a string per instruction for a consumer that never reports a position (bytecode:
 /// any error there means parsing again with them).
 pub(crate) fn parse_statements_at<'a, const POSITIONS: bool>(
@@ -452,7 +452,7 @@ impl<'t, 'a> Cursor<'t, 'a> {
             code::NUMBER => {
                 let at = self.i;
                 self.i += 1;
-                let v = match crate::number::parse_small(self.b.number_bytes(at)) {
+                let v = match crate::syntax::number::parse_small(self.b.number_bytes(at)) {
                     Some(m) => {
                         let v = if negative { -(m as i128) } else { m as i128 };
                         match field.check(v) {
@@ -522,8 +522,8 @@ fn expected_number(at: Spot<'_, '_>, field: Field) -> Box<ParseError> {
 /// A literal that is not a short decimal number.
 #[inline(never)]
 fn literal_slow(at: Spot<'_, '_>, i: usize, negative: bool, field: Field) -> PResult<i128> {
-    let m = crate::number::parse_literal(at.b.text(i)).map_err(|m| at.err(i, m))?;
-    let v = crate::number::signed(negative, m);
+    let m = crate::syntax::number::parse_literal(at.b.text(i)).map_err(|m| at.err(i, m))?;
+    let v = crate::syntax::number::signed(negative, m);
     field.check(v).map_err(|m| at.err(i, m))
 }
 

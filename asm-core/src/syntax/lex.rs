@@ -2,11 +2,11 @@
 //!
 //! Comments (`//`, `#`, `/* */`) are skipped; line breaks and `;` become [`TokenKind::End`].
 
-use crate::swar::short_word_len;
-use crate::token::{
+use crate::syntax::token::{
     code, code_of, compact, short_word_code, word_code, Token, TokenBuf, TokenKind, BATCH,
     COMPACT_MAX_LEN,
 };
+use crate::util::swar::short_word_len;
 
 /// Lexes assembly text. Errors (an unterminated comment or string, a stray character)
 /// are returned as tokens of kind [`TokenKind::Punct`] the parser rejects, so every

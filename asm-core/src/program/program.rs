@@ -3,10 +3,11 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use crate::hash::HashMap as FastMap;
-use crate::insn::*;
-use crate::raw::RawInsn;
-use crate::source_map::{SourceLoc, SourceMap};
+use crate::model::insn::*;
+use crate::model::patch::FixField;
+use crate::model::raw::RawInsn;
+use crate::program::source_map::{SourceLoc, SourceMap};
+use crate::util::hash::HashMap as FastMap;
 
 /// Why a [`Program`] could not be formed from instructions and labels.
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -460,55 +461,9 @@ impl Program {
     /// macro for interpolated Rust expressions, after range-checking `value`). Labels and
     /// jump targets are not fields it touches, so the program stays valid.
     #[doc(hidden)]
-    pub fn patch(&mut self, index: usize, field: crate::parse::FixField, value: i64) {
+    pub fn patch(&mut self, index: usize, field: FixField, value: i64) {
         if let Some(insn) = self.insns.get_mut(index) {
             insn.patch(field, value);
-        }
-    }
-}
-
-impl Insn {
-    /// Sets the field an interpolation fills; other fields are untouched.
-    pub(crate) fn patch(&mut self, field: crate::parse::FixField, value: i64) {
-        use crate::parse::FixField;
-        match (field, self) {
-            (
-                FixField::Imm,
-                Insn::Alu {
-                    src: Src::Imm(i), ..
-                },
-            )
-            | (
-                FixField::Imm,
-                Insn::Jump {
-                    src: Src::Imm(i), ..
-                },
-            )
-            | (
-                FixField::Imm,
-                Insn::Store {
-                    src: Src::Imm(i), ..
-                },
-            )
-            | (FixField::Imm, Insn::Call(Call::Helper(i)))
-            | (FixField::Imm, Insn::Call(Call::Kfunc { btf_id: i, .. }))
-            | (FixField::Imm, Insn::LdAbs { imm: i, .. })
-            | (FixField::Imm, Insn::LdInd { imm: i, .. }) => *i = value as i32,
-            (FixField::Off, Insn::Load { off, .. })
-            | (FixField::Off, Insn::LoadSx { off, .. })
-            | (FixField::Off, Insn::Store { off, .. })
-            | (FixField::Off, Insn::Atomic { off, .. })
-            | (FixField::Off, Insn::LoadAcquire { off, .. })
-            | (FixField::Off, Insn::StoreRelease { off, .. })
-            | (FixField::Off, Insn::Call(Call::Kfunc { module: off, .. })) => *off = value as i16,
-            (
-                FixField::Imm64,
-                Insn::LdImm64 {
-                    imm: Imm64::Const(v),
-                    ..
-                },
-            ) => *v = value,
-            _ => {}
         }
     }
 }

@@ -10,8 +10,8 @@
 
 use std::fmt;
 
-use crate::insn::*;
-use crate::reg::{Reg, Width};
+use crate::model::insn::*;
+use crate::model::reg::{Reg, Width};
 
 /// A signed jump offset: `+3`, `-3`, `+0`.
 struct Rel(i64);

@@ -2,11 +2,11 @@
 //! load-acquire/store-release and legacy packet loads.
 
 use super::{MemType, R};
-use crate::insn::*;
-use crate::number::Field;
-use crate::parse::{Cursor, FixField, PResult, Value};
-use crate::reg::{Reg, Width};
-use crate::token::code;
+use crate::model::insn::*;
+use crate::model::reg::{Reg, Width};
+use crate::syntax::number::Field;
+use crate::syntax::parse::{Cursor, FixField, PResult, Value};
+use crate::syntax::token::code;
 
 impl<'a> Cursor<'_, 'a> {
     /// `u8`..`u64`, `s8`..`s32` inside `*(T *)`.
@@ -87,7 +87,7 @@ impl<'a> Cursor<'_, 'a> {
                 }
             }
             Value::Interp(interp, at, neg) => {
-                self.fixups.push(crate::parse::Fixup {
+                self.fixups.push(crate::syntax::parse::Fixup {
                     field: FixField::Off,
                     range: Field::Off16,
                     interp,
@@ -137,7 +137,7 @@ impl<'a> Cursor<'_, 'a> {
                     op_at,
                     format!(
                         "expected an atomic operation: +=, |=, &= or ^= (found {})",
-                        crate::parse::describe(&self.tok(op_at))
+                        crate::syntax::parse::describe(&self.tok(op_at))
                     ),
                 )
             }
@@ -375,7 +375,7 @@ impl<'a> Cursor<'_, 'a> {
                     r.at(),
                     format!(
                         "{name} compares with and returns in {r0}: write `{r0} = {name}({}, {r0}, {})`",
-                        crate::display::addr_text(base, off),
+                        crate::print::display::addr_text(base, off),
                         v.reg.at(width)
                     ),
                 );

@@ -1,6 +1,6 @@
 //! The small token abstraction the one grammar runs over.
 //!
-//! Two front ends produce these tokens: the text lexer ([`crate::lex`]) and the compile-time
+//! Two front ends produce these tokens: the text lexer ([`crate::syntax::lex`]) and the compile-time
 //! macro (from `proc_macro2` tokens). The parser never sees characters or Rust syntax, so
 //! both accept exactly the same language.
 

@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::reg::{Reg, Width};
+use crate::model::reg::{Reg, Width};
 
 /// A label name: a jump or call target, or a symbol (map) reference.
 ///

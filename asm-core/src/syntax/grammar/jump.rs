@@ -2,11 +2,11 @@
 //! (labels, `+N`, the verifier's `pc+N`).
 
 use super::reg_like;
-use crate::helpers::helper_id;
-use crate::insn::*;
-use crate::number::Field;
-use crate::parse::{Cursor, FixField, PResult, Value};
-use crate::token::code;
+use crate::model::helpers::helper_id;
+use crate::model::insn::*;
+use crate::syntax::number::Field;
+use crate::syntax::parse::{Cursor, FixField, PResult, Value};
+use crate::syntax::token::code;
 
 impl<'a> Cursor<'_, 'a> {
     /// A 16-bit jump target; `hint` is added to an offset that does not fit.

@@ -2,13 +2,13 @@
 
 use std::sync::Arc;
 
-use crate::builder::Builder;
-use crate::bytecode::{Bytecode, SlotPart};
-use crate::chunks::{parse_in_parts, Part};
-use crate::diag::{AsmError, Diagnostic};
-use crate::lex::Lexer;
-use crate::parse::{parse_statements, ParseError};
-use crate::program::Program;
+use crate::assemble::bytecode::{Bytecode, SlotPart};
+use crate::assemble::chunks::{parse_in_parts, Part};
+use crate::program::program::Program;
+use crate::syntax::builder::Builder;
+use crate::syntax::diag::{AsmError, Diagnostic};
+use crate::syntax::lex::Lexer;
+use crate::syntax::parse::{parse_statements, ParseError};
 
 /// Assembles LLVM-syntax text; diagnostics name the file `<input>`.
 ///
@@ -95,6 +95,30 @@ impl<'f> Assembler<'f> {
         }
         self.program(source).map(|p| Bytecode::from(&p))
     }
+}
+
+impl<'a> Part<'a> for Builder<'a> {
+    fn parse(file: &Arc<str>, source: &'a str, lines: u32) -> Option<Self> {
+        let (builder, errors) = parse_part(file, source, lines);
+        errors.is_empty().then_some(builder)
+    }
+
+    fn append(&mut self, next: Self) -> Option<()> {
+        Builder::append(self, next).ok()
+    }
+}
+
+/// Assembles LLVM-syntax text to slots; diagnostics name `file`. Same language, bytes and
+/// diagnostics as [`crate::assemble_named`] followed by [`Program::to_raw`].
+///
+/// ```
+/// let code = ebpf_asm_core::assemble_bytecode("<input>", "r1 = 7 ll\nexit").unwrap();
+/// assert_eq!(code.len(), 2);
+/// assert_eq!(code.slot_count(), 3);
+/// assert_eq!(code.instructions().map(|i| i.len()).collect::<Vec<_>>(), [2, 1]);
+/// ```
+pub fn assemble_bytecode(file: &str, source: &str) -> Result<Bytecode, AsmError> {
+    Assembler::new(file).bytecode(source)
 }
 
 /// Parses `source`, which starts after `lines` lines of the whole input, into a builder;

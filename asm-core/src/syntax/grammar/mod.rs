@@ -3,11 +3,11 @@
 mod jump;
 mod memory;
 
-use crate::insn::*;
-use crate::number::Field;
-use crate::parse::{Cursor, FixField, PResult, ParseError, Spot, Value};
-use crate::reg::{Reg, Width};
-use crate::token::code;
+use crate::model::insn::*;
+use crate::model::reg::{Reg, Width};
+use crate::syntax::number::Field;
+use crate::syntax::parse::{Cursor, FixField, PResult, ParseError, Spot, Value};
+use crate::syntax::token::code;
 
 /// `atomic_fetch_add`, `_or`, `_and`, `_xor`, by code less [`code::FETCH`].
 const ATOMIC_FETCH: [AtomicOp; 4] = [
@@ -408,7 +408,7 @@ impl<'a> Cursor<'_, 'a> {
                 }
             },
             Value::Interp(interp, at, negate) => {
-                self.fixups.push(crate::parse::Fixup {
+                self.fixups.push(crate::syntax::parse::Fixup {
                     field: fix,
                     range: field,
                     interp,

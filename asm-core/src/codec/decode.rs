@@ -6,10 +6,10 @@
 
 use std::fmt;
 
-use crate::insn::*;
-use crate::opcode::{alu, atomic, class, jmp, mode, pseudo, size, source};
-use crate::raw::RawInsn;
-use crate::reg::{Reg, Width};
+use crate::model::insn::*;
+use crate::model::opcode::{alu, atomic, class, jmp, mode, pseudo, size, source};
+use crate::model::raw::RawInsn;
+use crate::model::reg::{Reg, Width};
 
 /// Why a slot did not decode.
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -526,7 +526,7 @@ fn decode_mem<E: Reason>(s: RawInsn) -> Result<Insn, E> {
             }
             let op = AtomicOp::ALL
                 .into_iter()
-                .find(|op| crate::encode::atomic_imm(*op) == s.imm)
+                .find(|op| crate::codec::encode::atomic_imm(*op) == s.imm)
                 .ok_or_else(|| {
                     E::new(|| format!("{what}: unknown atomic operation imm {:#x}", s.imm))
                 })?;

@@ -1,0 +1,8 @@
+//! The text assembler: text in, a [`Program`](crate::Program) or the kernel's slots out,
+//! large inputs parsed in parts on several threads.
+
+pub(crate) mod assembler;
+pub(crate) mod bytecode;
+pub(crate) mod chunks;
+#[cfg(test)]
+mod tests;

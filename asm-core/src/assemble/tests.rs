@@ -1,0 +1,101 @@
+//! Parsing in parts gives what parsing in one piece gives.
+
+use std::sync::Arc;
+use std::thread;
+
+use super::assembler::parse_part;
+use super::chunks::*;
+use crate::assemble::bytecode::SlotPart;
+use crate::syntax::builder::Builder;
+
+/// Labels and references in every part, jumps across cuts in both directions.
+fn sample() -> String {
+    let mut s = String::from("call sub\nr1 = sub ll\nr2 = map ll\n");
+    for i in 0..3000 {
+        s.push_str(&format!("l{i}: r0 = {i}\nif r0 > 7 goto l{}\n", 2999 - i));
+        s.push_str("r3 = *(u32 *)(r10 - 4) // note\n*(u64 *)(r10 - 8) = 5\n");
+    }
+    s.push_str("exit\nsub:\nr0 = 1\nexit\n");
+    s
+}
+
+#[test]
+fn parts_join_into_the_one_piece_result() {
+    let file: Arc<str> = Arc::from("s.s");
+    let src = sample();
+    let (one, errors) = parse_part(&file, &src, 0);
+    assert!(errors.is_empty());
+    let (one, _) = one.finish().expect("assembles");
+    for parts in [2, 3, 7] {
+        assert!(cut_points(&src, parts).len() == parts - 1);
+        let joined: Builder<'_> = parse_split(&file, &src, parts).expect("no errors");
+        let (joined, _) = joined.finish().expect("assembles");
+        assert_eq!(joined.insns(), one.insns(), "{parts} parts");
+        assert_eq!(joined.labels(), one.labels());
+        assert_eq!(joined.source_map(), one.source_map());
+        let code = parse_split::<SlotPart<'_>>(&file, &src, parts)
+            .and_then(SlotPart::finish)
+            .expect("no errors");
+        assert_eq!(code.to_raw(), one.to_raw());
+        assert_eq!(code.pieces().count(), parts);
+    }
+}
+
+#[test]
+fn a_part_with_an_error_or_a_label_of_another_part_gives_none() {
+    let file: Arc<str> = Arc::from("s.s");
+    let bad = format!("{}r1 = r11\n", sample());
+    assert!(parse_split::<Builder<'_>>(&file, &bad, 3).is_none());
+    let twice = format!("{}l5: exit\n", sample());
+    assert!(parse_split::<Builder<'_>>(&file, &twice, 3).is_none());
+    assert!(parse_split::<SlotPart<'_>>(&file, &twice, 3).is_none());
+}
+
+#[test]
+fn small_inputs_and_one_thread_stay_in_one_piece() {
+    assert_eq!(parts_for(&sample(), 0), None);
+    let big = "r0 = 1\n".repeat(MIN_PARALLEL_BYTES / 7 + 1);
+    let cpus = thread::available_parallelism().map_or(1, |n| n.get());
+    assert_eq!(parts_for(&big, 0).is_some(), cpus > 1);
+    assert_eq!(parts_for(&big, 1), None);
+    assert_eq!(parts_for(&big, 2), Some(2));
+    assert_eq!(parts_for(&big, 100), Some(big.len() / MIN_PART_BYTES));
+}
+
+#[test]
+fn a_cut_inside_a_block_comment_or_string_gives_none() {
+    let file: Arc<str> = Arc::from("s.s");
+    // Half the input is one comment, so the first cut falls inside it; the text in
+    // it would parse, so only the unterminated comment can tell.
+    let body = "r0 = 1\n".repeat(2000);
+    let commented = format!("{body}/*\n{body}*/\n{body}");
+    assert!(parse_split::<Builder<'_>>(&file, &commented, 3).is_none());
+    assert!(parse_split::<SlotPart<'_>>(&file, &commented, 3).is_none());
+    assert!(SlotPart::parse(&file, &commented, 0).is_some());
+    // A string continued on the next line by a backslash, cut at that line break.
+    let quoted = format!("{body}.file \"{}\\\nb\"\n{body}", "a".repeat(30_000));
+    let cut = cut_points(&quoted, 2);
+    assert_eq!(quoted.as_bytes()[cut[0] - 2], b'\\');
+    assert!(SlotPart::parse(&file, &quoted, 0).is_some());
+    assert!(parse_split::<SlotPart<'_>>(&file, &quoted, 2).is_none());
+}
+
+#[test]
+fn cuts_fall_just_after_line_breaks() {
+    let text = "r0 = 1\n".repeat(1000);
+    let cuts = cut_points(&text, 4);
+    assert_eq!(cuts.len(), 3);
+    for &c in &cuts {
+        assert_eq!(text.as_bytes()[c - 1], b'\n');
+    }
+    assert!(cuts.windows(2).all(|w| w[0] < w[1]));
+}
+
+#[test]
+fn no_cut_without_a_later_line_break() {
+    assert!(cut_points("r0 = 1", 2).is_empty());
+    assert!(cut_points("r0 = 1\n", 2).is_empty());
+    // One long line followed by short ones: every cut lands after the long line.
+    let text = format!("{}\nexit\n", "r0 = 1;".repeat(100));
+    assert_eq!(cut_points(&text, 4), vec![text.len() - 5]);
+}

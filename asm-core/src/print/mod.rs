@@ -1,0 +1,4 @@
+//! Printing instructions in LLVM/llvm-objdump syntax, and the reference of every form.
+
+pub(crate) mod display;
+pub(crate) mod reference;

@@ -1,0 +1,19 @@
+//! The one grammar: tokens, the text lexer, numbers, the statement parser and its events,
+//! and the builder that turns events into a [`Program`](crate::Program). The `program!`
+//! macro drives the same parser over its own tokens.
+
+pub(crate) mod builder;
+pub(crate) mod diag;
+pub(crate) mod event;
+pub(crate) mod grammar;
+pub(crate) mod lex;
+pub(crate) mod number;
+pub(crate) mod parse;
+pub(crate) mod token;
+
+// What the `program!` macro drives (the crate root hides this module from the docs).
+pub use builder::{Builder, InsnFixup};
+pub use lex::Lexer;
+pub use number::{parse_literal, Field};
+pub use parse::{parse, Event, FixField, Fixup, ParseError};
+pub use token::{Token, TokenKind, TokenSource};
