@@ -26,6 +26,7 @@ pub use model::insn::*;
 pub use model::raw::{Encoded, RawInsn};
 pub use model::reg::Reg::*;
 pub use model::reg::{Reg, RegAt, Width};
+pub use model::target::{Label, Target, TargetMut, TargetRef};
 pub use model::{helpers, opcode};
 pub use object::{
     parse_object, section_def, MapDef, ObjectSpec, ProgramDef, SectionDef, SectionTarget,

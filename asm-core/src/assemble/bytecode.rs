@@ -10,8 +10,9 @@
 use std::sync::Arc;
 
 use crate::assemble::chunks::Part;
-use crate::model::insn::{Call, Imm64, Insn, Target};
+use crate::model::insn::{Call, Imm64, Insn};
 use crate::model::raw::RawInsn;
+use crate::model::target::Target;
 use crate::program::program::{resolve_labels, Program};
 use crate::syntax::builder::directive;
 use crate::syntax::lex::Lexer;

@@ -10,6 +10,7 @@ use crate::model::insn::*;
 use crate::model::opcode::{alu, atomic, class, jmp, mode, pseudo, size, source};
 use crate::model::raw::RawInsn;
 use crate::model::reg::{Reg, Width};
+use crate::model::target::*;
 
 /// Why a slot did not decode.
 #[derive(Clone, PartialEq, Eq, Debug)]

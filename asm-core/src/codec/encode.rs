@@ -6,6 +6,7 @@ use crate::model::insn::*;
 use crate::model::opcode::{alu, atomic, class, jmp, mode, pseudo, size, source};
 use crate::model::raw::{Encoded, RawInsn};
 use crate::model::reg::{Reg, Width};
+use crate::model::target::*;
 
 /// Why an instruction could not be encoded on its own.
 #[derive(Clone, PartialEq, Eq, Debug)]

@@ -13,6 +13,7 @@
 
 use crate::model::insn::*;
 use crate::model::reg::{Reg, Width};
+use crate::model::target::*;
 
 impl Insn {
     /// `dst OP= imm` at 64 bits.

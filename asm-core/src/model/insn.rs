@@ -3,64 +3,8 @@
 //! Encoding ([`Insn::encode`]) and decoding ([`crate::decode`]) are functions of this model;
 //! printing ([`core::fmt::Display`]) gives LLVM 19's assembly syntax.
 
-use std::borrow::Cow;
-use std::fmt;
-
 use crate::model::reg::{Reg, Width};
-
-/// A label name: a jump or call target, or a symbol (map) reference.
-///
-/// Borrowed in `const` data made by the macro, owned when parsed from text at run time.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Label(pub Cow<'static, str>);
-
-impl Label {
-    /// A label from a static string (usable in `const` context).
-    pub const fn new(name: &'static str) -> Label {
-        Label(Cow::Borrowed(name))
-    }
-    /// The name.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl From<&str> for Label {
-    fn from(s: &str) -> Label {
-        Label(Cow::Owned(s.to_owned()))
-    }
-}
-
-impl From<String> for Label {
-    fn from(s: String) -> Label {
-        Label(Cow::Owned(s))
-    }
-}
-
-impl fmt::Display for Label {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl fmt::Debug for Label {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?}", &*self.0)
-    }
-}
-
-/// Where a jump or call goes: an offset in instruction slots relative to the next
-/// instruction, or a label that a [`crate::Program`] resolves.
-///
-/// `O` is the offset's type: `i16` for conditional jumps, `goto` and `may_goto`; `i32` for
-/// `gotol`, bpf-to-bpf calls and function pointers.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-pub enum Target<O = i16> {
-    /// Relative offset in 8-byte slots from the slot after this instruction.
-    Offset(O),
-    /// A named position, resolved when the program is assembled.
-    Label(Label),
-}
+use crate::model::target::{Label, Target, TargetMut, TargetRef};
 
 /// The second operand of ALU, jump and store instructions.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
@@ -612,30 +556,51 @@ impl Insn {
             _ => 1,
         }
     }
+}
+
+impl Insn {
+    /// The target of a jump, a bpf-to-bpf call or a function address (`rN = func ll`);
+    /// `None` for every other instruction.
+    pub fn target(&self) -> Option<TargetRef<'_>> {
+        match self {
+            Insn::Jump { target, .. } | Insn::Ja { target } | Insn::MayGoto { target } => {
+                Some(TargetRef::Short(target))
+            }
+            Insn::JaLong { target }
+            | Insn::Call(Call::Local(target))
+            | Insn::LdImm64 {
+                imm: Imm64::Func(target),
+                ..
+            } => Some(TargetRef::Long(target)),
+            _ => None,
+        }
+    }
+
+    /// [`Insn::target`], to change it.
+    pub fn target_mut(&mut self) -> Option<TargetMut<'_>> {
+        match self {
+            Insn::Jump { target, .. } | Insn::Ja { target } | Insn::MayGoto { target } => {
+                Some(TargetMut::Short(target))
+            }
+            Insn::JaLong { target }
+            | Insn::Call(Call::Local(target))
+            | Insn::LdImm64 {
+                imm: Imm64::Func(target),
+                ..
+            } => Some(TargetMut::Long(target)),
+            _ => None,
+        }
+    }
 
     /// The label the instruction names, if any: a jump or call target, a function address,
     /// or a symbol (`rN = name ll`).
     pub(crate) fn label(&self) -> Option<&Label> {
         match self {
-            Insn::Jump {
-                target: Target::Label(l),
-                ..
-            }
-            | Insn::Ja {
-                target: Target::Label(l),
-            }
-            | Insn::MayGoto {
-                target: Target::Label(l),
-            }
-            | Insn::JaLong {
-                target: Target::Label(l),
-            }
-            | Insn::Call(Call::Local(Target::Label(l)))
-            | Insn::LdImm64 {
-                imm: Imm64::Func(Target::Label(l)) | Imm64::Symbol(l),
+            Insn::LdImm64 {
+                imm: Imm64::Symbol(l),
                 ..
             } => Some(l),
-            _ => None,
+            _ => self.target()?.label(),
         }
     }
 }

@@ -9,3 +9,4 @@ pub mod opcode;
 pub(crate) mod patch;
 pub(crate) mod raw;
 pub(crate) mod reg;
+pub(crate) mod target;

@@ -12,6 +12,7 @@ use std::fmt;
 
 use crate::model::insn::*;
 use crate::model::reg::{Reg, Width};
+use crate::model::target::*;
 
 /// A signed jump offset: `+3`, `-3`, `+0`.
 struct Rel(i64);

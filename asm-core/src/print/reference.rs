@@ -5,6 +5,7 @@ use std::fmt::Write;
 
 use crate::model::insn::*;
 use crate::model::reg::{Reg, Width};
+use crate::model::target::*;
 
 fn width_name(w: Width) -> &'static str {
     match w {

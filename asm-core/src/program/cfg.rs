@@ -42,27 +42,7 @@ pub struct Cfg {
 /// Where instruction `i`'s jump, call or function address points, as an instruction index.
 fn jump_target(p: &Program, i: usize) -> Option<usize> {
     let insn = p.resolved(i);
-    let off = match &insn {
-        Insn::Jump {
-            target: Target::Offset(o),
-            ..
-        }
-        | Insn::Ja {
-            target: Target::Offset(o),
-        }
-        | Insn::MayGoto {
-            target: Target::Offset(o),
-        } => *o as i64,
-        Insn::JaLong {
-            target: Target::Offset(o),
-        }
-        | Insn::Call(Call::Local(Target::Offset(o)))
-        | Insn::LdImm64 {
-            imm: Imm64::Func(Target::Offset(o)),
-            ..
-        } => *o as i64,
-        _ => return None,
-    };
+    let off = i64::from(insn.target()?.offset()?);
     // A function address counts from its ld_imm64's first slot, everything else from
     // the next instruction.
     let from = match insn {

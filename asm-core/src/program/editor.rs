@@ -14,6 +14,7 @@ use std::collections::HashSet;
 use std::fmt;
 
 use crate::model::insn::*;
+use crate::model::target::*;
 use crate::program::program::{Program, ProgramError};
 use crate::program::source_map::{SourceLoc, SourceMap};
 

@@ -6,6 +6,7 @@ use std::fmt;
 use crate::model::insn::*;
 use crate::model::patch::FixField;
 use crate::model::raw::RawInsn;
+use crate::model::target::*;
 use crate::program::source_map::{SourceLoc, SourceMap};
 use crate::util::hash::HashMap as FastMap;
 
@@ -303,13 +304,11 @@ impl Program {
             .iter()
             .enumerate()
             .filter_map(|(i, insn)| match insn {
-                Insn::Call(Call::Local(Target::Label(l)))
-                | Insn::LdImm64 {
-                    imm: Imm64::Func(Target::Label(l)),
-                    ..
-                } if !self.labels.contains_key(l) => Some((i, l)),
+                // The label-carrying calls and function addresses.
+                Insn::Call(_) | Insn::LdImm64 { .. } => Some((i, insn.target()?.label()?)),
                 _ => None,
             })
+            .filter(|(_, l)| !self.labels.contains_key(*l))
     }
 
     /// Unresolved symbol references (`r1 = name ll`): `(instruction index, name)`.
@@ -390,33 +389,15 @@ impl Program {
         let mut insns = Vec::with_capacity(self.insns.len());
         for (i, insn) in self.insns.iter().enumerate() {
             let mut insn = insn.clone();
-            match &mut insn {
-                Insn::Jump { target, .. } | Insn::Ja { target } | Insn::MayGoto { target } => {
-                    if let Target::Offset(o) = *target {
-                        if let Some(l) = target_of(i, o as i64, &mut names) {
-                            *target = Target::Label(l);
-                        }
+            // A function address counts from the ld_imm64's first slot: one less than
+            // from its end.
+            let from_end = i64::from(!matches!(insn, Insn::LdImm64 { .. }));
+            if let Some(mut target) = insn.target_mut() {
+                if let Some(o) = target.as_ref().offset() {
+                    if let Some(l) = target_of(i, i64::from(o) + from_end - 1, &mut names) {
+                        target.set_label(l);
                     }
                 }
-                Insn::LdImm64 {
-                    imm: Imm64::Func(target),
-                    ..
-                } => {
-                    // Counted from the ld_imm64's first slot: one less than from its end.
-                    if let Target::Offset(o) = *target {
-                        if let Some(l) = target_of(i, o as i64 - 1, &mut names) {
-                            *target = Target::Label(l);
-                        }
-                    }
-                }
-                Insn::JaLong { target } | Insn::Call(Call::Local(target)) => {
-                    if let Target::Offset(o) = *target {
-                        if let Some(l) = target_of(i, o as i64, &mut names) {
-                            *target = Target::Label(l);
-                        }
-                    }
-                }
-                _ => {}
             }
             insns.push(insn);
         }

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use crate::model::insn::*;
+use crate::model::target::*;
 use crate::program::program::{Program, ProgramError};
 use crate::program::source_map::SourceMap;
 use crate::syntax::parse::{Event, Fixup, ParseError};

@@ -4,6 +4,7 @@
 use super::reg_like;
 use crate::model::helpers::helper_id;
 use crate::model::insn::*;
+use crate::model::target::*;
 use crate::syntax::number::Field;
 use crate::syntax::parse::{Cursor, FixField, PResult, Value};
 use crate::syntax::token::code;

@@ -5,6 +5,7 @@ mod memory;
 
 use crate::model::insn::*;
 use crate::model::reg::{Reg, Width};
+use crate::model::target::*;
 use crate::syntax::number::Field;
 use crate::syntax::parse::{Cursor, FixField, PResult, ParseError, Spot, Value};
 use crate::syntax::token::code;
