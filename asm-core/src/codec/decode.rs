@@ -7,7 +7,7 @@
 use std::fmt;
 
 use crate::model::insn::*;
-use crate::model::opcode::{alu, atomic, class, jmp, mode, pseudo, size, source};
+use crate::model::opcode::{alu, atomic, class, jmp, mode, pseudo, size, source, OpCode};
 use crate::model::raw::RawInsn;
 use crate::model::reg::{Reg, Width};
 use crate::model::target::*;
@@ -96,7 +96,7 @@ fn sx_size(off: i16) -> Option<SxSize> {
 }
 
 fn mem_size(code: u8) -> Size {
-    match code & 0x18 {
+    match OpCode(code).size() {
         size::W => Size::U32,
         size::H => Size::U16,
         size::B => Size::U8,
@@ -106,8 +106,8 @@ fn mem_size(code: u8) -> Size {
 
 fn decode_alu<E: Reason>(s: RawInsn, width: Width) -> Result<Insn, E> {
     let what = Op(s.code);
-    let op = s.code & 0xf0;
-    let is_x = s.code & source::X != 0;
+    let op = OpCode(s.code).op();
+    let is_x = OpCode(s.code).source() == source::X;
     let dst = reg::<E>(s.dst, "destination")?;
     let src = |s: RawInsn| -> Result<Src, E> {
         if is_x {
@@ -251,8 +251,8 @@ fn cond(op: u8) -> Option<JmpCond> {
 
 fn decode_jmp<E: Reason>(s: RawInsn, width: Width) -> Result<Insn, E> {
     let what = Op(s.code);
-    let op = s.code & 0xf0;
-    let is_x = s.code & source::X != 0;
+    let op = OpCode(s.code).op();
+    let is_x = OpCode(s.code).source() == source::X;
     if let Some(c) = cond(op) {
         let src = if is_x {
             zero::<E>(s.imm as i64, "imm", what)?;
@@ -356,7 +356,7 @@ fn decode_jmp<E: Reason>(s: RawInsn, width: Width) -> Result<Insn, E> {
 
 fn decode_ld<E: Reason>(s: RawInsn, next: Option<RawInsn>) -> Result<Insn, E> {
     let what = Op(s.code);
-    let m = s.code & 0xe0;
+    let m = OpCode(s.code).mode();
     let sz = mem_size(s.code);
     match m {
         mode::IMM => {
@@ -453,9 +453,9 @@ fn decode_ld<E: Reason>(s: RawInsn, next: Option<RawInsn>) -> Result<Insn, E> {
 
 fn decode_mem<E: Reason>(s: RawInsn) -> Result<Insn, E> {
     let what = Op(s.code);
-    let m = s.code & 0xe0;
+    let m = OpCode(s.code).mode();
     let sz = mem_size(s.code);
-    let cls = s.code & 0x07;
+    let cls = OpCode(s.code).class();
     let dst = reg::<E>(s.dst, "destination")?;
     match (cls, m) {
         (class::LDX, mode::MEM) => {
@@ -573,7 +573,7 @@ fn decode_slot<E: Reason>(slots: &[RawInsn]) -> Result<Insn, E> {
     let s = *slots
         .first()
         .ok_or_else(|| E::new(|| "no instruction: the input ends here".into()))?;
-    match s.code & 0x07 {
+    match OpCode(s.code).class() {
         class::ALU => decode_alu(s, Width::W32),
         class::ALU64 => decode_alu(s, Width::W64),
         class::JMP => decode_jmp(s, Width::W64),

@@ -10,6 +10,7 @@ use crate::model::target::*;
 
 /// Why an instruction could not be encoded on its own.
 #[derive(Clone, PartialEq, Eq, Debug)]
+#[non_exhaustive]
 pub enum EncodeError {
     /// A jump or call still names a label; assemble it in a [`crate::Program`] to resolve it.
     UnresolvedLabel(Label),

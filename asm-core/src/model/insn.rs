@@ -266,6 +266,7 @@ impl SwapBits {
 
 /// Read-modify-write atomic operations on memory.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+#[non_exhaustive]
 pub enum AtomicOp {
     /// `lock *(u64 *)(r1 + 0) += r2`
     Add,
@@ -307,6 +308,7 @@ impl AtomicOp {
 
 /// What a `call` instruction calls.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[non_exhaustive]
 pub enum Call {
     /// A kernel helper by number (`call 1`, `call bpf_map_lookup_elem`).
     Helper(i32),
@@ -324,6 +326,7 @@ pub enum Call {
 
 /// What a 64-bit immediate load (`BPF_LD | BPF_IMM | BPF_DW`, two slots) loads.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[non_exhaustive]
 pub enum Imm64 {
     /// A plain constant: `r1 = 42 ll`.
     Const(i64),
@@ -365,6 +368,7 @@ pub enum Imm64 {
 /// Each variant says what the instruction does; encoding chooses the opcode bits.
 /// [`Imm64`] loads take two 8-byte slots, everything else one.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[non_exhaustive]
 pub enum Insn {
     /// `dst OP= src` at 32 or 64 bits (`BPF_ALU`/`BPF_ALU64`), including `dst = src`.
     Alu {

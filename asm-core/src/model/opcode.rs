@@ -8,7 +8,42 @@
 //!    7    4  3  2     0        7    5 4    3 2     0
 //! ```
 //! `s` is the source bit: 0 = immediate (`BPF_K`), 1 = register (`BPF_X`).
-//! These constants are the only place the numbers appear; encode and decode use them.
+//! These constants and [`OpCode`]'s field masks are the only place the numbers appear;
+//! encode and decode use them.
+
+/// An opcode byte, read field by field. Which fields apply depends on the class: ALU and
+/// JMP opcodes have [`op`](OpCode::op) and [`source`](OpCode::source); LD, LDX, ST and
+/// STX opcodes have [`mode`](OpCode::mode) and [`size`](OpCode::size).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct OpCode(pub u8);
+
+impl OpCode {
+    /// The class (low 3 bits), one of [`class`]'s constants.
+    pub const fn class(self) -> u8 {
+        self.0 & 0x07
+    }
+
+    /// The source bit of ALU and JMP opcodes, one of [`source`]'s constants.
+    pub const fn source(self) -> u8 {
+        self.0 & 0x08
+    }
+
+    /// The operation of ALU and JMP opcodes (high 4 bits), one of [`alu`]'s or [`jmp`]'s
+    /// constants.
+    pub const fn op(self) -> u8 {
+        self.0 & 0xf0
+    }
+
+    /// The access size of load and store opcodes (bits 3-4), one of [`size`]'s constants.
+    pub const fn size(self) -> u8 {
+        self.0 & 0x18
+    }
+
+    /// The mode of load and store opcodes (bits 5-7), one of [`mode`]'s constants.
+    pub const fn mode(self) -> u8 {
+        self.0 & 0xe0
+    }
+}
 
 /// Instruction classes (low 3 bits).
 pub mod class {
@@ -172,4 +207,25 @@ pub mod pseudo {
     pub const CALL: u8 = 1;
     /// `BPF_PSEUDO_KFUNC_CALL`: a call's imm is a kernel function's BTF id.
     pub const KFUNC_CALL: u8 = 2;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fields_of_every_opcode_byte_add_up_to_it() {
+        for b in 0..=u8::MAX {
+            let c = OpCode(b);
+            assert_eq!(c.op() | c.source() | c.class(), b, "ALU/JMP fields of {b:#04x}");
+            assert_eq!(c.mode() | c.size() | c.class(), b, "LD/ST fields of {b:#04x}");
+            assert_eq!(c.op() & c.source(), 0);
+            assert_eq!(c.mode() & c.size(), 0);
+        }
+        assert_eq!(OpCode(0x85).op(), jmp::CALL);
+        assert_eq!(OpCode(0x85).class(), class::JMP);
+        assert_eq!(OpCode(0x79).mode(), mode::MEM);
+        assert_eq!(OpCode(0x79).size(), size::DW);
+        assert_eq!(OpCode(0x1f).source(), source::X);
+    }
 }

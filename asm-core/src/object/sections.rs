@@ -9,6 +9,7 @@ const FRAGS: u32 = 1 << 5;
 
 /// Whether a section name carries a target after `/` (`tracepoint/CAT/NAME`).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[non_exhaustive]
 pub enum SectionTarget {
     /// The name is exact: `socket`, `xdp`, `cgroup/skb`.
     None,

@@ -20,6 +20,7 @@ use crate::program::source_map::{SourceLoc, SourceMap};
 
 /// What kind of name a reference is.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[non_exhaustive]
 pub enum RefKind {
     /// `rN = name ll`: a map or constant, rewritten by the Editor.
     Symbol,
@@ -42,6 +43,7 @@ pub struct Reference {
 
 /// Why an edit or a link failed.
 #[derive(Clone, PartialEq, Eq, Debug)]
+#[non_exhaustive]
 pub enum EditError {
     /// No instruction refers to this name.
     NoSuchReference {

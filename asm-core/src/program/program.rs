@@ -12,6 +12,7 @@ use crate::util::hash::HashMap as FastMap;
 
 /// Why a [`Program`] could not be formed from instructions and labels.
 #[derive(Clone, PartialEq, Eq, Debug)]
+#[non_exhaustive]
 pub enum ProgramError {
     /// A jump or call names a label that is not defined.
     UndefinedLabel {
