@@ -134,168 +134,155 @@ impl Insn {
     /// resolves labels before it encodes.
     pub fn encode(&self) -> Result<Encoded, EncodeError> {
         let r = RawInsn::new;
-        Ok(match self {
+        Ok(Encoded::one(match self {
             Insn::Alu {
                 width,
                 op,
                 dst,
                 src,
-            } => Encoded::one(alu_slot(*width, *op, *dst, *src)),
-            Insn::Neg { width, dst } => {
-                Encoded::one(r(alu_class(*width) | alu::NEG, dst.index(), 0, 0, 0))
-            }
+            } => alu_slot(*width, *op, *dst, *src),
+            Insn::Neg { width, dst } => r(alu_class(*width) | alu::NEG, dst.index(), 0, 0, 0),
             Insn::MovSx {
                 width,
                 dst,
                 src,
                 from,
-            } => Encoded::one(r(
-                alu_class(*width) | alu::MOV | source::X,
-                dst.index(),
-                src.index(),
-                from.bits() as i16,
-                0,
-            )),
-            Insn::Endian { order, bits, dst } => {
-                let code = match order {
-                    ByteOrder::Le => class::ALU | alu::END | source::K,
-                    ByteOrder::Be => class::ALU | alu::END | source::X,
-                    ByteOrder::Swap => class::ALU64 | alu::END | source::K,
-                };
-                Encoded::one(r(code, dst.index(), 0, 0, bits.bits()))
+            } => {
+                let code = alu_class(*width) | alu::MOV | source::X;
+                r(code, dst.index(), src.index(), from.bits() as i16, 0)
             }
+            Insn::Endian { order, bits, dst } => endian_slot(*order, *bits, *dst),
             Insn::AddrSpaceCast {
                 dst,
                 src,
                 dst_as,
                 src_as,
-            } => Encoded::one(r(
-                class::ALU64 | alu::MOV | source::X,
-                dst.index(),
-                src.index(),
-                1,
-                ((*dst_as as u32) << 16 | *src_as as u32) as i32,
-            )),
+            } => {
+                let code = class::ALU64 | alu::MOV | source::X;
+                let imm = ((*dst_as as u32) << 16 | *src_as as u32) as i32;
+                r(code, dst.index(), src.index(), 1, imm)
+            }
             Insn::Jump {
                 width,
                 cond,
                 dst,
                 src,
                 target: t,
-            } => Encoded::one(jump_slot(*width, *cond, *dst, *src, target(t)?)),
-            Insn::Ja { target: t } => Encoded::one(ja_slot(target(t)?)),
-            Insn::JaLong { target: t } => {
-                Encoded::one(r(class::JMP32 | jmp::JA, 0, 0, 0, target(t)?))
-            }
-            Insn::MayGoto { target: t } => {
-                Encoded::one(r(class::JMP | jmp::JCOND, 0, 0, target(t)?, 0))
-            }
-            Insn::Call(call) => {
-                let code = class::JMP | jmp::CALL;
-                match call {
-                    Call::Helper(id) => Encoded::one(helper_slot(*id)),
-                    Call::Local(t) => Encoded::one(r(code, 0, pseudo::CALL, 0, target(t)?)),
-                    Call::Kfunc { btf_id, module } => {
-                        Encoded::one(r(code, 0, pseudo::KFUNC_CALL, *module, *btf_id))
-                    }
-                }
-            }
-            Insn::CallX { dst } => {
-                Encoded::one(r(class::JMP | jmp::CALL | source::X, dst.index(), 0, 0, 0))
-            }
-            Insn::Exit => Encoded::one(EXIT_SLOT),
-            Insn::LdImm64 { dst, imm } => match imm {
-                Imm64::Const(v) => ld_imm64(*dst, 0, *v as i32, (*v >> 32) as i32),
-                Imm64::MapFd(fd) => ld_imm64(*dst, pseudo::MAP_FD, *fd, 0),
-                Imm64::MapValue { fd, offset } => ld_imm64(*dst, pseudo::MAP_VALUE, *fd, *offset),
-                Imm64::BtfId { id, module } => ld_imm64(*dst, pseudo::BTF_ID, *id, *module),
-                Imm64::Func(t) => ld_imm64(*dst, pseudo::FUNC, target(t)?, 0),
-                Imm64::MapIdx(i) => ld_imm64(*dst, pseudo::MAP_IDX, *i, 0),
-                Imm64::MapIdxValue { index, offset } => {
-                    ld_imm64(*dst, pseudo::MAP_IDX_VALUE, *index, *offset)
-                }
-                Imm64::Symbol(_) => ld_imm64(*dst, 0, 0, 0),
-            },
+            } => jump_slot(*width, *cond, *dst, *src, target(t)?),
+            Insn::Ja { target: t } => ja_slot(target(t)?),
+            Insn::JaLong { target: t } => r(class::JMP32 | jmp::JA, 0, 0, 0, target(t)?),
+            Insn::MayGoto { target: t } => r(class::JMP | jmp::JCOND, 0, 0, target(t)?, 0),
+            Insn::Call(call) => call_slot(call)?,
+            Insn::CallX { dst } => r(class::JMP | jmp::CALL | source::X, dst.index(), 0, 0, 0),
+            Insn::Exit => EXIT_SLOT,
+            Insn::LdImm64 { dst, imm } => return ld_imm64_of(*dst, imm),
             Insn::Load {
                 size,
                 dst,
                 src,
                 off,
-            } => Encoded::one(load_slot(*size, *dst, *src, *off)),
+            } => load_slot(*size, *dst, *src, *off),
             Insn::LoadSx {
                 size,
                 dst,
                 src,
                 off,
-            } => Encoded::one(r(
-                class::LDX | mode::MEMSX | size_bits(size.size()),
-                dst.index(),
-                src.index(),
-                *off,
-                0,
-            )),
+            } => {
+                let code = class::LDX | mode::MEMSX | size_bits(size.size());
+                r(code, dst.index(), src.index(), *off, 0)
+            }
             Insn::Store {
                 size,
                 dst,
                 off,
                 src,
-            } => Encoded::one(store_slot(*size, *dst, *off, *src)),
+            } => store_slot(*size, *dst, *off, *src),
             Insn::Atomic {
                 width,
                 op,
                 dst,
                 off,
                 src,
-            } => {
-                let sz = match width {
-                    Width::W32 => size::W,
-                    Width::W64 => size::DW,
-                };
-                Encoded::one(r(
-                    class::STX | mode::ATOMIC | sz,
-                    dst.index(),
-                    src.index(),
-                    *off,
-                    atomic_imm(*op),
-                ))
-            }
+            } => atomic_slot(*width, atomic_imm(*op), *dst, *off, *src),
             Insn::LoadAcquire {
                 size,
                 dst,
                 src,
                 off,
-            } => Encoded::one(r(
-                class::STX | mode::ATOMIC | size_bits(*size),
-                dst.index(),
-                src.index(),
-                *off,
-                atomic::LOAD_ACQ,
-            )),
+            } => ordered_slot(*size, *dst, *src, *off, atomic::LOAD_ACQ),
             Insn::StoreRelease {
                 size,
                 dst,
                 off,
                 src,
-            } => Encoded::one(r(
-                class::STX | mode::ATOMIC | size_bits(*size),
-                dst.index(),
-                src.index(),
-                *off,
-                atomic::STORE_REL,
-            )),
-            Insn::LdAbs { size, imm } => {
-                Encoded::one(r(class::LD | mode::ABS | size_bits(*size), 0, 0, 0, *imm))
-            }
-            Insn::LdInd { size, src, imm } => Encoded::one(r(
+            } => ordered_slot(*size, *dst, *src, *off, atomic::STORE_REL),
+            Insn::LdAbs { size, imm } => r(class::LD | mode::ABS | size_bits(*size), 0, 0, 0, *imm),
+            Insn::LdInd { size, src, imm } => r(
                 class::LD | mode::IND | size_bits(*size),
                 0,
                 src.index(),
                 0,
                 *imm,
-            )),
-            Insn::Raw(w) => Encoded::one(RawInsn::from_u64(*w)),
-        })
+            ),
+            Insn::Raw(w) => RawInsn::from_u64(*w),
+        }))
     }
+}
+
+fn endian_slot(order: ByteOrder, bits: SwapBits, dst: Reg) -> RawInsn {
+    let code = match order {
+        ByteOrder::Le => class::ALU | alu::END | source::K,
+        ByteOrder::Be => class::ALU | alu::END | source::X,
+        ByteOrder::Swap => class::ALU64 | alu::END | source::K,
+    };
+    RawInsn::new(code, dst.index(), 0, 0, bits.bits())
+}
+
+fn call_slot(call: &Call) -> Result<RawInsn, EncodeError> {
+    let code = class::JMP | jmp::CALL;
+    Ok(match call {
+        Call::Helper(id) => helper_slot(*id),
+        Call::Local(t) => RawInsn::new(code, 0, pseudo::CALL, 0, target(t)?),
+        Call::Kfunc { btf_id, module } => {
+            RawInsn::new(code, 0, pseudo::KFUNC_CALL, *module, *btf_id)
+        }
+    })
+}
+
+fn ld_imm64_of(dst: Reg, imm: &Imm64) -> Result<Encoded, EncodeError> {
+    Ok(match imm {
+        Imm64::Const(v) => ld_imm64(dst, 0, *v as i32, (*v >> 32) as i32),
+        Imm64::MapFd(fd) => ld_imm64(dst, pseudo::MAP_FD, *fd, 0),
+        Imm64::MapValue { fd, offset } => ld_imm64(dst, pseudo::MAP_VALUE, *fd, *offset),
+        Imm64::BtfId { id, module } => ld_imm64(dst, pseudo::BTF_ID, *id, *module),
+        Imm64::Func(t) => ld_imm64(dst, pseudo::FUNC, target(t)?, 0),
+        Imm64::MapIdx(i) => ld_imm64(dst, pseudo::MAP_IDX, *i, 0),
+        Imm64::MapIdxValue { index, offset } => {
+            ld_imm64(dst, pseudo::MAP_IDX_VALUE, *index, *offset)
+        }
+        Imm64::Symbol(_) => ld_imm64(dst, 0, 0, 0),
+    })
+}
+
+/// `BPF_STX | BPF_ATOMIC` at 32 or 64 bits with the operation in `imm`.
+fn atomic_slot(width: Width, imm: i32, dst: Reg, off: i16, src: Reg) -> RawInsn {
+    let sz = match width {
+        Width::W32 => size::W,
+        Width::W64 => size::DW,
+    };
+    RawInsn::new(
+        class::STX | mode::ATOMIC | sz,
+        dst.index(),
+        src.index(),
+        off,
+        imm,
+    )
+}
+
+/// load_acquire and store_release: atomics of any size.
+fn ordered_slot(size: Size, dst: Reg, src: Reg, off: i16, imm: i32) -> RawInsn {
+    let code = class::STX | mode::ATOMIC | size_bits(size);
+    RawInsn::new(code, dst.index(), src.index(), off, imm)
 }
 
 impl Insn {

@@ -217,8 +217,16 @@ mod tests {
     fn the_fields_of_every_opcode_byte_add_up_to_it() {
         for b in 0..=u8::MAX {
             let c = OpCode(b);
-            assert_eq!(c.op() | c.source() | c.class(), b, "ALU/JMP fields of {b:#04x}");
-            assert_eq!(c.mode() | c.size() | c.class(), b, "LD/ST fields of {b:#04x}");
+            assert_eq!(
+                c.op() | c.source() | c.class(),
+                b,
+                "ALU/JMP fields of {b:#04x}"
+            );
+            assert_eq!(
+                c.mode() | c.size() | c.class(),
+                b,
+                "LD/ST fields of {b:#04x}"
+            );
             assert_eq!(c.op() & c.source(), 0);
             assert_eq!(c.mode() & c.size(), 0);
         }

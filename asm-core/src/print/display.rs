@@ -307,6 +307,62 @@ fn atomic_name(op: AtomicOp) -> &'static str {
     }
 }
 
+/// `lock` adds, fetch-and-ops, xchg and cmpxchg.
+fn render_atomic<S: Sink>(t: &mut S, width: Width, op: AtomicOp, dst: Reg, off: i16, src: Reg) {
+    let size = match width {
+        Width::W32 => Size::U32,
+        Width::W64 => Size::U64,
+    };
+    let suffix = match width {
+        Width::W32 => "32_32(",
+        Width::W64 => "_64(",
+    };
+    match op {
+        AtomicOp::Add | AtomicOp::Or | AtomicOp::And | AtomicOp::Xor => {
+            t.str("lock *(");
+            t.size(size);
+            t.str(" *)");
+            t.mem(dst, off);
+            t.byte(b' ');
+            t.str(atomic_name(op));
+            t.byte(b' ');
+            t.reg(src, width);
+        }
+        AtomicOp::FetchAdd | AtomicOp::FetchOr | AtomicOp::FetchAnd | AtomicOp::FetchXor => {
+            t.reg(src, width);
+            t.str(" = ");
+            t.str(atomic_name(op));
+            t.str("((");
+            t.size(size);
+            t.str(" *)");
+            t.mem(dst, off);
+            t.str(", ");
+            t.reg(src, width);
+            t.byte(b')');
+        }
+        AtomicOp::Xchg => {
+            t.reg(src, width);
+            t.str(" = xchg");
+            t.str(suffix);
+            t.addr(dst, off);
+            t.str(", ");
+            t.reg(src, width);
+            t.byte(b')');
+        }
+        AtomicOp::CmpXchg => {
+            t.reg(Reg::R0, width);
+            t.str(" = cmpxchg");
+            t.str(suffix);
+            t.addr(dst, off);
+            t.str(", ");
+            t.reg(Reg::R0, width);
+            t.str(", ");
+            t.reg(src, width);
+            t.byte(b')');
+        }
+    }
+}
+
 impl Insn {
     /// Appends the instruction's text (what `Display` prints) to `out`, without going
     /// through `core::fmt`: the fast path for printing many instructions.
@@ -315,6 +371,32 @@ impl Insn {
     }
 
     fn render<S: Sink>(&self, t: &mut S) {
+        match self {
+            Insn::Alu { .. }
+            | Insn::Neg { .. }
+            | Insn::MovSx { .. }
+            | Insn::Endian { .. }
+            | Insn::AddrSpaceCast { .. } => self.render_alu(t),
+            Insn::Jump { .. }
+            | Insn::Ja { .. }
+            | Insn::JaLong { .. }
+            | Insn::MayGoto { .. }
+            | Insn::Call(_)
+            | Insn::CallX { .. }
+            | Insn::Exit => self.render_flow(t),
+            Insn::Load { .. }
+            | Insn::LoadSx { .. }
+            | Insn::Store { .. }
+            | Insn::LoadAcquire { .. }
+            | Insn::StoreRelease { .. }
+            | Insn::LdAbs { .. }
+            | Insn::LdInd { .. } => self.render_memory(t),
+            Insn::LdImm64 { .. } | Insn::Atomic { .. } | Insn::Raw(_) => self.render_special(t),
+        }
+    }
+
+    /// Arithmetic, moves, byte swaps and address-space casts.
+    fn render_alu<S: Sink>(&self, t: &mut S) {
         match self {
             Insn::Alu {
                 width,
@@ -370,6 +452,14 @@ impl Insn {
                 t.int(*src_as as i64);
                 t.byte(b')');
             }
+            // Every other kind has its own `render_*`.
+            _ => {}
+        }
+    }
+
+    /// Jumps, calls and exit.
+    fn render_flow<S: Sink>(&self, t: &mut S) {
+        match self {
             Insn::Jump {
                 width,
                 cond,
@@ -424,26 +514,14 @@ impl Insn {
                 t.reg(*dst, Width::W64);
             }
             Insn::Exit => t.str("exit"),
-            Insn::LdImm64 { dst, imm } => match imm {
-                Imm64::Const(v) => {
-                    t.reg(*dst, Width::W64);
-                    t.str(" = ");
-                    t.int(*v);
-                    t.str(" ll");
-                }
-                Imm64::Symbol(l) | Imm64::Func(Target::Label(l)) => {
-                    t.reg(*dst, Width::W64);
-                    t.str(" = ");
-                    t.str(l.as_str());
-                    t.str(" ll");
-                }
-                Imm64::MapFd(fd) => t.pseudo(*dst, 1, *fd, 0),
-                Imm64::MapValue { fd, offset } => t.pseudo(*dst, 2, *fd, *offset),
-                Imm64::BtfId { id, module } => t.pseudo(*dst, 3, *id, *module),
-                Imm64::Func(Target::Offset(o)) => t.pseudo(*dst, 4, *o, 0),
-                Imm64::MapIdx(i) => t.pseudo(*dst, 5, *i, 0),
-                Imm64::MapIdxValue { index, offset } => t.pseudo(*dst, 6, *index, *offset),
-            },
+            // Every other kind has its own `render_*`.
+            _ => {}
+        }
+    }
+
+    /// Loads and stores, plain, sign-extending, ordered and legacy packet loads.
+    fn render_memory<S: Sink>(&self, t: &mut S) {
+        match self {
             Insn::Load {
                 size,
                 dst,
@@ -482,69 +560,6 @@ impl Insn {
                 t.mem(*dst, *off);
                 t.str(" = ");
                 t.src(src, value_width(*size));
-            }
-            Insn::Atomic {
-                width,
-                op,
-                dst,
-                off,
-                src,
-            } => {
-                let size = match width {
-                    Width::W32 => Size::U32,
-                    Width::W64 => Size::U64,
-                };
-                let suffix = match width {
-                    Width::W32 => "32_32(",
-                    Width::W64 => "_64(",
-                };
-                match op {
-                    AtomicOp::Add | AtomicOp::Or | AtomicOp::And | AtomicOp::Xor => {
-                        t.str("lock *(");
-                        t.size(size);
-                        t.str(" *)");
-                        t.mem(*dst, *off);
-                        t.byte(b' ');
-                        t.str(atomic_name(*op));
-                        t.byte(b' ');
-                        t.reg(*src, *width);
-                    }
-                    AtomicOp::FetchAdd
-                    | AtomicOp::FetchOr
-                    | AtomicOp::FetchAnd
-                    | AtomicOp::FetchXor => {
-                        t.reg(*src, *width);
-                        t.str(" = ");
-                        t.str(atomic_name(*op));
-                        t.str("((");
-                        t.size(size);
-                        t.str(" *)");
-                        t.mem(*dst, *off);
-                        t.str(", ");
-                        t.reg(*src, *width);
-                        t.byte(b')');
-                    }
-                    AtomicOp::Xchg => {
-                        t.reg(*src, *width);
-                        t.str(" = xchg");
-                        t.str(suffix);
-                        t.addr(*dst, *off);
-                        t.str(", ");
-                        t.reg(*src, *width);
-                        t.byte(b')');
-                    }
-                    AtomicOp::CmpXchg => {
-                        t.reg(Reg::R0, *width);
-                        t.str(" = cmpxchg");
-                        t.str(suffix);
-                        t.addr(*dst, *off);
-                        t.str(", ");
-                        t.reg(Reg::R0, *width);
-                        t.str(", ");
-                        t.reg(*src, *width);
-                        t.byte(b')');
-                    }
-                }
             }
             Insn::LoadAcquire {
                 size,
@@ -594,6 +609,41 @@ impl Insn {
                 }
                 t.byte(b']');
             }
+            // Every other kind has its own `render_*`.
+            _ => {}
+        }
+    }
+
+    /// ld_imm64, atomics and raw words.
+    fn render_special<S: Sink>(&self, t: &mut S) {
+        match self {
+            Insn::LdImm64 { dst, imm } => match imm {
+                Imm64::Const(v) => {
+                    t.reg(*dst, Width::W64);
+                    t.str(" = ");
+                    t.int(*v);
+                    t.str(" ll");
+                }
+                Imm64::Symbol(l) | Imm64::Func(Target::Label(l)) => {
+                    t.reg(*dst, Width::W64);
+                    t.str(" = ");
+                    t.str(l.as_str());
+                    t.str(" ll");
+                }
+                Imm64::MapFd(fd) => t.pseudo(*dst, 1, *fd, 0),
+                Imm64::MapValue { fd, offset } => t.pseudo(*dst, 2, *fd, *offset),
+                Imm64::BtfId { id, module } => t.pseudo(*dst, 3, *id, *module),
+                Imm64::Func(Target::Offset(o)) => t.pseudo(*dst, 4, *o, 0),
+                Imm64::MapIdx(i) => t.pseudo(*dst, 5, *i, 0),
+                Imm64::MapIdxValue { index, offset } => t.pseudo(*dst, 6, *index, *offset),
+            },
+            Insn::Atomic {
+                width,
+                op,
+                dst,
+                off,
+                src,
+            } => render_atomic(t, *width, *op, *dst, *off, *src),
             Insn::Raw(w) => {
                 const HEX: &[u8; 16] = b"0123456789abcdef";
                 let mut digits = [0u8; 16];
@@ -603,6 +653,8 @@ impl Insn {
                 t.str(".8byte 0x");
                 t.ascii(&digits);
             }
+            // Every other kind has its own `render_*`.
+            _ => {}
         }
     }
 }
