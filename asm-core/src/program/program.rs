@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::fmt;
 
+use crate::codec::decode::{decode, DecodeError};
 use crate::model::insn::*;
 use crate::model::patch::FixField;
 use crate::model::raw::RawInsn;
@@ -358,9 +359,9 @@ impl Program {
     }
 
     /// Decodes bytes into a program without labels.
-    pub fn from_bytes(bytes: &[u8]) -> Result<Program, crate::DecodeError> {
-        let insns = crate::decode(bytes)?;
-        Program::new(insns, []).map_err(|e| crate::DecodeError {
+    pub fn from_bytes(bytes: &[u8]) -> Result<Program, DecodeError> {
+        let insns = decode(bytes)?;
+        Program::new(insns, []).map_err(|e| DecodeError {
             slot: 0,
             reason: format!("{e:?}"),
         })
