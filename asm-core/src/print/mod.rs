@@ -2,3 +2,4 @@
 
 pub(crate) mod display;
 pub(crate) mod reference;
+mod sink;
