@@ -50,25 +50,6 @@ fn not_word_bytes(w: u64) -> u64 {
     !((letter | digit | underscore) & !w) & HIGH
 }
 
-/// Fewer than 8 bytes as a little-endian number, zero above (a longer `b` gives its
-/// first 7): in at most three loads, where a copy into an array of a length known only
-/// at run time is a call to `memcpy`.
-#[inline(always)]
-pub(crate) fn short_word(b: &[u8]) -> u64 {
-    let (mut v, mut shift, mut rest) = (0u64, 0, b);
-    if let Some((four, r)) = rest.split_first_chunk::<4>() {
-        (v, shift, rest) = (u64::from(u32::from_le_bytes(*four)), 32, r);
-    }
-    if let Some((two, r)) = rest.split_first_chunk::<2>() {
-        v |= u64::from(u16::from_le_bytes(*two)) << shift;
-        (shift, rest) = (shift + 16, r);
-    }
-    if let Some(&one) = rest.first() {
-        v |= u64::from(one) << shift;
-    }
-    v
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,16 +70,6 @@ mod tests {
                     assert_eq!(m & !0x8080_8080_8080_8080, 0);
                 }
             }
-        }
-    }
-
-    #[test]
-    fn short_words_pack_every_length() {
-        let b = [1u8, 2, 3, 4, 5, 6, 7, 8];
-        for n in 0..8 {
-            let mut want = [0u8; 8];
-            want[..n].copy_from_slice(&b[..n]);
-            assert_eq!(short_word(&b[..n]), u64::from_le_bytes(want), "{n} bytes");
         }
     }
 
