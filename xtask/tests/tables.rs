@@ -12,8 +12,8 @@ fn generated_files_match_the_snapshot() {
     assert!(
         stale.is_empty(),
         "generated files differ from what {SNAPSHOT} gives: {}\n\
-         run `cargo run -p xtask -- gen-tables generate` (or `gen-tables` to re-extract too) \
-         and commit the result",
+         run `cargo run -p xtask -- gen-tables` (or `gen-tables generate` to keep the \
+         snapshot) and commit the result",
         stale
             .iter()
             .map(|p| p.display().to_string())

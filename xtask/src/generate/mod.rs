@@ -103,6 +103,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn stale_names_missing_and_edited_files_only() {
+        let root = std::env::temp_dir().join(format!("xtask-stale-{}", std::process::id()));
+        let out = |path: &str, text: &str| Output {
+            path: PathBuf::from(path),
+            text: text.to_owned(),
+        };
+        let outputs = [out("a/x.rs", "x\n"), out("b/y.rs", "y\n")];
+        assert_eq!(stale(&root, &outputs).len(), 2, "nothing written yet");
+        assert_eq!(write(&root, &outputs).map(|w| w.len()), Ok(2));
+        assert!(stale(&root, &outputs).is_empty());
+        assert_eq!(write(&root, &outputs).map(|w| w.len()), Ok(0), "unchanged");
+        std::fs::write(root.join("b/y.rs"), "edited by hand\n").expect("write");
+        assert_eq!(stale(&root, &outputs), [PathBuf::from("b/y.rs")]);
+        std::fs::remove_dir_all(&root).expect("clean up");
+    }
+
+    #[test]
     fn camel_case_names() {
         assert_eq!(camel("LWT_SEG6LOCAL"), "LwtSeg6local");
         assert_eq!(camel("CGROUP_INET4_BIND"), "CgroupInet4Bind");
