@@ -23,14 +23,16 @@ pub use assemble::bytecode::Bytecode;
 pub use codec::decode::{decode, decode_iter, decode_one, slots_of, DecodeError};
 pub use codec::encode::{encode_all, EncodeError};
 pub use model::insn::*;
+pub use model::kernel::{helpers, AttachType, MapType, ProgramType, KERNEL_RELEASE};
+pub use model::kernel_enum::UnknownKernelName;
+pub use model::opcode;
 pub use model::raw::{Encoded, RawInsn};
 pub use model::reg::Reg::*;
 pub use model::reg::{Reg, RegAt, Width};
 pub use model::target::{Label, Target, TargetMut, TargetRef};
-pub use model::{helpers, opcode};
 pub use object::{
-    parse_object, section_def, MapDef, ObjectSpec, ProgramDef, SectionDef, SectionTarget,
-    MAP_TYPES, SECTIONS,
+    parse_object, section_def, BtfTarget, BtfTargetKind, MapDef, ObjectSpec, ProgramDef,
+    SectionDef, SectionTarget, SECTIONS,
 };
 pub use print::reference::{instruction_forms, instruction_reference};
 pub use program::cfg::{Block, Cfg, EdgeKind};

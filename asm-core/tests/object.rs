@@ -1,6 +1,9 @@
 //! The object file format: sections, maps, license, and every error it reports.
 
-use ebpf_asm_core::{parse_object, section_def, ObjectSpec, SectionTarget, MAP_TYPES, SECTIONS};
+use ebpf_asm_core::{
+    parse_object, section_def, AttachType, BtfTargetKind, MapType, ObjectSpec, ProgramType,
+    SectionTarget, SECTIONS,
+};
 
 fn ok(text: &str) -> ObjectSpec {
     match parse_object("t.s", text) {
@@ -65,7 +68,7 @@ fn parses_programs_maps_and_license() {
     );
     let xdp = &o.programs[0];
     assert_eq!(xdp.section, "xdp");
-    assert_eq!(xdp.kind.prog_type, "xdp");
+    assert_eq!(xdp.kind.prog_type, ProgramType::Xdp);
     assert_eq!(xdp.program.len(), 6);
     assert_eq!(xdp.program.label("helper"), Some(4));
     assert_eq!(xdp.location.to_string(), "t.s:7:10");
@@ -81,7 +84,7 @@ fn parses_programs_maps_and_license() {
         .collect();
     assert_eq!(refs, [(0, "counts".to_owned())]);
     let skb = &o.programs[1];
-    assert_eq!(skb.kind.attach_type, Some("cgroup_inet_ingress"));
+    assert_eq!(skb.kind.attach_type, Some(AttachType::CgroupInetIngress));
     assert_eq!(skb.target, None);
     let tp = &o.programs[2];
     assert_eq!(tp.kind.name, "tracepoint");
@@ -98,7 +101,7 @@ fn parses_programs_maps_and_license() {
             m.max_entries,
             m.flags
         ),
-        ("flows", "lru_hash", 8, 16, 4096, 2)
+        ("flows", MapType::LruHash, 8, 16, 4096, 2)
     );
     assert_eq!(m.location.to_string(), "t.s:3:1");
     assert_eq!(o.maps[2].inner.as_deref(), Some("counts"));
@@ -111,7 +114,7 @@ fn license_defaults_to_gpl_and_sections_may_be_strings() {
     let o = ok(".section \"socket\"\n\tr0 = 0\n\texit\n");
     assert_eq!(o.license, "GPL");
     assert_eq!(o.programs[0].name, "socket");
-    assert_eq!(o.programs[0].kind.prog_type, "socket_filter");
+    assert_eq!(o.programs[0].kind.prog_type, ProgramType::SocketFilter);
     // LLVM's flags after the name are accepted and ignored.
     let o = ok(".section xdp,\"ax\",@progbits\nf:\n\tr0 = 2\n\texit\n");
     assert_eq!(o.programs[0].name, "f");
@@ -129,25 +132,32 @@ fn a_label_after_the_first_instruction_does_not_name_the_program() {
 #[test]
 fn section_table() {
     let (d, t) = section_def("raw_tp/sys_enter").expect("raw_tp");
-    assert_eq!((d.prog_type, t), ("raw_tracepoint", Some("sys_enter")));
+    assert_eq!(
+        (d.prog_type, t),
+        (ProgramType::RawTracepoint, Some("sys_enter"))
+    );
     let (d, t) = section_def("tp_btf/sched_switch").expect("tp_btf");
     assert_eq!(
         (d.prog_type, d.attach_type, t),
-        ("tracing", Some("trace_raw_tp"), Some("sched_switch"))
+        (
+            ProgramType::Tracing,
+            Some(AttachType::TraceRawTp),
+            Some("sched_switch")
+        )
     );
     let (d, _) = section_def("syscall").expect("syscall");
     assert_eq!(d.prog_flags, 1 << 4, "syscall programs are sleepable");
     let (d, _) = section_def("tc").expect("tc");
-    assert_eq!(d.prog_type, "sched_cls");
+    assert_eq!(d.prog_type, ProgramType::SchedCls);
     let (d, _) = section_def("tc/ingress").expect("tc/ingress");
-    assert_eq!(d.attach_type, Some("tcx_ingress"));
+    assert_eq!(d.attach_type, Some(AttachType::TcxIngress));
     let (d, t) = section_def("uprobe//usr/lib/libc.so.6:getpid").expect("uprobe");
     assert_eq!((d.name, t), ("uprobe", Some("/usr/lib/libc.so.6:getpid")));
     let (d, _) = section_def("uprobe.s/x").expect("uprobe.s");
     assert_eq!(d.prog_flags, 1 << 4);
     assert_eq!(
         section_def("cgroup/sock").map(|d| d.0.prog_type),
-        Ok("cgroup_sock")
+        Ok(ProgramType::CgroupSock)
     );
     assert_eq!(section_def("tracepoint").map(|d| d.1), Ok(None));
     assert!(section_def("xdp/foo").is_err());
@@ -160,9 +170,44 @@ fn section_table() {
         let got = section_def(&name).map(|(g, _)| g.name);
         assert_eq!(got, Ok(d.name), "{name}");
     }
-    assert_eq!(MAP_TYPES.len(), 33);
-    assert_eq!(MAP_TYPES[0], "hash");
-    assert_eq!(MAP_TYPES[26], "ringbuf");
+    // Map types are the kernel's, in kernel order from 1.
+    assert_eq!(MapType::ALL.len(), 33);
+    assert_eq!(MapType::ALL[0], MapType::Hash);
+    assert_eq!(MapType::ALL[26].name(), "ringbuf");
+    assert_eq!(MapType::Ringbuf.as_u32(), 27);
+}
+
+#[test]
+fn sections_that_attach_by_btf_id_name_their_btf_type() {
+    let (d, t) = section_def("tp_btf/sched_switch").expect("tp_btf");
+    let btf = d.btf_target.expect("tp_btf attaches by BTF id");
+    assert_eq!(btf.kind, BtfTargetKind::Typedef);
+    assert_eq!(
+        btf.type_name(t.unwrap_or_default()),
+        "btf_trace_sched_switch"
+    );
+    let (d, _) = section_def("lsm.s/file_open").expect("lsm.s");
+    let btf = d.btf_target.expect("lsm attaches by BTF id");
+    assert_eq!(
+        (btf.kind, btf.type_name("file_open")),
+        (BtfTargetKind::Func, "bpf_lsm_file_open".to_owned())
+    );
+    assert_eq!(
+        section_def("fexit/do_exit").map(|(d, _)| d.btf_target.map(|b| b.type_name("x"))),
+        Ok(Some("x".to_owned()))
+    );
+    assert_eq!(
+        section_def("raw_tp/sys_enter").map(|(d, _)| d.btf_target),
+        Ok(None)
+    );
+    // Every section whose target is required attaches by BTF id, except freplace (it
+    // attaches to a BPF program's function, found by program fd).
+    for d in SECTIONS
+        .iter()
+        .filter(|d| d.target == SectionTarget::Required)
+    {
+        assert_eq!(d.btf_target.is_some(), d.name != "freplace", "{}", d.name);
+    }
 }
 
 #[test]

@@ -23,11 +23,13 @@
 use std::os::fd::{AsFd, AsRawFd};
 use std::path::Path;
 
-use ebpf_asm_core::{EditError, ObjectSpec, Program as AsmProgram, RefKind, SourceLoc};
+use ebpf_asm_core::{
+    BtfTargetKind, EditError, ObjectSpec, Program as AsmProgram, RefKind, SectionDef, SourceLoc,
+};
 
 use crate::btf::{Btf, BtfKind};
 use crate::error::{Error, Result};
-use crate::map::{Map, MapSpec, MapType};
+use crate::map::{Map, MapSpec};
 use crate::program::{Program, ProgramSpec};
 use crate::program_type::{AttachType, ProgramType};
 
@@ -154,11 +156,7 @@ impl CollectionSpec {
         let mut spec = CollectionSpec::new();
         spec.set_license(obj.license.clone());
         for m in &obj.maps {
-            let map_type = MapType::from_name(m.map_type).ok_or_else(|| Error::UnknownName {
-                kind: "map type",
-                name: m.map_type.to_owned(),
-            })?;
-            let s = MapSpec::new(map_type, m.key_size, m.value_size, m.max_entries)
+            let s = MapSpec::new(m.map_type, m.key_size, m.value_size, m.max_entries)
                 .flags(m.flags)
                 .map_extra(m.map_extra);
             spec.maps.push(CollectionMap {
@@ -169,25 +167,13 @@ impl CollectionSpec {
         }
         for p in &obj.programs {
             let d = p.kind;
-            let prog_type =
-                ProgramType::from_name(d.prog_type).ok_or_else(|| Error::UnknownName {
-                    kind: "program type",
-                    name: d.prog_type.to_owned(),
-                })?;
-            let attach = match d.attach_type {
-                Some(a) => Some(AttachType::from_name(a).ok_or_else(|| Error::UnknownName {
-                    kind: "attach type",
-                    name: a.to_owned(),
-                })?),
-                None => None,
-            };
             spec.programs.push(CollectionProgram {
                 name: p.name.clone(),
-                prog_type,
-                expected_attach_type: attach,
+                prog_type: d.prog_type,
+                expected_attach_type: d.attach_type,
                 flags: d.prog_flags,
                 attach_btf_id: 0,
-                attach_btf: p.target.as_deref().and_then(|t| btf_target(d.name, t)),
+                attach_btf: p.target.as_deref().and_then(|t| btf_target(d, t)),
                 program: p.program.clone(),
                 section: Some(p.section.clone()),
                 location: Some(p.location.clone()),
@@ -469,16 +455,15 @@ impl CollectionSpec {
     }
 }
 
-/// The BTF type a section's target names, for the types that attach by BTF id.
-fn btf_target(section: &str, target: &str) -> Option<(BtfKind, String)> {
-    let (kind, name) = match section.trim_end_matches(".s") {
-        "tp_btf" => (BtfKind::Typedef, format!("btf_trace_{target}")),
-        "fentry" | "fexit" | "fmod_ret" => (BtfKind::Func, target.to_owned()),
-        "lsm" | "lsm_cgroup" => (BtfKind::Func, format!("bpf_lsm_{target}")),
-        "iter" => (BtfKind::Func, format!("bpf_iter_{target}")),
-        _ => return None,
+/// The BTF type a section's target names, for the sections that attach by BTF id (the
+/// section table says which, and how the name is formed).
+fn btf_target(section: &SectionDef, target: &str) -> Option<(BtfKind, String)> {
+    let t = section.btf_target?;
+    let kind = match t.kind {
+        BtfTargetKind::Func => BtfKind::Func,
+        BtfTargetKind::Typedef => BtfKind::Typedef,
     };
-    Some((kind, name))
+    Some((kind, t.type_name(target)))
 }
 
 /// Loaded maps and programs, reachable by name; closed when dropped (unless taken).
@@ -528,31 +513,15 @@ impl Collection {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ebpf_asm_core::{SectionTarget, MAP_TYPES, SECTIONS};
+    use crate::map::MapType;
+    use ebpf_asm_core::{section_def, SectionTarget, SECTIONS};
 
     #[test]
-    fn every_section_maps_to_kernel_enums() {
+    fn sections_needing_a_target_attach_by_btf_id() {
         for d in SECTIONS {
-            assert!(
-                ProgramType::from_name(d.prog_type).is_some(),
-                "{}",
-                d.prog_type
-            );
-            if let Some(a) = d.attach_type {
-                assert!(AttachType::from_name(a).is_some(), "{a}");
-            }
             if d.target == SectionTarget::Required && d.name != "freplace" {
-                assert!(btf_target(d.name, "x").is_some(), "{}", d.name);
+                assert!(btf_target(d, "x").is_some(), "{}", d.name);
             }
-        }
-    }
-
-    #[test]
-    fn the_format_knows_exactly_the_kernel_map_types() {
-        let ours: Vec<&str> = MapType::ALL.iter().map(|t| t.name()).collect();
-        assert_eq!(ours, MAP_TYPES);
-        for (i, t) in MapType::ALL.iter().enumerate() {
-            assert_eq!(t.as_u32() as usize, i + 1);
         }
     }
 
@@ -565,19 +534,20 @@ mod tests {
 
     #[test]
     fn btf_targets() {
+        let target = |section: &str| {
+            let (d, t) = section_def(section).ok()?;
+            btf_target(d, t?)
+        };
         assert_eq!(
-            btf_target("tp_btf", "sched_switch"),
+            target("tp_btf/sched_switch"),
             Some((BtfKind::Typedef, "btf_trace_sched_switch".into()))
         );
         assert_eq!(
-            btf_target("iter", "task"),
+            target("iter/task"),
             Some((BtfKind::Func, "bpf_iter_task".into()))
         );
-        assert_eq!(
-            btf_target("fentry.s", "f"),
-            Some((BtfKind::Func, "f".into()))
-        );
-        assert_eq!(btf_target("raw_tp", "sys_enter"), None);
+        assert_eq!(target("fentry.s/f"), Some((BtfKind::Func, "f".into())));
+        assert_eq!(target("raw_tp/sys_enter"), None);
     }
 
     #[test]

@@ -177,6 +177,16 @@ impl From<VerifierError> for Error {
     }
 }
 
+/// `"HASH".parse::<MapType>()?` in a function returning this crate's errors.
+impl From<ebpf_asm_core::UnknownKernelName> for Error {
+    fn from(e: ebpf_asm_core::UnknownKernelName) -> Self {
+        Error::UnknownName {
+            kind: e.kind,
+            name: e.name,
+        }
+    }
+}
+
 /// Shorthand for results of this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 

@@ -51,13 +51,13 @@ impl<'a> State<'a> {
             }
         };
         let type_name = text_of(&type_tok);
-        let map_type = match MAP_TYPES.iter().find(|t| **t == type_name) {
-            Some(t) => Some(*t),
+        let map_type = match MapType::from_name(&type_name) {
+            Some(t) => Some(t),
             None => {
                 let lower = type_name.to_ascii_lowercase();
-                let hint = match MAP_TYPES.iter().find(|t| **t == lower) {
+                let hint = match MapType::from_name(&lower) {
                     Some(t) => format!(" (map types are lower case: `{t}`)"),
-                    None => did_you_mean(&lower, MAP_TYPES.iter().copied()),
+                    None => did_you_mean(&lower, MapType::ALL.iter().map(|t| t.name())),
                 };
                 self.errors.push(err(
                     &type_tok,
@@ -172,8 +172,7 @@ impl<'a> State<'a> {
             }
         }
         if let Some(t) = map_type {
-            let of_maps = t == "array_of_maps" || t == "hash_of_maps";
-            match (of_maps, inner) {
+            match (t.is_map_of_maps(), inner) {
                 (true, None) => {
                     self.errors.push(err(
                         &type_tok,

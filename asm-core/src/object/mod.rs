@@ -22,7 +22,7 @@
 //! let obj = ebpf_asm_core::parse_object("count.s", text).unwrap();
 //! assert_eq!(obj.programs[0].name, "count");
 //! assert_eq!(obj.programs[0].section, "xdp");
-//! assert_eq!(obj.maps[0].map_type, "array");
+//! assert_eq!(obj.maps[0].map_type, ebpf_asm_core::MapType::Array);
 //! assert_eq!(obj.license, "GPL");
 //! ```
 
@@ -32,10 +32,11 @@ mod sections;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-pub use sections::{section_def, SectionDef, SectionTarget, SECTIONS};
+pub use sections::{section_def, BtfTarget, BtfTargetKind, SectionDef, SectionTarget, SECTIONS};
 
 use crate::assemble::assembler::to_asm_error;
 use crate::model::insn::{Imm64, Insn};
+use crate::model::kernel::MapType;
 use crate::program::program::Program;
 use crate::program::source_map::SourceLoc;
 use crate::syntax::builder::Builder;
@@ -43,44 +44,6 @@ use crate::syntax::diag::AsmError;
 use crate::syntax::lex::Lexer;
 use crate::syntax::parse::{describe, parse, Event, ParseError};
 use crate::syntax::token::{Token, TokenKind};
-
-/// The kernel's map type names (`enum bpf_map_type` without `BPF_MAP_TYPE_`, lower case),
-/// in kernel order: the name at index `i` has value `i + 1`.
-pub const MAP_TYPES: &[&str] = &[
-    "hash",
-    "array",
-    "prog_array",
-    "perf_event_array",
-    "percpu_hash",
-    "percpu_array",
-    "stack_trace",
-    "cgroup_array",
-    "lru_hash",
-    "lru_percpu_hash",
-    "lpm_trie",
-    "array_of_maps",
-    "hash_of_maps",
-    "devmap",
-    "sockmap",
-    "cpumap",
-    "xskmap",
-    "sockhash",
-    "cgroup_storage",
-    "reuseport_sockarray",
-    "percpu_cgroup_storage",
-    "queue",
-    "stack",
-    "sk_storage",
-    "devmap_hash",
-    "struct_ops",
-    "ringbuf",
-    "inode_storage",
-    "task_storage",
-    "bloom_filter",
-    "user_ringbuf",
-    "cgrp_storage",
-    "arena",
-];
 
 /// A parsed object file: its license, maps and programs, in source order.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -98,8 +61,8 @@ pub struct ObjectSpec {
 pub struct MapDef {
     /// The name programs use in `rN = NAME ll`.
     pub name: String,
-    /// The kernel's map type name, one of [`MAP_TYPES`].
-    pub map_type: &'static str,
+    /// The map type (`TYPE` is its [`MapType::name`]).
+    pub map_type: MapType,
     /// `key=`: key size in bytes.
     pub key_size: u32,
     /// `value=`: value size in bytes.

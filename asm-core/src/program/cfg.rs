@@ -178,7 +178,7 @@ impl Program {
                     // Helper calls by name: easier to read, and the same bytes when assembled.
                     let text = match &named.insns()[i] {
                         Insn::Call(Call::Helper(id)) => {
-                            match crate::model::helpers::helper_name(*id) {
+                            match crate::model::kernel::helpers::helper_name(*id) {
                                 Some(name) => format!("call {name}"),
                                 None => named.insns()[i].to_string(),
                             }

@@ -1,55 +1,58 @@
-//! The bpf() commands this crate issues, with their kernel names for error messages.
+//! The bpf() commands this crate issues, with their kernel names for error messages; the
+//! numbers come from the generated `enum bpf_cmd` table.
+
+use super::generated::bpf_cmd;
 
 /// A `bpf()` command (`enum bpf_cmd`); its name appears in every kernel error.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Cmd {
     /// `BPF_MAP_CREATE`
-    MapCreate = 0,
+    MapCreate = bpf_cmd::BPF_MAP_CREATE as isize,
     /// `BPF_MAP_LOOKUP_ELEM`
-    MapLookupElem = 1,
+    MapLookupElem = bpf_cmd::BPF_MAP_LOOKUP_ELEM as isize,
     /// `BPF_MAP_UPDATE_ELEM`
-    MapUpdateElem = 2,
+    MapUpdateElem = bpf_cmd::BPF_MAP_UPDATE_ELEM as isize,
     /// `BPF_MAP_DELETE_ELEM`
-    MapDeleteElem = 3,
+    MapDeleteElem = bpf_cmd::BPF_MAP_DELETE_ELEM as isize,
     /// `BPF_MAP_GET_NEXT_KEY`
-    MapGetNextKey = 4,
+    MapGetNextKey = bpf_cmd::BPF_MAP_GET_NEXT_KEY as isize,
     /// `BPF_PROG_LOAD`
-    ProgLoad = 5,
+    ProgLoad = bpf_cmd::BPF_PROG_LOAD as isize,
     /// `BPF_OBJ_PIN`
-    ObjPin = 6,
+    ObjPin = bpf_cmd::BPF_OBJ_PIN as isize,
     /// `BPF_OBJ_GET`
-    ObjGet = 7,
+    ObjGet = bpf_cmd::BPF_OBJ_GET as isize,
     /// `BPF_PROG_TEST_RUN`
-    ProgTestRun = 10,
+    ProgTestRun = bpf_cmd::BPF_PROG_TEST_RUN as isize,
     /// `BPF_PROG_GET_NEXT_ID`
-    ProgGetNextId = 11,
+    ProgGetNextId = bpf_cmd::BPF_PROG_GET_NEXT_ID as isize,
     /// `BPF_MAP_GET_NEXT_ID`
-    MapGetNextId = 12,
+    MapGetNextId = bpf_cmd::BPF_MAP_GET_NEXT_ID as isize,
     /// `BPF_PROG_GET_FD_BY_ID`
-    ProgGetFdById = 13,
+    ProgGetFdById = bpf_cmd::BPF_PROG_GET_FD_BY_ID as isize,
     /// `BPF_MAP_GET_FD_BY_ID`
-    MapGetFdById = 14,
+    MapGetFdById = bpf_cmd::BPF_MAP_GET_FD_BY_ID as isize,
     /// `BPF_OBJ_GET_INFO_BY_FD`
-    ObjGetInfoByFd = 15,
+    ObjGetInfoByFd = bpf_cmd::BPF_OBJ_GET_INFO_BY_FD as isize,
     /// `BPF_RAW_TRACEPOINT_OPEN`
-    RawTracepointOpen = 17,
+    RawTracepointOpen = bpf_cmd::BPF_RAW_TRACEPOINT_OPEN as isize,
     /// `BPF_MAP_LOOKUP_AND_DELETE_ELEM`
-    MapLookupAndDeleteElem = 21,
+    MapLookupAndDeleteElem = bpf_cmd::BPF_MAP_LOOKUP_AND_DELETE_ELEM as isize,
     /// `BPF_MAP_FREEZE`
-    MapFreeze = 22,
+    MapFreeze = bpf_cmd::BPF_MAP_FREEZE as isize,
     /// `BPF_MAP_LOOKUP_BATCH`
-    MapLookupBatch = 24,
+    MapLookupBatch = bpf_cmd::BPF_MAP_LOOKUP_BATCH as isize,
     /// `BPF_MAP_LOOKUP_AND_DELETE_BATCH`
-    MapLookupAndDeleteBatch = 25,
+    MapLookupAndDeleteBatch = bpf_cmd::BPF_MAP_LOOKUP_AND_DELETE_BATCH as isize,
     /// `BPF_MAP_UPDATE_BATCH`
-    MapUpdateBatch = 26,
+    MapUpdateBatch = bpf_cmd::BPF_MAP_UPDATE_BATCH as isize,
     /// `BPF_MAP_DELETE_BATCH`
-    MapDeleteBatch = 27,
+    MapDeleteBatch = bpf_cmd::BPF_MAP_DELETE_BATCH as isize,
     /// `BPF_LINK_CREATE`
-    LinkCreate = 28,
+    LinkCreate = bpf_cmd::BPF_LINK_CREATE as isize,
     /// `BPF_LINK_DETACH`
-    LinkDetach = 34,
+    LinkDetach = bpf_cmd::BPF_LINK_DETACH as isize,
 }
 
 impl Cmd {

@@ -1,13 +1,14 @@
 //! `BPF_LINK_CREATE`, `BPF_RAW_TRACEPOINT_OPEN` and `BPF_LINK_DETACH`.
 //!
 //! Layouts from the 6.18 kernel BTF (`union bpf_attr`, members `link_create` and
-//! `raw_tracepoint`).
+//! `raw_tracepoint`), checked at compile time against the generated layouts.
 
 use std::ffi::CStr;
 use std::io;
 use std::os::fd::{BorrowedFd, OwnedFd};
 
 use super::attr::AttrStruct;
+use super::generated::layouts::{self, Field};
 use super::{bpf, fd_u32, owned_fd, Cmd};
 
 /// `link_create` of `union bpf_attr`: the common head and the first 16 bytes of the
@@ -53,6 +54,45 @@ struct LinkDetachAttr {
 
 // SAFETY: `#[repr(C)]`, one integer.
 unsafe impl AttrStruct for LinkDetachAttr {}
+
+/// `true` when a field of ours has the offset and size of the kernel's `field`.
+const fn same(offset: usize, size: usize, field: Field) -> bool {
+    offset == field.offset && size == field.size
+}
+
+// Each field sits where the kernel's BTF puts it (generated layouts) and has its size.
+const _: () = {
+    use core::mem::{offset_of, size_of};
+    use layouts::bpf_attr::{link_create as lc, link_detach, raw_tracepoint as rt};
+    type L = LinkCreateAttr;
+    assert!(same(offset_of!(L, prog_fd), 4, lc::PROG_FD));
+    assert!(same(offset_of!(L, target), 4, lc::TARGET_FD));
+    assert!(same(offset_of!(L, target), 4, lc::TARGET_IFINDEX));
+    assert!(same(offset_of!(L, attach_type), 4, lc::ATTACH_TYPE));
+    assert!(same(offset_of!(L, flags), 4, lc::FLAGS));
+    assert!(same(offset_of!(L, relative), 4, lc::TCX_RELATIVE_FD));
+    assert!(same(offset_of!(L, relative), 4, lc::TRACING_TARGET_BTF_ID));
+    assert!(offset_of!(L, relative) == lc::PERF_EVENT_BPF_COOKIE.offset);
+    assert!(same(
+        offset_of!(L, expected_revision),
+        8,
+        lc::TCX_EXPECTED_REVISION
+    ));
+    assert!(same(
+        offset_of!(L, expected_revision),
+        8,
+        lc::TRACING_COOKIE
+    ));
+    assert!(size_of::<L>() <= super::attr::ATTR_SIZE);
+    assert!(same(offset_of!(RawTpAttr, name), 8, rt::NAME));
+    assert!(same(offset_of!(RawTpAttr, prog_fd), 4, rt::PROG_FD));
+    assert!(same(offset_of!(RawTpAttr, cookie), 8, rt::COOKIE));
+    assert!(same(
+        offset_of!(LinkDetachAttr, link_fd),
+        4,
+        link_detach::LINK_FD
+    ));
+};
 
 /// `BPF_LINK_CREATE`; returns the link fd.
 pub(crate) fn link_create(attr: &LinkCreateAttr) -> io::Result<OwnedFd> {

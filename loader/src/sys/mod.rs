@@ -11,6 +11,7 @@ pub(crate) mod attr;
 mod cmd;
 pub(crate) mod epoll;
 pub(crate) mod file_map;
+mod generated;
 pub(crate) mod link;
 mod mmap;
 pub(crate) mod os;

@@ -2,8 +2,8 @@
 //! (labels, `+N`, the verifier's `pc+N`).
 
 use super::reg_like;
-use crate::model::helpers::helper_id;
 use crate::model::insn::*;
+use crate::model::kernel::helpers::helper_id;
 use crate::model::target::*;
 use crate::syntax::number::Field;
 use crate::syntax::parse::{Cursor, FixField, PResult, Value};
