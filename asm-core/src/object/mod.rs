@@ -26,11 +26,15 @@
 //! assert_eq!(obj.license, "GPL");
 //! ```
 
+mod finish;
 mod map;
 mod sections;
+mod suggest;
 
 use std::collections::HashMap;
 use std::sync::Arc;
+
+use suggest::did_you_mean;
 
 pub use sections::{section_def, BtfTarget, BtfTargetKind, SectionDef, SectionTarget, SECTIONS};
 
@@ -188,50 +192,6 @@ fn width(t: &Token<'_>) -> u32 {
         TokenKind::Str(s) => s.chars().count() as u32 + 2,
         _ => text_of(t).chars().count() as u32,
     }
-}
-
-/// The closest of `candidates` to `word` by edit distance (transpositions count 1),
-/// when it is close enough to be a likely typo.
-pub(crate) fn closest<'c>(
-    word: &str,
-    candidates: impl Iterator<Item = &'c str>,
-) -> Option<&'c str> {
-    let limit = if word.chars().count() <= 3 { 1 } else { 2 };
-    candidates
-        .map(|c| (edit_distance(word, c), c))
-        .filter(|&(d, _)| d <= limit)
-        .min_by_key(|&(d, _)| d)
-        .map(|(_, c)| c)
-}
-
-/// Optimal-string-alignment distance.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = v;
-        }
-    }
-    d[a.len()][b.len()]
-}
-
-fn did_you_mean<'c>(word: &str, candidates: impl Iterator<Item = &'c str>) -> String {
-    closest(word, candidates).map_or_else(String::new, |c| format!(" (did you mean `{c}`?)"))
 }
 
 impl<'a> State<'a> {
@@ -443,136 +403,5 @@ impl<'a> State<'a> {
                 format!("unexpected {} after the license string", describe(t)),
             )),
         }
-    }
-
-    /// Checks what needs the whole file (map names, labels of other sections) and forms
-    /// the programs; errors go to `errors`.
-    fn finish(&mut self, errors: &mut Vec<ParseError>) -> Vec<ProgramDef> {
-        // Inner maps must be declared and must not form a cycle.
-        let inner_of: HashMap<&str, &str> = self
-            .maps
-            .iter()
-            .filter_map(|(m, _)| Some((m.name.as_str(), m.inner.as_deref()?)))
-            .collect();
-        for (m, (_, inner_tok)) in &self.maps {
-            let (Some(inner), Some(tok)) = (&m.inner, inner_tok) else {
-                continue;
-            };
-            if !self.map_tokens.contains_key(inner) {
-                let hint = did_you_mean(inner, self.map_tokens.keys().map(String::as_str));
-                errors.push(err(
-                    tok,
-                    format!("inner map `{inner}` is not declared{hint}"),
-                ));
-                continue;
-            }
-            let mut at = inner.as_str();
-            for _ in 0..=inner_of.len() {
-                match inner_of.get(at) {
-                    Some(&next) if next == m.name => {
-                        errors.push(err(
-                            tok,
-                            format!("inner maps form a cycle through map `{}`", m.name),
-                        ));
-                        break;
-                    }
-                    Some(&next) => at = next,
-                    None => break,
-                }
-            }
-        }
-        // Program names must be unique.
-        let mut names: HashMap<String, Token<'a>> = HashMap::new();
-        let mut programs = Vec::new();
-        let sections = std::mem::take(&mut self.sections);
-        let section_names: Vec<String> = sections.iter().map(|s| s.name.clone()).collect();
-        let mut sections = sections;
-        for i in 1..sections.len() {
-            sections[i - 1].next_line = Some(sections[i].at.line);
-        }
-        // label → section index, for the "other section" hints.
-        let mut label_home: HashMap<&'a str, (usize, Token<'a>)> = HashMap::new();
-        for (i, s) in sections.iter().enumerate() {
-            for (&l, &t) in &s.labels {
-                label_home.entry(l).or_insert((i, t));
-            }
-        }
-        for s in sections {
-            let name = s.entry.map_or_else(|| s.name.clone(), str::to_owned);
-            if let Some(prev) = names.get(&name) {
-                errors.push(err(
-                    &s.at,
-                    format!(
-                        "program `{name}` is already defined at line {}, column {}: name this \
-                         one with a label before its first instruction",
-                        prev.line, prev.column
-                    ),
-                ));
-            } else {
-                names.insert(name.clone(), s.at);
-            }
-            // An empty section whose lines had errors is not worth a second message.
-            let until = s.next_line.unwrap_or(u32::MAX);
-            let had_errors = errors.iter().any(|e| e.line >= s.at.line && e.line < until);
-            if s.builder.is_empty() && !had_errors {
-                errors.push(err(
-                    &s.at,
-                    format!("section `{}` has no instructions", s.name),
-                ));
-            }
-            // Names used here but defined elsewhere (or nowhere): our errors replace the
-            // builder's, which cannot know about other sections or maps.
-            let mut ours: Vec<(u32, u32)> = Vec::new();
-            for &(used, tok, kind) in &s.uses {
-                if s.labels.contains_key(used) {
-                    continue;
-                }
-                let message = match (kind, label_home.get(used)) {
-                    (UseKind::Symbol, _) if self.map_tokens.contains_key(used) => continue,
-                    (UseKind::Symbol, Some(_)) | (UseKind::Call, Some(_)) => {
-                        let (j, t) = label_home[used];
-                        let other = &section_names[j];
-                        format!(
-                            "`{used}` is a label of section `{other}` (line {}): calls across \
-                             sections are not supported; write the subprogram in this section",
-                            t.line
-                        )
-                    }
-                    (UseKind::Jump, Some(&(j, t))) => format!(
-                        "`{used}` is a label of section `{}` (line {}): a jump cannot leave \
-                         its section",
-                        section_names[j], t.line
-                    ),
-                    (UseKind::Symbol, None) => {
-                        let hint = did_you_mean(used, self.map_tokens.keys().map(String::as_str));
-                        format!(
-                            "`{used}` is not a declared map{hint}: declare it with `.map {used} \
-                             TYPE key=N value=N entries=N`"
-                        )
-                    }
-                    (UseKind::Call, None) => format!(
-                        "`{used}` is neither a helper (bpf_...) nor a label of this section"
-                    ),
-                    (UseKind::Jump, None) => format!("undefined label `{used}`"),
-                };
-                errors.push(err(&tok, message));
-                ours.push((tok.line, tok.column));
-            }
-            match s.builder.finish() {
-                Ok((program, _)) => programs.push(ProgramDef {
-                    name,
-                    section: s.name,
-                    kind: s.kind,
-                    target: s.target,
-                    program,
-                    location: self.loc(&s.at),
-                }),
-                Err(es) => errors.extend(
-                    es.into_iter()
-                        .filter(|e| !ours.contains(&(e.line, e.column))),
-                ),
-            }
-        }
-        programs
     }
 }

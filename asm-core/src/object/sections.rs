@@ -486,8 +486,8 @@ pub fn section_def(name: &str) -> Result<(&'static SectionDef, Option<&str>), St
     }
     let head = name.split('/').next().unwrap_or(name);
     let candidates = SECTIONS.iter().map(|d| d.name);
-    let hint = match super::closest(name, candidates.clone())
-        .or_else(|| super::closest(head, candidates).filter(|c| !c.contains('/')))
+    let hint = match super::suggest::closest(name, candidates.clone())
+        .or_else(|| super::suggest::closest(head, candidates).filter(|c| !c.contains('/')))
     {
         Some(c) => {
             let d = SECTIONS.iter().find(|d| d.name == c);
