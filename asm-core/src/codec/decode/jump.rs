@@ -75,26 +75,7 @@ pub(super) fn decode_jmp<E: Reason>(s: RawInsn, width: Width) -> Result<Insn, E>
         }
         (jmp::CALL, false) => {
             only_64("call")?;
-            zero::<E>(s.dst as i64, "dst_reg", what)?;
-            match s.src {
-                0 => {
-                    zero::<E>(s.off as i64, "off", what)?;
-                    Ok(Insn::Call(Call::Helper(s.imm)))
-                }
-                pseudo::CALL => {
-                    zero::<E>(s.off as i64, "off", what)?;
-                    Ok(Insn::Call(Call::Local(Target::Offset(s.imm))))
-                }
-                pseudo::KFUNC_CALL => Ok(Insn::Call(Call::Kfunc {
-                    btf_id: s.imm,
-                    module: s.off,
-                })),
-                n => Err(E::new(|| {
-                    format!(
-                    "{what}: call src_reg must be 0 (helper), 1 (subprogram) or 2 (kfunc), is {n}"
-                )
-                })),
-            }
+            decode_call(s)
         }
         (jmp::CALL, true) => {
             only_64("callx")?;
@@ -127,5 +108,28 @@ pub(super) fn decode_jmp<E: Reason>(s: RawInsn, width: Width) -> Result<Insn, E>
             })
         }
         _ => Err(E::new(|| format!("{what}: unknown jump operation"))),
+    }
+}
+
+/// `call`: a helper by number, a subprogram by offset, a kfunc by BTF id.
+fn decode_call<E: Reason>(s: RawInsn) -> Result<Insn, E> {
+    let what = Op(s.code);
+    zero::<E>(s.dst as i64, "dst_reg", what)?;
+    match s.src {
+        0 => {
+            zero::<E>(s.off as i64, "off", what)?;
+            Ok(Insn::Call(Call::Helper(s.imm)))
+        }
+        pseudo::CALL => {
+            zero::<E>(s.off as i64, "off", what)?;
+            Ok(Insn::Call(Call::Local(Target::Offset(s.imm))))
+        }
+        pseudo::KFUNC_CALL => Ok(Insn::Call(Call::Kfunc {
+            btf_id: s.imm,
+            module: s.off,
+        })),
+        n => Err(E::new(|| {
+            format!("{what}: call src_reg must be 0 (helper), 1 (subprogram) or 2 (kfunc), is {n}")
+        })),
     }
 }
