@@ -1,12 +1,13 @@
 //! The text assembler: LLVM assembly text in, a [`Program`] out.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use crate::assemble::bytecode::{Bytecode, SlotPart};
 use crate::assemble::chunks::{parse_in_parts, Part};
 use crate::program::program::Program;
 use crate::syntax::builder::Builder;
-use crate::syntax::diag::{AsmError, Diagnostic};
+use crate::syntax::diag::{shorten_message, AsmError, Diagnostic};
 use crate::syntax::lex::Lexer;
 use crate::syntax::parse::{parse_statements, ParseError};
 
@@ -155,7 +156,10 @@ pub(crate) fn to_asm_error(file: &Arc<str>, mut errors: Vec<ParseError>) -> AsmE
                 file: file.clone(),
                 line: e.line,
                 column: e.column,
-                message: e.message,
+                message: match shorten_message(&e.message) {
+                    Cow::Borrowed(_) => e.message,
+                    Cow::Owned(short) => short,
+                },
             })
             .collect(),
     }

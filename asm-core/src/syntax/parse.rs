@@ -200,11 +200,24 @@ fn error_at(t: &Token<'_>, message: String) -> ParseError {
 /// How a token is named in errors.
 pub(crate) fn describe(t: &Token<'_>) -> String {
     match t.kind {
-        TokenKind::Ident(s) | TokenKind::Number(s) => format!("`{s}`"),
-        TokenKind::Str(s) => format!("\"{s}\""),
+        TokenKind::Ident(s) | TokenKind::Number(s) => format!("`{}`", shorten(s)),
+        TokenKind::Str(s) => format!("\"{}\"", shorten(s)),
         TokenKind::Punct(c) => format!("`{c}`"),
         TokenKind::Interp(_) => "an interpolated expression".into(),
         TokenKind::End => "the end of the statement".into(),
+    }
+}
+
+/// Token text as a message echoes it: up to 40 characters, else its start, an ellipsis
+/// and its length (a message need not carry a 20 MB token).
+pub(crate) fn shorten(s: &str) -> std::borrow::Cow<'_, str> {
+    const MAX: usize = 40;
+    match s.char_indices().nth(MAX) {
+        None => s.into(),
+        Some(_) => {
+            let cut = s.char_indices().nth(MAX - 8).map_or(s.len(), |(i, _)| i);
+            format!("{}... ({} bytes)", &s[..cut], s.len()).into()
+        }
     }
 }
 
