@@ -278,8 +278,8 @@ fn map_syntax_errors() {
         "t.s:1:13: error: expected `key=N`, `value=N`, `entries=N`, `flags=N`, `inner=NAME` or `extra=N`, found `4`"
     );
     assert_eq!(
-        error(".map m hash key=4 value=4 entries=007\n"),
-        "t.s:1:35: error: `007`: a leading zero is ambiguous (LLVM reads it as octal); write the decimal value without the zero, or use 0x"
+        error(".map m hash key=4 value=4 entries=017\n"),
+        "t.s:1:35: error: `017`: a leading zero is ambiguous (LLVM reads it as octal); write the decimal value without the zero, or use 0x"
     );
 }
 

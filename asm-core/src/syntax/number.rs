@@ -2,8 +2,11 @@
 
 /// Parses the text of a number token: decimal, `0x` hex, `0b` binary.
 ///
-/// A multi-digit decimal with a leading zero is refused: LLVM reads `017` as octal 15, a
-/// Rust reader as 17, so neither meaning is safe to pick.
+/// A decimal with a leading zero is refused when its meaning depends on the reader: LLVM
+/// reads `017` as octal 15, a Rust reader as 17. `00` and `07` mean the same either way
+/// and are accepted. `_` between digits is accepted (`1_000`, `0x_ff`), unlike llvm-mc:
+/// the `program!` macro reads Rust literals, where it is ordinary, and one grammar serves
+/// both front ends.
 pub fn parse_literal(text: &str) -> Result<u128, String> {
     let b = text.as_bytes();
     if let Some(v) = plain_decimal(b) {
@@ -15,6 +18,12 @@ pub fn parse_literal(text: &str) -> Result<u128, String> {
         _ => (b, 10),
     };
     if radix == 10 && b.len() > 1 && b[0] == b'0' && b.iter().all(u8::is_ascii_digit) {
+        let significant = b.iter().skip_while(|&&c| c == b'0').as_slice();
+        match significant {
+            [] => return Ok(0),
+            [d @ b'0'..=b'7'] => return Ok(u128::from(d - b'0')),
+            _ => {}
+        }
         return Err(format!(
             "`{text}`: a leading zero is ambiguous (LLVM reads it as octal); \
              write the decimal value without the zero, or use 0x"
@@ -150,5 +159,32 @@ impl Field {
     fn out_of_range(self, v: i128) -> String {
         let (lo, hi) = self.range();
         format!("{v} does not fit in {} (valid: {lo}..={hi})", self.what())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 15, row 12: what LLVM and Rust read alike is accepted, what they read apart
+    /// is refused with a hint.
+    #[test]
+    fn leading_zeros_are_refused_only_where_readers_disagree() {
+        for (text, v) in [("0", 0), ("00", 0), ("000", 0), ("07", 7), ("0007", 7)] {
+            assert_eq!(parse_literal(text), Ok(v), "{text}");
+        }
+        for text in ["017", "010", "08", "0010"] {
+            let e = parse_literal(text).unwrap_err();
+            assert!(e.contains("a leading zero is ambiguous"), "{text}: {e}");
+        }
+    }
+
+    #[test]
+    fn underscores_between_digits_are_read_as_rust_reads_them() {
+        assert_eq!(parse_literal("1_000"), Ok(1000));
+        assert_eq!(parse_literal("0x_ff"), Ok(255));
+        assert_eq!(parse_literal("0b1_0"), Ok(2));
+        assert!(parse_literal("0x").is_err());
+        assert!(parse_literal("0x_").is_err());
     }
 }
