@@ -21,7 +21,12 @@ fn a_huge_token_is_not_echoed_whole() {
     ] {
         let e = assemble_named("big.s", &src).unwrap_err();
         for d in &e.diagnostics {
-            assert!(d.message.len() < 600, "{} bytes: {:.120}", d.message.len(), d.message);
+            assert!(
+                d.message.len() < 600,
+                "{} bytes: {:.120}",
+                d.message.len(),
+                d.message
+            );
         }
         assert!(e.to_string().len() < 2000);
     }

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use crate::assemble::bytecode::{Bytecode, SlotPart};
-use crate::assemble::chunks::{parse_in_parts, Part};
+use crate::assemble::chunks::{parse_in_parts, Part, MAX_RESERVED_INSNS};
 use crate::program::program::Program;
 use crate::syntax::builder::Builder;
 use crate::syntax::diag::{shorten_message, AsmError, Diagnostic};
@@ -66,6 +66,7 @@ impl<'f> Assembler<'f> {
     /// Assembles `source` into a [`Program`].
     pub fn program(&self, source: &str) -> Result<Program, AsmError> {
         let file: Arc<str> = Arc::from(self.file);
+        check_size(&file, source.len())?;
         if let Some(builder) = parse_in_parts::<Builder<'_>>(&file, source, self.threads) {
             if let Ok((program, _)) = builder.finish() {
                 return Ok(program);
@@ -87,6 +88,7 @@ impl<'f> Assembler<'f> {
     /// diagnostics, in a fraction of the time and memory.
     pub fn bytecode(&self, source: &str) -> Result<Bytecode, AsmError> {
         let file: Arc<str> = Arc::from(self.file);
+        check_size(&file, source.len())?;
         let part = match parse_in_parts::<SlotPart<'_>>(&file, source, self.threads) {
             Some(p) => Some(p),
             None => SlotPart::parse(&file, source, 0),
@@ -122,6 +124,27 @@ pub fn assemble_bytecode(file: &str, source: &str) -> Result<Bytecode, AsmError>
     Assembler::new(file).bytecode(source)
 }
 
+/// The largest input, in bytes: lines and columns are 32-bit numbers.
+pub(crate) const MAX_INPUT_BYTES: usize = u32::MAX as usize;
+
+/// An error for an input of `len` bytes too large to name positions in.
+fn check_size(file: &Arc<str>, len: usize) -> Result<(), AsmError> {
+    if len <= MAX_INPUT_BYTES {
+        return Ok(());
+    }
+    Err(AsmError {
+        diagnostics: vec![Diagnostic {
+            file: file.clone(),
+            line: 1,
+            column: 1,
+            message: format!(
+                "the input is {len} bytes; the assembler takes at most {MAX_INPUT_BYTES} \
+                 (4 GiB - 1, as lines and columns are 32-bit): split it into several files"
+            ),
+        }],
+    })
+}
+
 /// Parses `source`, which starts after `lines` lines of the whole input, into a builder;
 /// returns the builder and the errors of the part.
 pub(crate) fn parse_part<'a>(
@@ -131,9 +154,10 @@ pub(crate) fn parse_part<'a>(
 ) -> (Builder<'a>, Vec<ParseError>) {
     let mut lexer = Lexer::new(source);
     // An instruction takes at least 5 bytes of text (`exit` and a line break): reserving
-    // for that many costs address space only, and saves copying while the vectors grow.
-    let mut builder =
-        Builder::with_capacity(file.clone(), false, source.len() / 5 + 1).after_lines(lines);
+    // for that many saves copying while the vectors grow, up to a bound, so that a huge
+    // input that is mostly blank does not ask for memory it will never use.
+    let reserve = (source.len() / 5 + 1).min(MAX_RESERVED_INSNS);
+    let mut builder = Builder::with_capacity(file.clone(), false, reserve).after_lines(lines);
     let mut errors = parse_statements(|buf| lexer.fill_statement(buf), |e| builder.event(e));
     if let Some((line, column, what)) = lexer.unterminated {
         errors.push(ParseError {
@@ -162,5 +186,24 @@ pub(crate) fn to_asm_error(file: &Arc<str>, mut errors: Vec<ParseError>) -> AsmE
                 },
             })
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod size_tests {
+    use super::*;
+
+    /// Issue 15, row 5: 4 GiB of input aborted in an allocation of 34 GB; now it is a
+    /// diagnostic, decided by the length alone.
+    #[test]
+    fn an_input_past_4_gib_is_an_error_that_says_so() {
+        let file: Arc<str> = Arc::from("huge.s");
+        assert!(check_size(&file, MAX_INPUT_BYTES).is_ok());
+        let e = check_size(&file, MAX_INPUT_BYTES + 1).unwrap_err();
+        assert_eq!(e.diagnostics.len(), 1);
+        assert!(e
+            .to_string()
+            .starts_with("huge.s:1:1: error: the input is 4294967296 bytes"));
+        assert!(MAX_RESERVED_INSNS * std::mem::size_of::<crate::Insn>() <= 256 << 20);
     }
 }

@@ -9,7 +9,7 @@
 
 use std::sync::Arc;
 
-use crate::assemble::chunks::Part;
+use crate::assemble::chunks::{Part, MAX_RESERVED_INSNS};
 use crate::model::insn::{Call, Imm64, Insn};
 use crate::model::raw::RawInsn;
 use crate::model::target::Target;
@@ -335,7 +335,7 @@ impl<'a> Part<'a> for SlotPart<'a> {
         let mut part = SlotPart {
             done: Vec::new(),
             base: 0,
-            slots: Vec::with_capacity(source.len() / 5 + 2),
+            slots: Vec::with_capacity((source.len() / 5 + 2).min(MAX_RESERVED_INSNS)),
             wide: Vec::new(),
             // A guess (a label every 500 bytes) that saves rehashing in common code.
             labels: HashMap::with_capacity_and_hasher(source.len() / 500, Default::default()),

@@ -25,6 +25,10 @@ pub(crate) trait Part<'a>: Sized + Send {
     fn append(&mut self, next: Self) -> Option<()>;
 }
 
+/// At most this many instructions (or slots) are reserved for before parsing a part
+/// (about 170 MB of instructions).
+pub(crate) const MAX_RESERVED_INSNS: usize = 1 << 22;
+
 /// Inputs smaller than this are assembled on the calling thread only.
 pub(crate) const MIN_PARALLEL_BYTES: usize = 1 << 20;
 /// Each part is at least this large.

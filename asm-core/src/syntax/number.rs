@@ -18,7 +18,8 @@ pub fn parse_literal(text: &str) -> Result<u128, String> {
         _ => (b, 10),
     };
     if radix == 10 && b.len() > 1 && b[0] == b'0' && b.iter().all(u8::is_ascii_digit) {
-        let significant = b.iter().skip_while(|&&c| c == b'0').as_slice();
+        let zeros = b.iter().take_while(|&&c| c == b'0').count();
+        let significant = &b[zeros..];
         match significant {
             [] => return Ok(0),
             [d @ b'0'..=b'7'] => return Ok(u128::from(d - b'0')),
