@@ -238,3 +238,39 @@ fn unsupported_program_types_say_so() {
         "{s}"
     );
 }
+
+#[test]
+fn raw_tracepoint_runs_once_on_its_arguments_alone() {
+    require_root!();
+    let p = load("raw_tp_once", ProgramType::RawTracepoint, &RAW_TP_ARG1);
+    let args: Vec<u8> = [1u64, 44].iter().flat_map(|a| a.to_ne_bytes()).collect();
+    // "Once" spelled 1, which the kernel itself refuses for raw tracepoints (EINVAL).
+    let r = p
+        .test_run(&TestRun {
+            ctx_in: &args,
+            repeat: 1,
+            ..Default::default()
+        })
+        .expect("repeat 1 is once");
+    assert_eq!(r.retval, 44);
+    assert_eq!((r.data_out, r.ctx_out), (None, None));
+    let e = p
+        .test_run(&TestRun {
+            ctx_in: &args,
+            data_in: &[0; 14],
+            ..Default::default()
+        })
+        .expect_err("packet data for a raw tracepoint");
+    assert!(
+        matches!(e, ebpf_loader::Error::InvalidArgument(_)) && e.to_string().contains("ctx_in"),
+        "{e}"
+    );
+    let e = p
+        .test_run(&TestRun {
+            ctx_in: &args,
+            repeat: 3,
+            ..Default::default()
+        })
+        .expect_err("repeat 3 for a raw tracepoint");
+    assert!(e.to_string().contains("repeat must be 0 or 1"), "{e}");
+}
