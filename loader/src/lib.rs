@@ -30,7 +30,6 @@ mod asm_program;
 pub mod btf;
 mod collection;
 mod error;
-mod file_contents;
 pub mod flags;
 mod info;
 pub mod link;
@@ -51,7 +50,6 @@ pub use collection::{
     kernel_name, Collection, CollectionMap, CollectionProgram, CollectionSpec, LoadOptions,
 };
 pub use error::{errno_name, hint, Error, Result, ENOTSUPP};
-pub use file_contents::FileContents;
 pub use flags::{BPF_ANY, BPF_EXIST, BPF_F_LOCK, BPF_NOEXIST};
 pub use info::{fd_by_id, ids, program_info, program_xlated_insns, Ids, ObjKind, ProgramInfo};
 pub use link::{Link, PerfLink, SocketFilterLink};

@@ -1,5 +1,5 @@
-//! The one place with `unsafe`: the bpf() syscall, mmap/munmap, statfs, file leases and
-//! byte views of plain-old-data.
+//! The one place with `unsafe`: the bpf() syscall, mmap/munmap, statfs and byte views of
+//! plain-old-data.
 //!
 //! Every function here derives the pointers it hands the kernel from Rust slices and
 //! checks their lengths, so the safe layer above cannot make the kernel write out of
@@ -10,7 +10,6 @@ pub(crate) mod async_fd;
 pub(crate) mod attr;
 mod cmd;
 pub(crate) mod epoll;
-pub(crate) mod file_map;
 mod generated;
 pub(crate) mod link;
 mod mmap;

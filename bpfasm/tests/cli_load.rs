@@ -1,5 +1,7 @@
-//! `bpfasm load` and `bpfasm run` as processes, on the object files in tests/asm/.
+//! `bpfasm load` and `bpfasm run` as processes, on the loader's object files
+//! (loader/tests/asm/).
 
+#[path = "../../loader/tests/common/mod.rs"]
 mod common;
 
 use std::process::Command;
@@ -13,7 +15,7 @@ struct Run {
 fn bpfasm(args: &[&str]) -> Run {
     let out = Command::new(env!("CARGO_BIN_EXE_bpfasm"))
         .args(args)
-        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/asm"))
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../loader/tests/asm"))
         .output()
         .expect("bpfasm runs");
     Run {

@@ -5,9 +5,9 @@
 //! writes numbered records of 16 B, 256 B or 4 KiB. Each round fills the ring (no reader
 //! running), then the reader under test drains it; only the drain is timed, so the
 //! numbers are the readers' cost, not the producer's. Run as root:
-//! `cargo bench -p ebpf-loader --bench readers`.
+//! `cargo bench -p ebpf-asm-benches --bench readers`.
 
-#[path = "../tests/producers/mod.rs"]
+#[path = "../loader/tests/producers/mod.rs"]
 mod producers;
 
 use std::alloc::{GlobalAlloc, Layout, System};

@@ -2,7 +2,7 @@
 //! program load overhead (goal ≤ 5 %), map lookup/update rate (goal ≥ 95 %), and batch
 //! lookup vs per-key iteration over 1,000,000 entries (goal ≥ 10×).
 //!
-//! Run as root: `cargo bench -p ebpf-loader --bench loader_vs_raw`. The raw side needs
+//! Run as root: `cargo bench -p ebpf-asm-benches --bench loader_vs_raw`. The raw side needs
 //! `unsafe`; it is the yardstick, not part of the library.
 
 use std::hint::black_box;

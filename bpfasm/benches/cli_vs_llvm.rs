@@ -5,7 +5,7 @@
 //! other load on the machine disturbs less); target: bpfasm at least 20x faster in both.
 //!
 //! ```text
-//! cargo bench -p ebpf-loader --bench cli_vs_llvm
+//! cargo bench -p bpfasm --bench cli_vs_llvm
 //! ```
 //!
 //! Cargo builds `bpfasm` with the bench (release) profile and hands its path to this program
