@@ -23,17 +23,8 @@ pub fn run(args: &AsmArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
     let Some(input) = input::read(args.file.as_deref(), err) else {
         return Ok(Status::InputErrors);
     };
-    let text = match std::str::from_utf8(&input.bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let (line, col) = input::line_col(&input.bytes, e.valid_up_to());
-            let _ = writeln!(
-                err,
-                "{}:{line}:{col}: error: the input is not valid UTF-8",
-                input.name
-            );
-            return Ok(Status::InputErrors);
-        }
+    let Some(text) = input.text(err) else {
+        return Ok(Status::InputErrors);
     };
     let code = match assemble_bytecode(&input.name, text) {
         Ok(c) => c,

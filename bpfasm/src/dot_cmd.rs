@@ -25,17 +25,8 @@ pub fn run(args: &DotArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
     let Some(input) = input::read(args.file.as_deref(), err) else {
         return Ok(Status::InputErrors);
     };
-    let text = match std::str::from_utf8(&input.bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let (line, col) = input::line_col(&input.bytes, e.valid_up_to());
-            writeln!(
-                err,
-                "{}:{line}:{col}: error: the input is not valid UTF-8",
-                input.name
-            )?;
-            return Ok(Status::InputErrors);
-        }
+    let Some(text) = input.text(err) else {
+        return Ok(Status::InputErrors);
     };
     let has_sections = text.lines().any(|l| l.trim_start().starts_with(".section"));
     let program = if has_sections || args.program.is_some() {
@@ -50,18 +41,18 @@ pub fn run(args: &DotArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
             Some(name) => object.programs.into_iter().find(|p| &p.name == name),
             None => object.programs.into_iter().next(),
         };
-        match found {
-            Some(p) => p.program,
-            None => {
+        match (found, &args.program) {
+            (Some(p), _) => p.program,
+            (None, Some(n)) => {
                 writeln!(
                     err,
-                    "{}: error: {}",
-                    input.name,
-                    match &args.program {
-                        Some(n) => format!("no program named `{n}` in this file"),
-                        None => "the file has no program".to_owned(),
-                    }
+                    "{}: error: no program named `{n}` in this file",
+                    input.name
                 )?;
+                return Ok(Status::UsageError);
+            }
+            (None, None) => {
+                writeln!(err, "{}: error: the file has no program", input.name)?;
                 return Ok(Status::InputErrors);
             }
         }

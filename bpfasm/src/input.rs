@@ -1,4 +1,5 @@
-//! Reading a subcommand's input: a file, or standard input for `-` or no argument.
+//! Reading a subcommand's input: a file, or standard input for `-` or no argument; and
+//! checking that it is assembly text.
 
 use std::fs::File;
 use std::io::{self, Read, Write};
@@ -8,6 +9,9 @@ use std::path::Path;
 /// Regular files at least this large are read by two threads at once (see [`read_file`]).
 const PARALLEL_READ: u64 = 4 << 20;
 
+/// The first bytes of every ELF file.
+const ELF_MAGIC: &[u8] = b"\x7fELF";
+
 /// The whole input and the name diagnostics use for it.
 pub struct Input {
     /// The path as given, or `<stdin>`.
@@ -16,14 +20,49 @@ pub struct Input {
     pub bytes: Vec<u8>,
 }
 
+impl Input {
+    /// The input as assembly text. An ELF object or bytes that are not UTF-8 are reported
+    /// on `err` as `NAME[:LINE:COL]: error: ...`, and give `None`.
+    pub fn text(&self, err: &mut dyn Write) -> Option<&str> {
+        if self.bytes.starts_with(ELF_MAGIC) {
+            let _ = writeln!(
+                err,
+                "{}: error: this is an ELF object file, which is not supported yet: \
+                 give LLVM-syntax assembly text",
+                self.name
+            );
+            return None;
+        }
+        match std::str::from_utf8(&self.bytes) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                let (line, col) = line_col(&self.bytes, e.valid_up_to());
+                let _ = writeln!(
+                    err,
+                    "{}:{line}:{col}: error: the input is not valid UTF-8",
+                    self.name
+                );
+                None
+            }
+        }
+    }
+}
+
 /// Reads `path` (`None` or `-`: standard input). On failure prints
 /// `NAME: error: cannot read: REASON` on `err` and returns `None`.
 pub fn read(path: Option<&Path>, err: &mut dyn Write) -> Option<Input> {
     match path {
         None => read_stdin(err),
         Some(p) if p.as_os_str() == "-" => read_stdin(err),
-        Some(p) => reported(p.to_string_lossy().into_owned(), read_file(p), err),
+        Some(p) => read_path(p, err),
     }
+}
+
+/// Reads the file at `path` (`-` is a file name here). On failure prints
+/// `NAME: error: cannot read: REASON` on `err` and returns `None`.
+pub fn read_path(path: &Path, err: &mut dyn Write) -> Option<Input> {
+    let name = path.to_string_lossy().into_owned();
+    reported(name, read_file(path), err)
 }
 
 fn read_stdin(err: &mut dyn Write) -> Option<Input> {
@@ -146,5 +185,22 @@ mod tests {
         assert!(status.starts_with(b"Name:"));
         let e = read_file(Path::new("/nonexistent/x.s")).expect_err("missing");
         assert_eq!(e.kind(), io::ErrorKind::NotFound);
+    }
+
+    #[test]
+    fn elf_objects_and_bad_utf8_are_not_text() {
+        let input = |bytes: &[u8]| Input {
+            name: "x".to_owned(),
+            bytes: bytes.to_vec(),
+        };
+        let mut err = Vec::new();
+        assert_eq!(input(b"exit\n").text(&mut err), Some("exit\n"));
+        assert!(input(b"\x7fELF\x02\x01\x01\0").text(&mut err).is_none());
+        assert!(input(b"r0 = 0\n\xff").text(&mut err).is_none());
+        assert_eq!(
+            String::from_utf8(err).expect("UTF-8"),
+            "x: error: this is an ELF object file, which is not supported yet: give \
+             LLVM-syntax assembly text\nx:2:1: error: the input is not valid UTF-8\n"
+        );
     }
 }

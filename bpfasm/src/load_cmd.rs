@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use ebpf_loader::{CollectionSpec, Error, LoadOptions};
 
-use crate::Status;
+use crate::{input, Status};
 
 /// Arguments of `bpfasm load`.
 #[derive(clap::Args, Debug)]
@@ -28,7 +28,8 @@ pub struct LoadArgs {
 
 /// Reads the object file and its spec; prints the errors and returns `None` on failure.
 pub fn read_spec(file: &Path, err: &mut dyn Write) -> Option<CollectionSpec> {
-    match CollectionSpec::from_asm_file(file) {
+    let input = input::read_path(file, err)?;
+    match CollectionSpec::from_asm(&input.name, input.text(err)?) {
         Ok(spec) => Some(spec),
         Err(e) => {
             // Assembly errors are already `FILE:LINE:COL: error: ...` lines.

@@ -9,7 +9,9 @@
 //! ```
 //!
 //! Exit status: 0 on success, 1 when the input has errors (every diagnostic is printed on
-//! standard error as `FILE:LINE:COL: error: MESSAGE`), 2 for a command-line usage error.
+//! standard error as `FILE:LINE:COL: error: MESSAGE`) or the kernel refused, 2 for a
+//! command-line usage error (clap's, or an option value that is not valid hex or names no
+//! program of the file).
 //!
 //! Each subcommand lives in its own module with an `Args` struct (clap derive) and a
 //! `run(args, out, err)` function that writes to the streams it is given, so new
@@ -66,6 +68,8 @@ enum Status {
     Success,
     /// The input had errors; they have been printed on standard error.
     InputErrors,
+    /// The command line asked for something impossible; printed on standard error.
+    UsageError,
 }
 
 fn main() -> ExitCode {
@@ -85,6 +89,8 @@ fn main() -> ExitCode {
     match result {
         Ok(Status::Success) => ExitCode::SUCCESS,
         Ok(Status::InputErrors) => ExitCode::from(1),
+        // clap's own usage errors exit 2 as well.
+        Ok(Status::UsageError) => ExitCode::from(2),
         // The reader went away (`bpfasm disasm big.hex | head`): not our error.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {

@@ -2,9 +2,9 @@
 //! once, or `--repeat N` times, with `BPF_PROG_TEST_RUN`.
 
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use ebpf_loader::{LoadOptions, TestRun};
+use ebpf_loader::{LoadOptions, ProgramType, TestRun};
 
 use crate::load_cmd::{print_load_error, read_spec};
 use crate::{hex, Status};
@@ -51,56 +51,69 @@ fn from_hex(option: &str, text: &str, err: &mut dyn Write) -> Option<Vec<u8>> {
     }
 }
 
+/// Decodes a hex option if given; `Err` after printing its errors.
+fn hex_option(
+    option: &str,
+    text: Option<&str>,
+    err: &mut dyn Write,
+) -> Result<Option<Vec<u8>>, ()> {
+    match text {
+        Some(h) => from_hex(option, h, err).map(Some).ok_or(()),
+        None => Ok(None),
+    }
+}
+
+/// The program to run: the one `--program` names, or the file's only one. Prints why
+/// there is none and returns how that ends the command.
+fn choose(
+    file: &Path,
+    program: Option<&str>,
+    names: &[&str],
+    err: &mut dyn Write,
+) -> Result<String, Status> {
+    let file = file.display();
+    let (message, status) = match (program, names) {
+        (Some(n), _) if names.contains(&n) => return Ok(n.to_owned()),
+        (None, [one]) => return Ok((*one).to_owned()),
+        (Some(n), _) => (
+            format!("no program named `{n}`; the file has: {}", names.join(", ")),
+            Status::UsageError,
+        ),
+        (None, []) => (
+            "no programs: start one with `.section NAME`".to_owned(),
+            Status::InputErrors,
+        ),
+        (None, many) => (
+            format!(
+                "the file has {} programs ({}): choose one with --program NAME",
+                many.len(),
+                many.join(", ")
+            ),
+            Status::UsageError,
+        ),
+    };
+    let _ = writeln!(err, "{file}: error: {message}");
+    Err(status)
+}
+
 /// Loads and test-runs one program; prints `retval`, `duration_ns` and `data_out`.
 pub fn run(args: &RunArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<Status> {
-    let data = match &args.data_hex {
-        Some(h) => match from_hex("--data-hex", h, err) {
-            Some(d) => Some(d),
-            None => return Ok(Status::InputErrors),
-        },
-        None => None,
-    };
-    let ctx = match &args.ctx_hex {
-        Some(h) => match from_hex("--ctx-hex", h, err) {
-            Some(c) => Some(c),
-            None => return Ok(Status::InputErrors),
-        },
-        None => None,
+    let (Ok(data), Ok(ctx)) = (
+        hex_option("--data-hex", args.data_hex.as_deref(), err),
+        hex_option("--ctx-hex", args.ctx_hex.as_deref(), err),
+    ) else {
+        return Ok(Status::UsageError);
     };
     let Some(mut spec) = read_spec(&args.file, err) else {
         return Ok(Status::InputErrors);
     };
-    let file = args.file.display();
-    let names: Vec<String> = spec.programs().iter().map(|p| p.name.clone()).collect();
-    let name = match (&args.program, names.as_slice()) {
-        (Some(n), _) if names.contains(n) => n.clone(),
-        (Some(n), _) => {
-            let _ = writeln!(
-                err,
-                "{file}: error: no program named `{n}`; the file has: {}",
-                names.join(", ")
-            );
-            return Ok(Status::InputErrors);
-        }
-        (None, [one]) => one.clone(),
-        (None, []) => {
-            let _ = writeln!(
-                err,
-                "{file}: error: no programs: start one with `.section NAME`"
-            );
-            return Ok(Status::InputErrors);
-        }
-        (None, many) => {
-            let _ = writeln!(
-                err,
-                "{file}: error: the file has {} programs ({}): choose one with --program NAME",
-                many.len(),
-                many.join(", ")
-            );
-            return Ok(Status::InputErrors);
-        }
+    let names: Vec<&str> = spec.programs().iter().map(|p| p.name.as_str()).collect();
+    let name = match choose(&args.file, args.program.as_deref(), &names, err) {
+        Ok(name) => name,
+        Err(status) => return Ok(status),
     };
     spec.retain_programs(|p| p.name == name);
+    let file = args.file.display();
     let (coll, failures) = match spec.load_each(&LoadOptions::default()) {
         Ok(r) => r,
         Err(e) => {
@@ -126,11 +139,8 @@ pub fn run(args: &RunArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
             writeln!(out, "retval: {}", r.retval)?;
             writeln!(out, "duration_ns: {}", r.duration_ns)?;
             if data.is_some() {
-                writeln!(
-                    out,
-                    "data_out: {}",
-                    to_hex(r.data_out.as_deref().unwrap_or_default())
-                )?;
+                let data_out = r.data_out.as_deref().unwrap_or_default();
+                writeln!(out, "data_out: {}", to_hex(data_out))?;
             }
             if let (Some(_), Some(c)) = (&ctx, &r.ctx_out) {
                 writeln!(out, "ctx_out: {}", to_hex(c))?;
@@ -138,15 +148,41 @@ pub fn run(args: &RunArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
             Ok(Status::Success)
         }
         Err(e) => {
-            let short = run.data_in.len() < 14;
-            let hint = match e.errno() {
-                Some(libc::EINVAL) if short => {
-                    " (packet programs need --data-hex with at least 14 bytes, an Ethernet header)"
-                }
-                _ => "",
-            };
+            let hint = hint(prog.prog_type(), &run, e.errno());
             let _ = writeln!(err, "{file}: error: test run of `{name}` failed: {e}{hint}");
             Ok(Status::InputErrors)
         }
+    }
+}
+
+/// Program types whose test run takes a packet (`data_in`).
+fn takes_packets(t: ProgramType) -> bool {
+    use ProgramType::*;
+    matches!(
+        t,
+        SocketFilter
+            | SchedCls
+            | SchedAct
+            | Xdp
+            | CgroupSkb
+            | LwtIn
+            | LwtOut
+            | LwtXmit
+            | LwtSeg6local
+            | FlowDissector
+    )
+}
+
+/// What to add to a failed test run's error: how this program type wants its input.
+fn hint(t: ProgramType, run: &TestRun<'_>, errno: Option<i32>) -> &'static str {
+    match errno {
+        Some(libc::EINVAL) if takes_packets(t) && run.data_in.len() < 14 => {
+            " (packet programs need --data-hex with at least 14 bytes, an Ethernet header)"
+        }
+        Some(libc::EINVAL) if t == ProgramType::RawTracepoint => {
+            " (raw tracepoint programs take their arguments as --ctx-hex, up to 12 u64 \
+             values and at least as many as the program reads, and no --data-hex)"
+        }
+        _ => "",
     }
 }

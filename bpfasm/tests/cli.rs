@@ -373,6 +373,8 @@ fn usage_errors_exit_2() {
     assert_eq!(bpfasm(&[], b"").code, 2);
     assert_eq!(bpfasm(&["asm", "--frob"], b"").code, 2);
     assert_eq!(bpfasm(&["frob"], b"").code, 2);
+    assert_eq!(bpfasm(&["run"], b"").code, 2);
+    assert_eq!(bpfasm(&["load", "a.s", "--log-level", "x"], b"").code, 2);
 }
 
 #[test]
@@ -406,8 +408,9 @@ fn dot_picks_a_program_of_an_object_file_by_name() {
         "{}",
         run.stdout()
     );
+    // A --program that names nothing is a usage error.
     let run = bpfasm(&["dot", path, "--program", "third"], b"");
-    assert_eq!(run.code, 1);
+    assert_eq!(run.code, 2);
     assert_eq!(
         run.stderr,
         format!("{path}: error: no program named `third` in this file\n")

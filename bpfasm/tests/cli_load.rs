@@ -1,5 +1,5 @@
 //! `bpfasm load` and `bpfasm run` as processes, on the loader's object files
-//! (loader/tests/asm/).
+//! (loader/tests/asm/) and a few written here.
 
 #[path = "../../loader/tests/common/mod.rs"]
 mod common;
@@ -80,14 +80,102 @@ fn file_errors_are_positioned_and_exit_1() {
         r.stderr,
         "badmap.s:1:13: error: unknown map type `hsah` (did you mean `hash`?)\n"
     );
-    let r = bpfasm(&["run", "missing.s"]);
+}
+
+#[test]
+fn unreadable_files_have_one_spelling_in_every_subcommand() {
+    for command in ["asm", "disasm", "dot", "load", "run"] {
+        let r = bpfasm(&[command, "missing.s"]);
+        assert_eq!(r.code, 1, "{command}");
+        assert_eq!(
+            r.stderr, "missing.s: error: cannot read: No such file or directory (os error 2)\n",
+            "{command}"
+        );
+    }
+}
+
+/// Writes `contents` to a file of this test's own under Cargo's scratch directory.
+fn scratch(name: &str, contents: &[u8]) -> String {
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli_load");
+    std::fs::create_dir_all(&dir).expect("scratch directory");
+    let path = dir.join(name);
+    std::fs::write(&path, contents).expect("scratch file written");
+    path.to_str().expect("UTF-8 path").to_owned()
+}
+
+#[test]
+fn an_elf_object_is_named_as_such() {
+    // The start of an ELF64 little-endian relocatable file, as clang writes for BPF.
+    let path = scratch(
+        "prog.o",
+        b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x01\0\xf7\0",
+    );
+    for command in ["asm", "dot", "load", "run"] {
+        let r = bpfasm(&[command, &path]);
+        assert_eq!(r.code, 1, "{command}");
+        assert_eq!(
+            r.stderr,
+            format!(
+                "{path}: error: this is an ELF object file, which is not supported yet: \
+                 give LLVM-syntax assembly text\n"
+            ),
+            "{command}"
+        );
+    }
+}
+
+/// Returns its first argument, `args[0]`, plus 1: `r0 = *(u64 *)(r1 + 0); r0 += 1`.
+const RAW_TP: &str = "\
+.section raw_tp/sys_enter
+first_arg:
+\tr0 = *(u64 *)(r1 + 0)
+\tr0 += 1
+\texit
+";
+
+#[test]
+fn run_raw_tracepoint_takes_its_arguments_as_context() {
+    require_root!();
+    let path = scratch("raw_tp.s", RAW_TP.as_bytes());
+    let arg0 = 41u64
+        .to_ne_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<String>();
+    let r = bpfasm(&[
+        "run",
+        &path,
+        "--ctx-hex",
+        &format!("{arg0}{}", "00".repeat(8)),
+    ]);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", r.stdout);
+    assert_eq!(lines[0], "retval: 42");
+    assert!(lines[1].starts_with("duration_ns: "), "{}", lines[1]);
+
+    // Without its argument the kernel refuses the run; the hint says what to pass.
+    let r = bpfasm(&["run", &path]);
     assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("EINVAL"), "{}", r.stderr);
     assert!(
         r.stderr
-            .starts_with("missing.s: error: reading missing.s: "),
+            .contains("raw tracepoint programs take their arguments as --ctx-hex")
+            && !r.stderr.contains("packet"),
         "{}",
         r.stderr
     );
+    // Packet data is refused before the kernel is asked.
+    let r = bpfasm(&[
+        "run",
+        &path,
+        "--ctx-hex",
+        &arg0,
+        "--data-hex",
+        &"00".repeat(14),
+    ]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("no data_in"), "{}", r.stderr);
 }
 
 #[test]
@@ -146,20 +234,21 @@ fn run_socket_filter_and_repeat() {
 #[test]
 fn run_needs_a_program_choice_and_valid_hex() {
     require_root!();
+    // Usage errors: exit status 2, like clap's.
     let r = bpfasm(&["run", "counter.s"]);
-    assert_eq!(r.code, 1);
+    assert_eq!(r.code, 2);
     assert_eq!(
         r.stderr,
         "counter.s: error: the file has 2 programs (count, filter): choose one with --program NAME\n"
     );
     let r = bpfasm(&["run", "counter.s", "--program", "nope"]);
-    assert_eq!(r.code, 1);
+    assert_eq!(r.code, 2);
     assert_eq!(
         r.stderr,
         "counter.s: error: no program named `nope`; the file has: count, filter\n"
     );
     let r = bpfasm(&["run", "pass.s", "--data-hex", "0g"]);
-    assert_eq!(r.code, 1);
+    assert_eq!(r.code, 2);
     assert!(
         r.stderr
             .starts_with("bpfasm: error: --data-hex: character "),
