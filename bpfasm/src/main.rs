@@ -17,6 +17,8 @@
 //! `run(args, out, err)` function that writes to the streams it is given, so new
 //! subcommands (`load`, `run`, `dot`) are one module and one enum variant each.
 
+#![forbid(unsafe_code)]
+
 mod asm_cmd;
 mod blocks;
 mod disasm_cmd;

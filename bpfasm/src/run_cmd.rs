@@ -20,10 +20,12 @@ pub struct RunArgs {
     /// Packet data, as hex digits (`0a0b0c...`; spaces and a `0x` prefix are allowed).
     #[arg(long, value_name = "HEX")]
     pub data_hex: Option<String>,
-    /// Context input (e.g. a `struct __sk_buff`, a syscall program's arguments), as hex.
+    /// Context input (e.g. a `struct __sk_buff`, a syscall program's arguments, a raw
+    /// tracepoint's arguments as u64 values), as hex.
     #[arg(long, value_name = "HEX")]
     pub ctx_hex: Option<String>,
-    /// Run the program N times; the duration is the mean.
+    /// Run the program N times; the duration is the mean. Raw tracepoint and syscall
+    /// programs run once only.
     #[arg(long, default_value_t = 1, value_name = "N")]
     pub repeat: u32,
 }
@@ -184,5 +186,29 @@ fn hint(t: ProgramType, run: &TestRun<'_>, errno: Option<i32>) -> &'static str {
              values and at least as many as the program reads, and no --data-hex)"
         }
         _ => "",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_hint_fits_the_program_type() {
+        let no_data = TestRun::default();
+        let packet = TestRun {
+            data_in: &[0; 14],
+            ..Default::default()
+        };
+        let einval = Some(libc::EINVAL);
+        assert!(hint(ProgramType::Xdp, &no_data, einval).contains("--data-hex"));
+        assert_eq!(hint(ProgramType::Xdp, &packet, einval), "");
+        assert_eq!(hint(ProgramType::Xdp, &no_data, Some(libc::EPERM)), "");
+        let raw_tp = hint(ProgramType::RawTracepoint, &no_data, einval);
+        assert!(
+            raw_tp.contains("--ctx-hex") && !raw_tp.contains("packet"),
+            "{raw_tp}"
+        );
+        assert_eq!(hint(ProgramType::Syscall, &no_data, einval), "");
     }
 }
