@@ -67,7 +67,9 @@ impl Btf {
         if let Some(&last) = strings.last() {
             if last != 0 {
                 let tail = strings.iter().rposition(|&b| b == 0).map_or(0, |i| i + 1);
-                return Err(Error::UnterminatedString { offset: strings_at + tail });
+                return Err(Error::UnterminatedString {
+                    offset: strings_at + tail,
+                });
             }
         }
         let (first_id, str_base) = match &base {
@@ -170,7 +172,11 @@ impl Btf {
     }
 
     pub(crate) fn out_of_range(&self, id: TypeId, referenced: TypeId) -> Error {
-        Error::TypeIdOutOfRange { id, referenced, last: self.next_id() - 1 }
+        Error::TypeIdOutOfRange {
+            id,
+            referenced,
+            last: self.next_id() - 1,
+        }
     }
 
     /// The kind of type `id`, without decoding the rest (None for `void`, id 0).
@@ -216,19 +222,40 @@ fn type_offsets(types: &[u8], e: Endian, types_at: usize, first_id: TypeId) -> R
         let offset = types_at + at;
         let have = types.len() - at;
         let Some(h) = types.get(at..at + TYPE_HEADER) else {
-            return Err(Error::TruncatedType { id, offset, need: TYPE_HEADER, have });
+            return Err(Error::TruncatedType {
+                id,
+                offset,
+                need: TYPE_HEADER,
+                have,
+            });
         };
         let info = e.u32([h[4], h[5], h[6], h[7]]);
         let Some(kind) = Kind::from_u8(info_kind(info)) else {
-            return Err(Error::UnknownKind { id, offset, kind: info_kind(info) });
+            return Err(Error::UnknownKind {
+                id,
+                offset,
+                kind: info_kind(info),
+            });
         };
         let vlen = (info & 0xffff) as u16;
         let need = TYPE_HEADER + kind.extra_len(vlen);
         if need > have {
             return Err(if kind.has_entries() {
-                Error::VlenPastEnd { id, kind, offset, vlen, need, have }
+                Error::VlenPastEnd {
+                    id,
+                    kind,
+                    offset,
+                    vlen,
+                    need,
+                    have,
+                }
             } else {
-                Error::TruncatedType { id, offset, need, have }
+                Error::TruncatedType {
+                    id,
+                    offset,
+                    need,
+                    have,
+                }
             });
         }
         // `at` < type_len, a u32.
@@ -239,5 +266,8 @@ fn type_offsets(types: &[u8], e: Endian, types_at: usize, first_id: TypeId) -> R
 }
 
 fn read(path: &Path) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(|e| Error::Read { path: path.to_owned(), source: Arc::new(e) })
+    std::fs::read(path).map_err(|e| Error::Read {
+        path: path.to_owned(),
+        source: Arc::new(e),
+    })
 }

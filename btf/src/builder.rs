@@ -109,7 +109,8 @@ impl Builder {
     /// The encoded blob: 24-byte header, type section, string section.
     pub fn encode(&self) -> Vec<u8> {
         let e = self.endian;
-        let mut out = Vec::with_capacity(HEADER_LEN as usize + self.types.len() + self.strings.len());
+        let mut out =
+            Vec::with_capacity(HEADER_LEN as usize + self.types.len() + self.strings.len());
         e.put_u16(&mut out, MAGIC);
         out.extend_from_slice(&[VERSION, 0]);
         let type_len = self.types.len() as u32;

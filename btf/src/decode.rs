@@ -35,7 +35,12 @@ impl<'a> Rec<'a> {
         self.word(TYPE_HEADER / 4 + i * words + w)
     }
     fn bad(&self, what: &'static str, value: u32) -> Error {
-        Error::BadValue { id: self.id, offset: self.offset, what, value }
+        Error::BadValue {
+            id: self.id,
+            offset: self.offset,
+            what,
+            value,
+        }
     }
     fn linkage(&self, n: u32) -> Result<Linkage> {
         Linkage::from_u32(n).ok_or_else(|| self.bad("linkage", n))
@@ -47,8 +52,17 @@ impl Btf {
     /// id it refers to exists.
     pub fn type_by_id(&self, id: TypeId) -> Result<Type<'_>> {
         let (btf, rec, offset) = self.record(id)?;
-        let r = Rec { btf, rec, id, offset, info: btf.word(rec, 1) };
-        let t = Type { name: r.name(r.word(0))?, kind: decode_kind(&r)? };
+        let r = Rec {
+            btf,
+            rec,
+            id,
+            offset,
+            info: btf.word(rec, 1),
+        };
+        let t = Type {
+            name: r.name(r.word(0))?,
+            kind: decode_kind(&r)?,
+        };
         let next = btf.next_id();
         let mut bad = None;
         t.for_each_ref(|to| {
@@ -76,7 +90,11 @@ impl Btf {
 fn decode_kind<'a>(r: &Rec<'a>) -> Result<TypeKind<'a>> {
     let kind = info_kind(r.info);
     // Records were walked by kind at parse time, so the kind is known.
-    let kind = Kind::from_u8(kind).ok_or(Error::UnknownKind { id: r.id, offset: r.offset, kind })?;
+    let kind = Kind::from_u8(kind).ok_or(Error::UnknownKind {
+        id: r.id,
+        offset: r.offset,
+        kind,
+    })?;
     let size_type = r.word(2);
     Ok(match kind {
         Kind::Int => TypeKind::Int(int(r)?),
@@ -90,7 +108,11 @@ fn decode_kind<'a>(r: &Rec<'a>) -> Result<TypeKind<'a>> {
         Kind::Union => TypeKind::Union(composite(r)?),
         Kind::Enum => TypeKind::Enum(enumeration(r, 2)?),
         Kind::Enum64 => TypeKind::Enum64(enumeration(r, 3)?),
-        Kind::Fwd => TypeKind::Fwd(if r.kind_flag() { FwdKind::Union } else { FwdKind::Struct }),
+        Kind::Fwd => TypeKind::Fwd(if r.kind_flag() {
+            FwdKind::Union
+        } else {
+            FwdKind::Struct
+        }),
         Kind::Typedef => TypeKind::Typedef(size_type),
         Kind::Volatile => TypeKind::Volatile(size_type),
         Kind::Const => TypeKind::Const(size_type),
@@ -100,7 +122,10 @@ fn decode_kind<'a>(r: &Rec<'a>) -> Result<TypeKind<'a>> {
             linkage: r.linkage(r.vlen() as u32)?,
         }),
         Kind::FuncProto => TypeKind::FuncProto(func_proto(r)?),
-        Kind::Var => TypeKind::Var(Var { ty: size_type, linkage: r.linkage(r.word(3))? }),
+        Kind::Var => TypeKind::Var(Var {
+            ty: size_type,
+            linkage: r.linkage(r.word(3))?,
+        }),
         Kind::Datasec => TypeKind::Datasec(Datasec {
             size: size_type,
             vars: (0..r.vlen())
@@ -117,7 +142,10 @@ fn decode_kind<'a>(r: &Rec<'a>) -> Result<TypeKind<'a>> {
             component_idx: r.word(3) as i32,
             attr: r.kind_flag(),
         }),
-        Kind::TypeTag => TypeKind::TypeTag(TypeTag { ty: size_type, attr: r.kind_flag() }),
+        Kind::TypeTag => TypeKind::TypeTag(TypeTag {
+            ty: size_type,
+            attr: r.kind_flag(),
+        }),
     })
 }
 
@@ -129,7 +157,11 @@ fn int(r: &Rec<'_>) -> Result<Int> {
     }
     Ok(Int {
         size: r.word(2),
-        encoding: IntEncoding { signed: enc & 1 != 0, char: enc & 2 != 0, boolean: enc & 4 != 0 },
+        encoding: IntEncoding {
+            signed: enc & 1 != 0,
+            char: enc & 2 != 0,
+            boolean: enc & 4 != 0,
+        },
         offset: (w >> 16) as u8,
         bits: w as u8,
     })
@@ -148,7 +180,11 @@ fn composite<'a>(r: &Rec<'a>) -> Result<Composite<'a>> {
             })
         })
         .collect::<Result<_>>()?;
-    Ok(Composite { size: r.word(2), bitfields, members })
+    Ok(Composite {
+        size: r.word(2),
+        bitfields,
+        members,
+    })
 }
 
 /// ENUM (2 words an entry: name, i32 value) or ENUM64 (3: name, low 32, high 32).
@@ -164,15 +200,30 @@ fn enumeration<'a>(r: &Rec<'a>, words: usize) -> Result<Enum<'a>> {
             } else {
                 u64::from(lo)
             };
-            Ok(Enumerator { name: r.name(r.entry(i, words, 0))?, value })
+            Ok(Enumerator {
+                name: r.name(r.entry(i, words, 0))?,
+                value,
+            })
         })
         .collect::<Result<_>>()?;
-    Ok(Enum { size: r.word(2), signed, values })
+    Ok(Enum {
+        size: r.word(2),
+        signed,
+        values,
+    })
 }
 
 fn func_proto<'a>(r: &Rec<'a>) -> Result<FuncProto<'a>> {
     let params = (0..r.vlen())
-        .map(|i| Ok(Param { name: r.name(r.entry(i, 2, 0))?, ty: r.entry(i, 2, 1) }))
+        .map(|i| {
+            Ok(Param {
+                name: r.name(r.entry(i, 2, 0))?,
+                ty: r.entry(i, 2, 1),
+            })
+        })
         .collect::<Result<_>>()?;
-    Ok(FuncProto { ret: r.word(2), params })
+    Ok(FuncProto {
+        ret: r.word(2),
+        params,
+    })
 }

@@ -17,7 +17,11 @@ impl fmt::Display for Type<'_> {
                     (_, _, true) => "BOOL",
                     _ => "(none)",
                 };
-                write!(f, " size={} bits_offset={} nr_bits={} encoding={enc}", i.size, i.offset, i.bits)
+                write!(
+                    f,
+                    " size={} bits_offset={} nr_bits={} encoding={enc}",
+                    i.size, i.offset, i.bits
+                )
             }
             TypeKind::Ptr(t)
             | TypeKind::Typedef(t)
@@ -25,27 +29,41 @@ impl fmt::Display for Type<'_> {
             | TypeKind::Const(t)
             | TypeKind::Restrict(t) => write!(f, " type_id={t}"),
             TypeKind::Array(a) => {
-                write!(f, " type_id={} index_type_id={} nr_elems={}", a.elem, a.index, a.nelems)
+                write!(
+                    f,
+                    " type_id={} index_type_id={} nr_elems={}",
+                    a.elem, a.index, a.nelems
+                )
             }
             TypeKind::Struct(c) | TypeKind::Union(c) => composite(f, c),
             TypeKind::Enum(e) | TypeKind::Enum64(e) => enumeration(f, e),
-            TypeKind::Fwd(k) => {
-                f.write_str(if *k == FwdKind::Union { " fwd_kind=union" } else { " fwd_kind=struct" })
-            }
+            TypeKind::Fwd(k) => f.write_str(if *k == FwdKind::Union {
+                " fwd_kind=union"
+            } else {
+                " fwd_kind=struct"
+            }),
             TypeKind::Func(func) => write!(f, " type_id={} linkage={:?}", func.proto, func.linkage),
             TypeKind::FuncProto(p) => {
                 write!(f, " ret_type_id={} vlen={}", p.ret, p.params.len())?;
-                p.params.iter().try_for_each(|p| write!(f, "\n\t'{}' type_id={}", p.name, p.ty))
+                p.params
+                    .iter()
+                    .try_for_each(|p| write!(f, "\n\t'{}' type_id={}", p.name, p.ty))
             }
             TypeKind::Var(v) => write!(f, " type_id={} linkage={:?}", v.ty, v.linkage),
             TypeKind::Datasec(d) => {
                 write!(f, " size={} vlen={}", d.size, d.vars.len())?;
                 d.vars.iter().try_for_each(|v| {
-                    write!(f, "\n\ttype_id={} offset={} size={}", v.ty, v.offset, v.size)
+                    write!(
+                        f,
+                        "\n\ttype_id={} offset={} size={}",
+                        v.ty, v.offset, v.size
+                    )
                 })
             }
             TypeKind::Float(size) => write!(f, " size={size}"),
-            TypeKind::DeclTag(t) => write!(f, " type_id={} component_idx={}", t.ty, t.component_idx),
+            TypeKind::DeclTag(t) => {
+                write!(f, " type_id={} component_idx={}", t.ty, t.component_idx)
+            }
             TypeKind::TypeTag(t) => write!(f, " type_id={}", t.ty),
         }
     }
@@ -54,7 +72,11 @@ impl fmt::Display for Type<'_> {
 fn composite(f: &mut fmt::Formatter<'_>, c: &Composite<'_>) -> fmt::Result {
     write!(f, " size={} vlen={}", c.size, c.members.len())?;
     for m in &c.members {
-        write!(f, "\n\t'{}' type_id={} bits_offset={}", m.name, m.ty, m.bit_offset)?;
+        write!(
+            f,
+            "\n\t'{}' type_id={} bits_offset={}",
+            m.name, m.ty, m.bit_offset
+        )?;
         if m.bitfield_size != 0 {
             write!(f, " bitfield_size={}", m.bitfield_size)?;
         }
@@ -64,7 +86,12 @@ fn composite(f: &mut fmt::Formatter<'_>, c: &Composite<'_>) -> fmt::Result {
 
 fn enumeration(f: &mut fmt::Formatter<'_>, e: &Enum<'_>) -> fmt::Result {
     let sign = if e.signed { "SIGNED" } else { "UNSIGNED" };
-    write!(f, " encoding={sign} size={} vlen={}", e.size, e.values.len())?;
+    write!(
+        f,
+        " encoding={sign} size={} vlen={}",
+        e.size,
+        e.values.len()
+    )?;
     for v in &e.values {
         if e.signed {
             write!(f, "\n\t'{}' val={}", v.name, v.value as i64)?;

@@ -51,11 +51,17 @@ impl Builder {
             let name = self.add_str(m.name)?;
             let offset = if c.bitfields {
                 if m.bit_offset > 0xff_ffff {
-                    return Err(fits("bitfield member offset (24 bits)", m.bit_offset.into()));
+                    return Err(fits(
+                        "bitfield member offset (24 bits)",
+                        m.bit_offset.into(),
+                    ));
                 }
                 u32::from(m.bitfield_size) << 24 | m.bit_offset
             } else if m.bitfield_size != 0 {
-                return Err(fits("bitfield size without kind_flag", m.bitfield_size.into()));
+                return Err(fits(
+                    "bitfield size without kind_flag",
+                    m.bitfield_size.into(),
+                ));
             } else {
                 m.bit_offset
             };
@@ -88,7 +94,9 @@ impl Builder {
 /// `vlen`, `kind_flag` and the size-or-type word of a type.
 fn head_fields(t: &Type<'_>) -> Result<(u32, bool, u32)> {
     let vlen = |n: usize| {
-        u16::try_from(n).map(u32::from).map_err(|_| fits("vlen (entries of one type)", n as u64))
+        u16::try_from(n)
+            .map(u32::from)
+            .map_err(|_| fits("vlen (entries of one type)", n as u64))
     };
     Ok(match &t.kind {
         TypeKind::Int(i) => (0, false, i.size),

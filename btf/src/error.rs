@@ -112,7 +112,9 @@ pub enum Error {
         have: usize,
     },
     /// A name offset past the end of the string section(s).
-    #[error("type {id} refers to name offset {name_off}, past the end of the strings ({str_len} bytes)")]
+    #[error(
+        "type {id} refers to name offset {name_off}, past the end of the strings ({str_len} bytes)"
+    )]
     NameOutOfBounds {
         /// The type id whose name (or member/param/enumerator name) it is.
         id: TypeId,

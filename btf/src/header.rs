@@ -80,7 +80,11 @@ impl Header {
         let endian = match magic {
             Some(m) if u16::from_le_bytes(m) == MAGIC => Endian::Little,
             Some(m) if u16::from_be_bytes(m) == MAGIC => Endian::Big,
-            Some(m) => return Err(Error::BadMagic { found: u16::from_le_bytes(m) }),
+            Some(m) => {
+                return Err(Error::BadMagic {
+                    found: u16::from_le_bytes(m),
+                })
+            }
             None => return Err(truncated(data)),
         };
         let Some(h) = fixed else {
@@ -107,7 +111,10 @@ impl Header {
 
     fn check(&self, blob_len: usize) -> Result<()> {
         if self.hdr_len < HEADER_LEN || self.hdr_len as usize > blob_len {
-            return Err(Error::BadHeaderLen { hdr_len: self.hdr_len, blob_len });
+            return Err(Error::BadHeaderLen {
+                hdr_len: self.hdr_len,
+                blob_len,
+            });
         }
         let types = self.type_range();
         let strings = self.str_range();
@@ -123,7 +130,7 @@ impl Header {
                 return Err(bad(section, range, "it ends past the end of the blob"));
             }
         }
-        if self.type_off % 4 != 0 {
+        if !self.type_off.is_multiple_of(4) {
             return Err(bad("type", types, "it is not 4-byte aligned"));
         }
         let empty = types.0 == types.1 || strings.0 == strings.1;

@@ -60,7 +60,10 @@ impl Btf {
                 None => return Ok(at),
             }
         }
-        Err(Error::ChainTooLong { id, limit: MAX_CHAIN })
+        Err(Error::ChainTooLong {
+            id,
+            limit: MAX_CHAIN,
+        })
     }
 
     /// Size in bytes of a value of type `id` (pointers are 8 bytes, as in BPF).
@@ -70,7 +73,10 @@ impl Btf {
 
     fn size_at_depth(&self, id: TypeId, depth: u32) -> Result<u32> {
         if depth > MAX_CHAIN {
-            return Err(Error::ChainTooLong { id, limit: MAX_CHAIN });
+            return Err(Error::ChainTooLong {
+                id,
+                limit: MAX_CHAIN,
+            });
         }
         let rid = self.resolve(id)?;
         if rid == 0 {
@@ -86,21 +92,34 @@ impl Btf {
             TypeKind::Float(size) => *size,
             TypeKind::Array(a) => {
                 let elem = self.size_at_depth(a.elem, depth + 1)?;
-                elem.checked_mul(a.nelems).ok_or(Error::SizeOverflow { id })?
+                elem.checked_mul(a.nelems)
+                    .ok_or(Error::SizeOverflow { id })?
             }
-            _ => return Err(Error::NoSize { id, kind: Some(t.kind()) }),
+            _ => {
+                return Err(Error::NoSize {
+                    id,
+                    kind: Some(t.kind()),
+                })
+            }
         })
     }
 
     /// Finds a member by a dotted path (`tgid`, `se.vruntime`) in struct or union `id`,
     /// looking through anonymous struct/union members as C does.
     pub fn member_offset(&self, id: TypeId, path: &str) -> Result<MemberOffset> {
-        let mut at = MemberOffset { ty: id, bit_offset: 0, bitfield_size: 0 };
+        let mut at = MemberOffset {
+            ty: id,
+            bit_offset: 0,
+            bitfield_size: 0,
+        };
         for name in path.split('.') {
             let found = self.find_member(at.ty, name, 0)?;
             let bit_offset = at.bit_offset.checked_add(found.bit_offset);
             let bit_offset = bit_offset.ok_or(Error::SizeOverflow { id })?;
-            at = MemberOffset { bit_offset, ..found };
+            at = MemberOffset {
+                bit_offset,
+                ..found
+            };
         }
         Ok(at)
     }
@@ -114,12 +133,20 @@ impl Btf {
                 member: name.to_owned(),
             })
         };
-        let t = if rid == 0 { None } else { Some(self.type_by_id(rid)?) };
+        let t = if rid == 0 {
+            None
+        } else {
+            Some(self.type_by_id(rid)?)
+        };
         let members: &[Member<'_>] = match t.as_ref().map(|t| &t.kind) {
             Some(TypeKind::Struct(c) | TypeKind::Union(c)) => &c.members,
             _ => {
                 let kind = t.map(|t| t.kind());
-                return Err(Error::NotComposite { id: rid, kind, member: name.to_owned() });
+                return Err(Error::NotComposite {
+                    id: rid,
+                    kind,
+                    member: name.to_owned(),
+                });
             }
         };
         if let Some(m) = members.iter().find(|m| m.name == name) {
@@ -134,7 +161,10 @@ impl Btf {
                 if let Ok(inner) = self.find_member(m.ty, name, depth + 1) {
                     let bit_offset = m.bit_offset.checked_add(inner.bit_offset);
                     let bit_offset = bit_offset.ok_or(Error::SizeOverflow { id: rid })?;
-                    return Ok(MemberOffset { bit_offset, ..inner });
+                    return Ok(MemberOffset {
+                        bit_offset,
+                        ..inner
+                    });
                 }
             }
         }

@@ -18,7 +18,10 @@ impl NameIndex {
     /// Indexes every named own type of `btf`; fails on the first name that does not read.
     pub(crate) fn build(btf: &Btf) -> Result<NameIndex> {
         let cap = (btf.len() * 2).next_power_of_two().max(16);
-        let mut index = NameIndex { slots: vec![0; cap], mask: cap - 1 };
+        let mut index = NameIndex {
+            slots: vec![0; cap],
+            mask: cap - 1,
+        };
         for id in btf.ids() {
             let (_, rec, _) = btf.record(id)?;
             let name_off = btf.word(rec, 0);

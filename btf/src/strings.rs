@@ -23,11 +23,17 @@ impl Btf {
         }
         let local = (name_off - self.str_base) as usize;
         let Some(tail) = self.string_section().get(local..).filter(|t| !t.is_empty()) else {
-            return Err(Error::NameOutOfBounds { id, name_off, str_len: self.strings_len() });
+            return Err(Error::NameOutOfBounds {
+                id,
+                name_off,
+                str_len: self.strings_len(),
+            });
         };
         match tail.iter().position(|&b| b == 0) {
             Some(n) => Ok(&tail[..n]),
-            None => Err(Error::UnterminatedString { offset: self.strings_at + local }),
+            None => Err(Error::UnterminatedString {
+                offset: self.strings_at + local,
+            }),
         }
     }
 

@@ -18,7 +18,9 @@ static VMLINUX: OnceLock<Result<Arc<Btf>>> = OnceLock::new();
 /// The running kernel's BTF, parsed on the first call; later calls (from any thread)
 /// share it. A missing or unreadable file is an error value, returned again each time.
 pub fn vmlinux() -> Result<Arc<Btf>> {
-    VMLINUX.get_or_init(|| Btf::from_file(VMLINUX_PATH).map(Arc::new)).clone()
+    VMLINUX
+        .get_or_init(|| Btf::from_file(VMLINUX_PATH).map(Arc::new))
+        .clone()
 }
 
 /// BTF of the loaded kernel module `name`, split on top of [`vmlinux()`].
