@@ -37,20 +37,22 @@
 //!
 //! # Why our own code, not a crate
 //! Chosen on the merits, after reading the public APIs (`cargo info`, docs.rs):
-//! - **aya-obj**'s `btf` module (MIT/Apache, ~5,000 lines with relocations and ext info)
+//! - **aya-obj**'s `btf` module (MIT/Apache; in 0.2.1 ~5,300 lines with relocations and
+//!   ext info)
 //!   can parse and build (`Btf::parse(data, endianness)`, `add_string`, `add_type`,
 //!   `to_bytes`), but it is part of an ELF-object crate (it pulls `object`, `bytes`, `log`,
-//!   `hashbrown`), decodes every type eagerly into a `Vec`, reads with `unsafe` pointer
-//!   casts, has no split (module) BTF, and its types are shaped for aya's own fix-ups of
+//!   `hashbrown`), decodes every type eagerly into a `Vec`, uses `unsafe` (12 sites in its
+//!   `btf.rs`), its `parse` takes no base BTF (so no module BTF), and its types are shaped for aya's own fix-ups of
 //!   object BTF rather than as a model; 0.x releases change it together with aya.
 //! - **btf-rs** (LGPL-2.1-or-later) parses well, with split BTF and a lazy mmap backend,
-//!   but cannot build or encode BTF at all (and brings `anyhow`/`memmap2`-style
-//!   dependencies and a licence the rest of this MIT/Apache workspace does not use).
+//!   but cannot build or encode BTF at all (and brings `memmap2`, `fallible-iterator`
+//!   and a licence the rest of this MIT/Apache workspace does not use).
 //! - Neither fits both halves we need: the ELF, func/line-info, kfunc and CO-RE work
 //!   parses object and kernel BTF *and* encodes program BTF; and the house rules ask for
 //!   a safe, fuzzable, dependency-light object layer. The format is small (19 kinds, a
 //!   24-byte header, two sections; `Documentation/bpf/btf.rst`, uapi `linux/btf.h`), so
-//!   our crate is ~1,200 lines, `#![forbid(unsafe_code)]`, depending on `thiserror` only,
+//!   our crate is ~2,100 lines with its docs, `#![forbid(unsafe_code)]`, depends on
+//!   `thiserror` only,
 //!   and faster on vmlinux than bpftool/libbpf (see `benches/vmlinux.rs`).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]

@@ -1,6 +1,8 @@
 //! Lookups by name and kind, and what a type means once typedefs and modifiers are
 //! peeled: `resolve`, `size_of`, member offsets.
 
+use std::collections::HashSet;
+
 use crate::btf::Btf;
 use crate::error::{Error, Result};
 use crate::kind::Kind;
@@ -113,7 +115,7 @@ impl Btf {
             bitfield_size: 0,
         };
         for name in path.split('.') {
-            let found = self.find_member(at.ty, name, 0)?;
+            let found = self.find_member(at.ty, name, &mut HashSet::new())?;
             let bit_offset = at.bit_offset.checked_add(found.bit_offset);
             let bit_offset = bit_offset.ok_or(Error::SizeOverflow { id })?;
             at = MemberOffset {
@@ -124,7 +126,14 @@ impl Btf {
         Ok(at)
     }
 
-    fn find_member(&self, id: TypeId, name: &str, depth: u32) -> Result<MemberOffset> {
+    /// `seen`: types already searched for `name` without success, so shared or cyclic
+    /// anonymous members are searched once (no exponential walk on crafted BTF).
+    fn find_member(
+        &self,
+        id: TypeId,
+        name: &str,
+        seen: &mut HashSet<TypeId>,
+    ) -> Result<MemberOffset> {
         let rid = self.resolve(id)?;
         let not_found = || -> Result<Error> {
             Ok(Error::NoMember {
@@ -156,9 +165,9 @@ impl Btf {
                 bitfield_size: m.bitfield_size,
             });
         }
-        if depth < MAX_CHAIN {
+        if seen.insert(rid) {
             for m in members.iter().filter(|m| m.name.is_empty()) {
-                if let Ok(inner) = self.find_member(m.ty, name, depth + 1) {
+                if let Ok(inner) = self.find_member(m.ty, name, seen) {
                     let bit_offset = m.bit_offset.checked_add(inner.bit_offset);
                     let bit_offset = bit_offset.ok_or(Error::SizeOverflow { id: rid })?;
                     return Ok(MemberOffset {

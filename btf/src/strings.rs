@@ -8,9 +8,14 @@ use crate::model::TypeId;
 impl Btf {
     /// The string at `name_off`, for a name of type `id` (the id goes into errors).
     pub(crate) fn str_at(&self, name_off: u32, id: TypeId) -> Result<&str> {
+        if name_off < self.str_base {
+            if let Some(base) = &self.base {
+                return base.str_at(name_off, id);
+            }
+        }
         let bytes = self.str_bytes(name_off, id)?;
         std::str::from_utf8(bytes).map_err(|_| Error::StringNotUtf8 {
-            offset: self.strings_at + (name_off - self.str_base) as usize,
+            offset: self.strings_at + name_off.saturating_sub(self.str_base) as usize,
         })
     }
 
@@ -21,7 +26,7 @@ impl Btf {
                 return base.str_bytes(name_off, id);
             }
         }
-        let local = (name_off - self.str_base) as usize;
+        let local = name_off.saturating_sub(self.str_base) as usize;
         let Some(tail) = self.string_section().get(local..).filter(|t| !t.is_empty()) else {
             return Err(Error::NameOutOfBounds {
                 id,

@@ -312,3 +312,32 @@ fn display_reads_like_bpftool() {
         "INT 'int' size=4 bits_offset=0 nr_bits=32 encoding=SIGNED"
     );
 }
+
+/// Anonymous members that share or repeat a type are searched once: a struct made only of
+/// 40 anonymous copies of itself would otherwise take 40^64 steps.
+#[test]
+fn anonymous_member_search_does_not_explode() {
+    let anon = Member {
+        name: "",
+        ty: 1,
+        bit_offset: 0,
+        bitfield_size: 0,
+    };
+    let comp = Composite {
+        size: 4,
+        bitfields: false,
+        members: vec![anon; 40],
+    };
+    let bytes = build(
+        &[Type {
+            name: "loop",
+            kind: TypeKind::Struct(comp),
+        }],
+        Endian::NATIVE,
+    );
+    let btf = Btf::parse(bytes).unwrap();
+    assert!(matches!(
+        btf.member_offset(1, "x"),
+        Err(Error::NoMember { .. })
+    ));
+}
