@@ -76,7 +76,7 @@ impl Btf {
         }
     }
 
-    /// Decodes every own type, in id order (stops at the first error).
+    /// Decodes every own type, in id order: each type, or the error that type gives.
     pub fn types(&self) -> impl Iterator<Item = Result<(TypeId, Type<'_>)>> + '_ {
         self.ids().map(|id| self.type_by_id(id).map(|t| (id, t)))
     }
