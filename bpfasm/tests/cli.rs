@@ -423,3 +423,25 @@ fn dot_picks_a_program_of_an_object_file_by_name() {
         run.stderr
     );
 }
+
+/// Issue 15, row 10: a write that fails is an error. (`>&-` is not such a case: Rust's
+/// runtime reopens a closed standard output on /dev/null before `main`, so the output is
+/// discarded as with `>/dev/null`; the README says so.)
+#[test]
+fn a_failed_write_is_an_error() {
+    let dir = std::env::temp_dir().join(format!("bpfasm-full-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let src = dir.join("x.s");
+    std::fs::write(&src, "r0 = 1\nexit\n").unwrap();
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").expect("/dev/full");
+    let out = Command::new(env!("CARGO_BIN_EXE_bpfasm"))
+        .arg("asm")
+        .arg(&src)
+        .stdout(full)
+        .output()
+        .expect("bpfasm runs");
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cannot write the output"), "{stderr}");
+}
