@@ -42,8 +42,9 @@ pub fn run(args: &DisasmArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::R
         match hex::parse(&input.bytes) {
             Ok(b) => Cow::Owned(b),
             Err(errors) => {
+                let mut positions = input::Positions::new(&input.bytes);
                 for e in errors {
-                    let (line, col) = input::line_col(&input.bytes, e.at);
+                    let (line, col) = positions.of(e.at);
                     let _ = writeln!(err, "{}:{line}:{col}: error: {}", input.name, e.message);
                 }
                 return Ok(Status::InputErrors);
@@ -52,9 +53,10 @@ pub fn run(args: &DisasmArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::R
     };
     let whole = bytes.len() / 8 * 8;
     let slots = slots_of(&bytes[..whole]).unwrap_or_default();
-    let reporter = Reporter {
+    let mut reporter = Reporter {
         name: &input.name,
         hex_text,
+        found: None,
     };
     let mut status = Status::Success;
     let mut on_error = |e: &DecodeError| {
@@ -128,21 +130,24 @@ fn flush(buf: &mut String, out: &mut dyn Write, force: bool) -> io::Result<()> {
 }
 
 /// Prints decode errors with the input's name and, for hex input, the slot's position.
+/// Errors come in slot order, so positions are found in one pass over the text.
 struct Reporter<'a> {
     name: &'a str,
     hex_text: Option<&'a [u8]>,
+    /// Once an error is reported: where each slot starts in the text, and the walk.
+    found: Option<(Vec<usize>, input::Positions<'a>)>,
 }
 
 impl Reporter<'_> {
-    fn report(&self, e: &DecodeError, err: &mut dyn Write) {
-        let at = self
-            .hex_text
-            .and_then(|t| Some((t, hex::offset_of_byte(t, e.slot * 8)?)));
+    fn report(&mut self, e: &DecodeError, err: &mut dyn Write) {
+        let at = self.hex_text.and_then(|t| {
+            let (starts, positions) = self
+                .found
+                .get_or_insert_with(|| (hex::slot_offsets(t), input::Positions::new(t)));
+            Some(positions.of(*starts.get(e.slot)?))
+        });
         let _ = match at {
-            Some((t, at)) => {
-                let (line, col) = input::line_col(t, at);
-                writeln!(err, "{}:{line}:{col}: error: {e}", self.name)
-            }
+            Some((line, col)) => writeln!(err, "{}:{line}:{col}: error: {e}", self.name),
             None => writeln!(err, "{}: error: {e}", self.name),
         };
     }

@@ -169,17 +169,18 @@ pub fn parse(text: &[u8]) -> Result<Vec<u8>, Vec<HexError>> {
     }
 }
 
-/// The text offset of the first digit of byte `n` of hex input that [`parse`] accepted.
-pub fn offset_of_byte(text: &[u8], n: usize) -> Option<usize> {
-    let mut seen = 0;
-    let mut found = None;
+/// The text offset of the first digit of every 8-byte slot of hex input that [`parse`]
+/// accepted, in one pass.
+pub fn slot_offsets(text: &[u8]) -> Vec<usize> {
+    let mut seen = 0usize;
+    let mut starts = Vec::new();
     scan(text, |at, _| {
-        if seen == 2 * n {
-            found = Some(at);
+        if seen.is_multiple_of(16) {
+            starts.push(at);
         }
         seen += 1;
     });
-    found
+    starts
 }
 
 #[cfg(test)]
@@ -234,12 +235,9 @@ mod tests {
     }
 
     #[test]
-    fn offset_of_byte_finds_the_first_digit() {
-        let t = b"b7 0x0100 00\n2a";
-        assert_eq!(offset_of_byte(t, 0), Some(0));
-        assert_eq!(offset_of_byte(t, 1), Some(5));
-        assert_eq!(offset_of_byte(t, 3), Some(10));
-        assert_eq!(offset_of_byte(t, 4), Some(13));
-        assert_eq!(offset_of_byte(t, 5), None);
+    fn slot_offsets_find_the_first_digit_of_each_slot() {
+        let t = b"b7 0x0100 00\n2a 00 00 00 ,0x95000000 00000000\n00";
+        assert_eq!(slot_offsets(t), [0, 28, 46]);
+        assert_eq!(slot_offsets(b""), Vec::<usize>::new());
     }
 }

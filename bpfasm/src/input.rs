@@ -141,10 +141,70 @@ pub fn line_col(text: &[u8], at: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// Lines and columns of increasing byte offsets of one text, in one pass over it: each
+/// query walks only from the previous offset ([`line_col`] walks from the start, which
+/// made a million errors quadratic).
+pub struct Positions<'a> {
+    text: &'a [u8],
+    /// The byte the walk has reached, and its line and column.
+    at: usize,
+    line: usize,
+    column: usize,
+    /// Bytes walked in all (to check that the walk is one pass).
+    walked: usize,
+}
+
+impl<'a> Positions<'a> {
+    /// A walk from the start of `text`.
+    pub fn new(text: &'a [u8]) -> Positions<'a> {
+        Positions {
+            text,
+            at: 0,
+            line: 1,
+            column: 1,
+            walked: 0,
+        }
+    }
+
+    /// 1-based line and column (in characters) of byte `at`, as [`line_col`] gives them.
+    /// An offset before the previous one starts the walk again.
+    pub fn of(&mut self, at: usize) -> (usize, usize) {
+        let at = at.min(self.text.len());
+        if at < self.at {
+            let walked = self.walked;
+            *self = Positions::new(self.text);
+            self.walked = walked;
+        }
+        for &b in &self.text[self.at..at] {
+            if b == b'\n' {
+                self.line += 1;
+                self.column = 1;
+            } else if b & 0xc0 != 0x80 {
+                self.column += 1;
+            }
+        }
+        self.walked += at - self.at;
+        self.at = at;
+        (self.line, self.column)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::path::PathBuf;
+
+    #[test]
+    fn positions_agree_with_line_col_in_one_pass() {
+        let text = "ab\ncé d\n\nzz zz zz\né\n".repeat(50);
+        let t = text.as_bytes();
+        let mut p = Positions::new(t);
+        for at in (0..=t.len() + 3).step_by(1) {
+            assert_eq!(p.of(at), line_col(t, at), "byte {at}");
+        }
+        assert_eq!(p.walked, t.len());
+        assert_eq!(p.of(2), (1, 3));
+    }
 
     #[test]
     fn line_col_counts_lines_and_characters() {

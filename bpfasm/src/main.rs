@@ -79,7 +79,8 @@ fn main() -> ExitCode {
     let stdout = io::stdout();
     let stderr = io::stderr();
     let mut out = stdout.lock();
-    let mut err = stderr.lock();
+    // Diagnostics can number millions: one write(2) per block, not several per line.
+    let mut err = io::BufWriter::with_capacity(OUT_BLOCK, stderr.lock());
     let result = match &cli.command {
         Command::Asm(args) => asm_cmd::run(args, &mut out, &mut err),
         Command::Disasm(args) => disasm_cmd::run(args, &mut out, &mut err),
@@ -88,7 +89,7 @@ fn main() -> ExitCode {
         Command::Dot(args) => dot_cmd::run(args, &mut out, &mut err),
     };
     let result = result.and_then(|status| out.flush().map(|()| status));
-    match result {
+    let code = match result {
         Ok(Status::Success) => ExitCode::SUCCESS,
         Ok(Status::InputErrors) => ExitCode::from(1),
         // clap's own usage errors exit 2 as well.
@@ -99,7 +100,9 @@ fn main() -> ExitCode {
             let _ = writeln!(err, "bpfasm: error: cannot write the output: {e}");
             ExitCode::from(1)
         }
-    }
+    };
+    let _ = err.flush();
+    code
 }
 
 /// Output is collected in a buffer and handed to the stream in blocks of this size.
