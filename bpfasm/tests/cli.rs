@@ -433,7 +433,10 @@ fn a_failed_write_is_an_error() {
     std::fs::create_dir_all(&dir).unwrap();
     let src = dir.join("x.s");
     std::fs::write(&src, "r0 = 1\nexit\n").unwrap();
-    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").expect("/dev/full");
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full");
     let out = Command::new(env!("CARGO_BIN_EXE_bpfasm"))
         .arg("asm")
         .arg(&src)
@@ -469,7 +472,11 @@ fn truncating_the_input_while_it_is_read_is_no_crash() {
         .expect("the input can be truncated while bpfasm runs");
     let out = child.wait_with_output().expect("bpfasm ends");
     std::fs::remove_dir_all(&dir).unwrap();
-    assert!(out.status.code().is_some(), "ended by a signal: {:?}", out.status);
+    assert!(
+        out.status.code().is_some(),
+        "ended by a signal: {:?}",
+        out.status
+    );
 }
 
 /// Issue 15, row 2: each bad slot's position came from a scan of the whole text
@@ -481,5 +488,9 @@ fn many_bad_slots_are_all_reported_at_their_lines() {
     assert_eq!(run.code, 1);
     let lines: Vec<&str> = run.stderr.lines().collect();
     assert_eq!(lines.len(), 20_000);
-    assert!(lines[19_999].starts_with("<stdin>:20000:1: error: slot 19999"), "{}", lines[19_999]);
+    assert!(
+        lines[19_999].starts_with("<stdin>:20000:1: error: slot 19999"),
+        "{}",
+        lines[19_999]
+    );
 }
