@@ -3,7 +3,7 @@
 //! Comments (`//`, `#`, `/* */`) are skipped; line breaks and `;` become [`TokenKind::End`].
 
 use crate::syntax::token::{
-    code, code_of, compact, short_word_code, word_code, Token, TokenBuf, TokenKind, BATCH,
+    code_of, compact, short_word_code, word_code, Code, Token, TokenBuf, TokenKind, BATCH,
     COMPACT_MAX_LEN,
 };
 use crate::util::swar::short_word_len;
@@ -154,10 +154,10 @@ fn scan_word(b: &[u8], start: usize) -> usize {
     }
 }
 
-/// Where the word starting at `start` (a letter) ends, and its [`code`], computed on each
+/// Where the word starting at `start` (a letter) ends, and its [`Code`], computed on each
 /// path so that the common one (a word of up to 7 bytes) checks no length.
 #[inline(always)]
-fn scan_letter_word(b: &[u8], start: usize) -> (usize, u8) {
+fn scan_letter_word(b: &[u8], start: usize) -> (usize, Code) {
     let Some(chunk) = b.get(start..start + 8) else {
         return scan_letter_word_tail(b, start);
     };
@@ -171,7 +171,7 @@ fn scan_letter_word(b: &[u8], start: usize) -> (usize, u8) {
 /// [`scan_letter_word`] for a word of 8 bytes or more.
 #[cold]
 #[inline(never)]
-fn scan_long_word(b: &[u8], start: usize) -> (usize, u8) {
+fn scan_long_word(b: &[u8], start: usize) -> (usize, Code) {
     let end = scan_word_slow(b, start + 8);
     (end, word_code(&b[start..end]))
 }
@@ -179,7 +179,7 @@ fn scan_long_word(b: &[u8], start: usize) -> (usize, u8) {
 /// [`scan_letter_word`] within 8 bytes of the end of the input.
 #[cold]
 #[inline(never)]
-fn scan_letter_word_tail(b: &[u8], start: usize) -> (usize, u8) {
+fn scan_letter_word_tail(b: &[u8], start: usize) -> (usize, Code) {
     let end = scan_word_slow(b, start + 1);
     (end, word_code(&b[start..end]))
 }
@@ -214,10 +214,14 @@ enum Step<'a> {
 
 /// What [`scan`] found.
 enum Scan {
-    /// A word or a number: where it is and its [`code`].
-    Word { start: usize, end: usize, code: u8 },
-    /// A punctuation character (its own code) at this position.
-    Punct(usize, u8),
+    /// A word or a number: where it is and its [`Code`].
+    Word {
+        start: usize,
+        end: usize,
+        code: Code,
+    },
+    /// An ASCII punctuation character at this position, and its [`Code`].
+    Punct(usize, Code),
     /// A line break or `;` at this position.
     End(usize, u8),
     /// A comment, string, `/` or non-ASCII character at this position: for [`Lexer::rare`].
@@ -246,7 +250,7 @@ fn scan(b: &[u8], mut pos: usize) -> Scan {
                 return Scan::Word {
                     start,
                     end,
-                    code: code::NUMBER,
+                    code: Code::Number,
                 };
             }
             // `.name` is one word (`.section`, `.LBB0_1`); `.8byte` stays `.` + number.
@@ -258,10 +262,10 @@ fn scan(b: &[u8], mut pos: usize) -> Scan {
                 return Scan::Word {
                     start,
                     end,
-                    code: code::DOT_WORD,
+                    code: Code::DotWord,
                 };
             }
-            Class::Punct | Class::Dot => return Scan::Punct(start, c),
+            Class::Punct | Class::Dot => return Scan::Punct(start, Code::punct(c)),
             Class::Newline | Class::Semi => return Scan::End(start, c),
             Class::Rare => return Scan::Rare(start, c),
         }
@@ -423,13 +427,13 @@ impl<'a> Lexer<'a> {
                 Scan::Punct(at, c) => {
                     self.pos = at + 1;
                     let col = self.column(at);
-                    let t = self.tok(TokenKind::Punct(c as char), at, self.line, col);
+                    let t = self.tok(TokenKind::Punct(b[at] as char), at, self.line, col);
                     buf.push_full(t, c);
                 }
                 Scan::Word { start, end, code } => {
                     let text = &src[start..end];
                     let kind = match code {
-                        code::NUMBER => TokenKind::Number(text),
+                        Code::Number => TokenKind::Number(text),
                         _ => TokenKind::Ident(text),
                     };
                     self.pos = end;

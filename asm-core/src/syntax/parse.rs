@@ -7,7 +7,7 @@
 use crate::model::insn::Insn;
 pub use crate::syntax::event::{Event, FixField, Fixup, ParseError};
 use crate::syntax::number::Field;
-use crate::syntax::token::{code, code_of, Token, TokenBuf, TokenKind, TokenSource, View};
+use crate::syntax::token::{code_of, Code, Entry, Token, TokenBuf, TokenKind, TokenSource, View};
 
 /// Parses every statement from `source`, calling `consumer` for each; returns the errors.
 ///
@@ -76,7 +76,7 @@ pub(crate) fn parse_statements_at<'a, const POSITIONS: bool>(
                     fixups.clear();
                 }
                 // `k` ends with an END entry: `start + 1` is always in it.
-                let (first, next) = ((k[start] >> 56) as u8, (k[start + 1] >> 56) as u8);
+                let (first, next) = (k[start].code, k[start + 1].code);
                 let mut c = Cursor {
                     b: view,
                     k,
@@ -88,12 +88,12 @@ pub(crate) fn parse_statements_at<'a, const POSITIONS: bool>(
                 };
                 // Without positions, one call of the consumer for every kind of statement,
                 // so that it can be inlined.
-                let (event, at, more) = if next == b':' && code::is_word(first) {
+                let (event, at, more) = if next == Code::Colon && first.is_word() {
                     let (name, at) = (view.text(start), view.token(start));
                     start += 2;
                     (Event::Label { name, at }, at, start < n)
                 } else {
-                    let insn = if first == code::DOT_WORD || first == b'.' {
+                    let insn = if first == Code::DotWord || first == Code::Dot {
                         match c.out_of_line(|c| c.directive()) {
                             Ok(Stmt::Insn(insn)) => Ok(insn),
                             Ok(Stmt::Directive(name, from)) => {
@@ -232,8 +232,8 @@ pub(crate) enum Stmt<'a> {
 /// A cursor over one statement's tokens.
 pub(crate) struct Cursor<'t, 'a> {
     pub(crate) b: View<'t, 'a>,
-    /// The tokens' entries (codes in the top byte), and [`code::END`] after the last.
-    pub(crate) k: &'t [u64],
+    /// The tokens' entries (codes in the top byte), and [`Code::End`] after the last.
+    pub(crate) k: &'t [Entry],
     /// How many tokens the statement has.
     pub(crate) n: usize,
     pub(crate) i: usize,
@@ -290,18 +290,16 @@ impl<'a> Spot<'_, 'a> {
 }
 
 impl<'t, 'a> Cursor<'t, 'a> {
-    /// The current token's code ([`code::END`] after the last token).
+    /// The current token's code ([`Code::End`] after the last token).
     #[inline(always)]
-    pub(crate) fn code(&self) -> u8 {
-        (self.k[self.i] >> 56) as u8
+    pub(crate) fn code(&self) -> Code {
+        self.k[self.i].code
     }
 
     /// The code of the token `k` places further.
     #[inline(always)]
-    pub(crate) fn code_at(&self, k: usize) -> u8 {
-        self.k
-            .get(self.i + k)
-            .map_or(code::END, |&v| (v >> 56) as u8)
+    pub(crate) fn code_at(&self, k: usize) -> Code {
+        self.k.get(self.i + k).map_or(Code::End, |e| e.code)
     }
 
     /// The text of the current token (words, numbers and strings; empty for others).
@@ -356,13 +354,13 @@ impl<'t, 'a> Cursor<'t, 'a> {
 
     /// True when the current token has code `c` (an ASCII character or a keyword).
     #[inline(always)]
-    pub(crate) fn is(&self, c: u8) -> bool {
+    pub(crate) fn is(&self, c: Code) -> bool {
         self.code() == c
     }
 
     /// Moves past the current token when it has code `c`.
     #[inline(always)]
-    pub(crate) fn eat(&mut self, c: u8) -> bool {
+    pub(crate) fn eat(&mut self, c: Code) -> bool {
         if self.is(c) {
             self.i += 1;
             true
@@ -373,7 +371,7 @@ impl<'t, 'a> Cursor<'t, 'a> {
 
     /// The punctuation `c`.
     #[inline(always)]
-    pub(crate) fn punct(&mut self, c: u8) -> PResult<()> {
+    pub(crate) fn punct(&mut self, c: Code) -> PResult<()> {
         if self.eat(c) {
             Ok(())
         } else {
@@ -383,7 +381,7 @@ impl<'t, 'a> Cursor<'t, 'a> {
 
     /// The keyword `s`, whose code is `c`.
     #[inline(always)]
-    pub(crate) fn keyword(&mut self, c: u8, s: &str) -> PResult<()> {
+    pub(crate) fn keyword(&mut self, c: Code, s: &str) -> PResult<()> {
         if self.eat(c) {
             Ok(())
         } else {
@@ -416,7 +414,7 @@ impl<'t, 'a> Cursor<'t, 'a> {
     /// A statement that starts with `.` (a directive, or the `.8byte` of a raw word).
     #[inline(never)]
     fn directive(&mut self) -> PResult<Stmt<'a>> {
-        let name = if self.code() == code::DOT_WORD {
+        let name = if self.code() == Code::DotWord {
             let word = self.text();
             self.i += 1;
             &word[1..]
@@ -451,18 +449,18 @@ impl<'t, 'a> Cursor<'t, 'a> {
     #[inline(always)]
     pub(crate) fn literal(&mut self, field: Field) -> PResult<Value> {
         let negative = match self.code() {
-            b'-' => {
+            Code::Minus => {
                 self.i += 1;
                 true
             }
-            b'+' => {
+            Code::Plus => {
                 self.i += 1;
                 false
             }
             _ => false,
         };
         match self.code() {
-            code::NUMBER => {
+            Code::Number => {
                 let at = self.i;
                 self.i += 1;
                 let v = match crate::syntax::number::parse_small(self.b.number_bytes(at)) {
@@ -475,13 +473,16 @@ impl<'t, 'a> Cursor<'t, 'a> {
                     }
                     None => literal_slow(self.spot(), at, negative, field)?,
                 };
-                if matches!(self.code(), b'+' | b'-' | b'*' | b'/') {
+                if matches!(
+                    self.code(),
+                    Code::Plus | Code::Minus | Code::Star | Code::Slash
+                ) {
                     return self
                         .err("expressions are not supported here: write the computed value");
                 }
                 Ok(Value::Const(v))
             }
-            code::INTERP => {
+            Code::Interp => {
                 let t = self.tok(self.i);
                 self.i += 1;
                 match t.kind {
@@ -489,7 +490,9 @@ impl<'t, 'a> Cursor<'t, 'a> {
                     _ => unreachable!("an interpolation's code is INTERP"),
                 }
             }
-            b'-' | b'+' => self.err("one sign only: write the value with a single `-` or `+`"),
+            Code::Minus | Code::Plus => {
+                self.err("one sign only: write the value with a single `-` or `+`")
+            }
             _ => Err(expected_number(self.spot(), field)),
         }
     }
@@ -516,8 +519,8 @@ impl<'t, 'a> Cursor<'t, 'a> {
 
 #[cold]
 #[inline(never)]
-fn expected_punct(at: Spot<'_, '_>, c: u8) -> Box<ParseError> {
-    at.expected(&format!("`{}`", c as char))
+fn expected_punct(at: Spot<'_, '_>, c: Code) -> Box<ParseError> {
+    at.expected(&format!("`{}`", c.char()))
 }
 
 #[cold]

@@ -7,7 +7,7 @@ use crate::model::kernel::helpers::helper_id;
 use crate::model::target::*;
 use crate::syntax::number::Field;
 use crate::syntax::parse::{Cursor, FixField, PResult, Value};
-use crate::syntax::token::code;
+use crate::syntax::token::Code;
 
 impl<'a> Cursor<'_, 'a> {
     /// A 16-bit jump target; `hint` is added to an offset that does not fit.
@@ -38,10 +38,10 @@ impl<'a> Cursor<'_, 'a> {
     #[inline(always)]
     pub(super) fn target(&mut self, field: Field) -> PResult<Target<i32>> {
         match self.code() {
-            code::PC if matches!(self.code_at(1), b'+' | b'-') => {
+            Code::Pc if matches!(self.code_at(1), Code::Plus | Code::Minus) => {
                 self.i += 1;
             }
-            c if code::is_word(c) => {
+            c if c.is_word() => {
                 if reg_like(c) {
                     return self.expected("a label or an offset");
                 }
@@ -64,35 +64,35 @@ impl<'a> Cursor<'_, 'a> {
     pub(super) fn cond_jump(&mut self) -> PResult<Insn> {
         let dst = self.reg()?;
         let op_at = self.i;
-        let signed = self.eat(code::S);
+        let signed = self.eat(Code::S);
         let cond = match (signed, self.code()) {
-            (false, b'=') => {
+            (false, Code::Eq) => {
                 self.i += 1;
-                if self.eat(b'=') {
+                if self.eat(Code::Eq) {
                     JmpCond::Eq
                 } else {
                     return self.err_at(op_at, "a comparison for equality is written `==`");
                 }
             }
-            (false, b'!') => {
+            (false, Code::Bang) => {
                 self.i += 1;
-                self.punct(b'=')?;
+                self.punct(Code::Eq)?;
                 JmpCond::Ne
             }
-            (false, b'&') => {
+            (false, Code::Amp) => {
                 self.i += 1;
                 JmpCond::Set
             }
-            (_, c @ (b'<' | b'>')) => {
+            (_, c @ (Code::Lt | Code::Gt)) => {
                 self.i += 1;
-                let eq = self.eat(b'=');
+                let eq = self.eat(Code::Eq);
                 match (signed, c, eq) {
-                    (false, b'>', false) => JmpCond::Gt,
-                    (false, b'>', true) => JmpCond::Ge,
+                    (false, Code::Gt, false) => JmpCond::Gt,
+                    (false, Code::Gt, true) => JmpCond::Ge,
                     (false, _, false) => JmpCond::Lt,
                     (false, _, true) => JmpCond::Le,
-                    (true, b'>', false) => JmpCond::SGt,
-                    (true, b'>', true) => JmpCond::SGe,
+                    (true, Code::Gt, false) => JmpCond::SGt,
+                    (true, Code::Gt, true) => JmpCond::SGe,
                     (true, _, false) => JmpCond::SLt,
                     (true, _, true) => JmpCond::SLe,
                 }
@@ -105,7 +105,7 @@ impl<'a> Cursor<'_, 'a> {
             }
         };
         let src = self.src(&dst)?;
-        self.keyword(code::GOTO, "goto")?;
+        self.keyword(Code::Goto, "goto")?;
         let target = self.target16(
             "; for a longer conditional jump, invert the condition and jump over a `gotol`",
         )?;
@@ -121,25 +121,25 @@ impl<'a> Cursor<'_, 'a> {
     #[inline(always)]
     pub(super) fn call(&mut self) -> PResult<Insn> {
         match self.code() {
-            code::PC => {
+            Code::Pc => {
                 self.i += 1;
                 match self.literal(Field::Signed32)? {
                     Value::Const(v) => Ok(Insn::Call(Call::Local(Target::Offset(v as i32)))),
                     Value::Interp(..) => self.err("`call pc+N` takes a literal offset"),
                 }
             }
-            code::KFUNC if self.code_at(1) == b'(' => {
+            Code::Kfunc if self.code_at(1) == Code::LParen => {
                 self.i += 2;
                 let btf_id = self.imm32()?;
-                let module = if self.eat(b',') {
+                let module = if self.eat(Code::Comma) {
                     self.number(Field::Off16, FixField::Off)? as i16
                 } else {
                     0
                 };
-                self.punct(b')')?;
+                self.punct(Code::RParen)?;
                 Ok(Insn::Call(Call::Kfunc { btf_id, module }))
             }
-            c if code::is_word(c) => {
+            c if c.is_word() => {
                 let at = self.i;
                 let name = self.text();
                 self.i += 1;

@@ -6,21 +6,21 @@ use crate::model::insn::*;
 use crate::model::reg::{Reg, Width};
 use crate::syntax::number::Field;
 use crate::syntax::parse::{Cursor, FixField, PResult, Value};
-use crate::syntax::token::code;
+use crate::syntax::token::Code;
 
 impl<'a> Cursor<'_, 'a> {
     /// `u8`..`u64`, `s8`..`s32` inside `*(T *)`.
     #[inline(always)]
     pub(super) fn mem_type(&mut self) -> PResult<MemType> {
         let t = match self.code() {
-            code::U8 => MemType::U(Size::U8),
-            code::U16 => MemType::U(Size::U16),
-            code::U32 => MemType::U(Size::U32),
-            code::U64 => MemType::U(Size::U64),
-            code::S8 => MemType::S(SxSize::S8),
-            code::S16 => MemType::S(SxSize::S16),
-            code::S32 => MemType::S(SxSize::S32),
-            code::S64 => {
+            Code::U8 => MemType::U(Size::U8),
+            Code::U16 => MemType::U(Size::U16),
+            Code::U32 => MemType::U(Size::U32),
+            Code::U64 => MemType::U(Size::U64),
+            Code::S8 => MemType::S(SxSize::S8),
+            Code::S16 => MemType::S(SxSize::S16),
+            Code::S32 => MemType::S(SxSize::S32),
+            Code::S64 => {
                 return self
                     .err("there is no sign-extending 64-bit load: write `u64` (nothing to extend)")
             }
@@ -45,10 +45,10 @@ impl<'a> Cursor<'_, 'a> {
     /// `(T *)`
     #[inline(always)]
     pub(super) fn cast(&mut self) -> PResult<MemType> {
-        self.punct(b'(')?;
+        self.punct(Code::LParen)?;
         let t = self.mem_type()?;
-        self.punct(b'*')?;
-        self.punct(b')')?;
+        self.punct(Code::Star)?;
+        self.punct(Code::RParen)?;
         Ok(t)
     }
 
@@ -57,8 +57,8 @@ impl<'a> Cursor<'_, 'a> {
     pub(super) fn addr(&mut self) -> PResult<(Reg, i16)> {
         let base = self.reg64("the base address register")?;
         let negative = match self.code() {
-            b'+' => false,
-            b'-' => true,
+            Code::Plus => false,
+            Code::Minus => true,
             _ => {
                 return self.expected(&format!(
                     "`+` or `-` and an offset (write `{} + 0` for no offset)",
@@ -69,13 +69,13 @@ impl<'a> Cursor<'_, 'a> {
         self.i += 1;
         let start = self.i;
         match self.code() {
-            b'-' | b'+' => {
+            Code::Minus | Code::Plus => {
                 return self.err(format!(
                     "write a signed offset with one sign: `{} - 8`, not `{} + -8`",
                     base.reg, base.reg
                 ))
             }
-            code::NUMBER | code::INTERP => {}
+            Code::Number | Code::Interp => {}
             _ => return self.expected("an offset (a number)"),
         }
         let v = match self.literal(Field::Imm64)? {
@@ -103,9 +103,9 @@ impl<'a> Cursor<'_, 'a> {
     /// `(rN + off)`
     #[inline(always)]
     pub(super) fn mem(&mut self) -> PResult<(Reg, i16)> {
-        self.punct(b'(')?;
+        self.punct(Code::LParen)?;
         let a = self.addr()?;
-        self.punct(b')')?;
+        self.punct(Code::RParen)?;
         Ok(a)
     }
 
@@ -123,15 +123,15 @@ impl<'a> Cursor<'_, 'a> {
     /// `lock *(u64 *)(r1 + 0) += r2`
     #[inline(never)]
     pub(super) fn lock(&mut self) -> PResult<Insn> {
-        self.punct(b'*')?;
+        self.punct(Code::Star)?;
         let size = self.atomic_cast()?;
         let (dst, off) = self.mem()?;
         let op_at = self.i;
         let op = match self.code() {
-            b'+' => AtomicOp::Add,
-            b'|' => AtomicOp::Or,
-            b'&' => AtomicOp::And,
-            b'^' => AtomicOp::Xor,
+            Code::Plus => AtomicOp::Add,
+            Code::Pipe => AtomicOp::Or,
+            Code::Amp => AtomicOp::And,
+            Code::Caret => AtomicOp::Xor,
             _ => {
                 return self.err_at(
                     op_at,
@@ -143,7 +143,7 @@ impl<'a> Cursor<'_, 'a> {
             }
         };
         self.i += 1;
-        self.punct(b'=')?;
+        self.punct(Code::Eq)?;
         let v = self.reg()?;
         if size == Width::W64 && v.width == Width::W32 {
             return self.err_at(
@@ -163,16 +163,16 @@ impl<'a> Cursor<'_, 'a> {
     /// `store_release((u64 *)(r1 + 0), r2)`
     #[inline(never)]
     pub(super) fn store_release(&mut self) -> PResult<Insn> {
-        self.punct(b'(')?;
+        self.punct(Code::LParen)?;
         let size = match self.cast()? {
             MemType::U(s) => s,
             MemType::S(_) => return self.err("store_release takes an unsigned type"),
         };
         let (dst, off) = self.mem()?;
-        self.punct(b',')?;
+        self.punct(Code::Comma)?;
         let v = self.reg()?;
         self.check_value_width(size, &v)?;
-        self.punct(b')')?;
+        self.punct(Code::RParen)?;
         Ok(Insn::StoreRelease {
             size,
             dst,
@@ -195,13 +195,13 @@ impl<'a> Cursor<'_, 'a> {
     /// `*(u32 *)(r1 + 4) = r2` / `= 5`
     #[inline(always)]
     pub(super) fn store(&mut self) -> PResult<Insn> {
-        self.punct(b'*')?;
-        self.punct(b'(')?;
+        self.punct(Code::Star)?;
+        self.punct(Code::LParen)?;
         let size = self.unsigned_type()?;
-        self.punct(b'*')?;
-        self.punct(b')')?;
+        self.punct(Code::Star)?;
+        self.punct(Code::RParen)?;
         let (dst, off) = self.mem()?;
-        self.punct(b'=')?;
+        self.punct(Code::Eq)?;
         let src = if self.peek_reg() {
             let v = self.reg()?;
             self.check_value_width(size, &v)?;
@@ -222,7 +222,7 @@ impl<'a> Cursor<'_, 'a> {
     pub(super) fn load(&mut self, dst: R) -> PResult<Insn> {
         let t_at = self.i;
         let t = self.cast()?;
-        if self.eat(code::SKB) {
+        if self.eat(Code::Skb) {
             return self.out_of_line(|p| p.packet_load(dst, t, t_at));
         }
         let (src, off) = self.mem()?;
@@ -263,12 +263,12 @@ impl<'a> Cursor<'_, 'a> {
                 "legacy packet loads always load into r0: write `r0 = ...`",
             );
         }
-        self.punct(b'[')?;
+        self.punct(Code::LBracket)?;
         let insn = if self.peek_reg() {
             let src = self.reg64("the packet offset register")?;
-            let imm = if self.eat(b'+') {
+            let imm = if self.eat(Code::Plus) {
                 self.imm32()?
-            } else if self.eat(b'-') {
+            } else if self.eat(Code::Minus) {
                 self.imm32()?.wrapping_neg()
             } else {
                 0
@@ -284,19 +284,19 @@ impl<'a> Cursor<'_, 'a> {
                 imm: self.imm32()?,
             }
         };
-        self.punct(b']')?;
+        self.punct(Code::RBracket)?;
         Ok(insn)
     }
 
     /// `r2 = atomic_fetch_add((u64 *)(r1 + 0), r2)`
     #[inline(never)]
     pub(super) fn atomic_fetch(&mut self, dst: R, op: AtomicOp) -> PResult<Insn> {
-        self.punct(b'(')?;
+        self.punct(Code::LParen)?;
         let width = self.atomic_cast()?;
         let (base, off) = self.mem()?;
-        self.punct(b',')?;
+        self.punct(Code::Comma)?;
         let v = self.reg()?;
-        self.punct(b')')?;
+        self.punct(Code::RParen)?;
         self.check_fetch_regs(&dst, &v, width)?;
         Ok(Insn::Atomic {
             width,
@@ -341,11 +341,11 @@ impl<'a> Cursor<'_, 'a> {
     #[inline(never)]
     pub(super) fn xchg(&mut self, dst: R, wide: bool) -> PResult<Insn> {
         let width = if wide { Width::W64 } else { Width::W32 };
-        self.punct(b'(')?;
+        self.punct(Code::LParen)?;
         let (base, off) = self.addr()?;
-        self.punct(b',')?;
+        self.punct(Code::Comma)?;
         let v = self.reg()?;
-        self.punct(b')')?;
+        self.punct(Code::RParen)?;
         self.check_fetch_regs(&dst, &v, width)?;
         Ok(Insn::Atomic {
             width,
@@ -362,13 +362,13 @@ impl<'a> Cursor<'_, 'a> {
         let width = if wide { Width::W64 } else { Width::W32 };
         let r0 = Reg::R0.at(width);
         let name = if wide { "cmpxchg_64" } else { "cmpxchg32_32" };
-        self.punct(b'(')?;
+        self.punct(Code::LParen)?;
         let (base, off) = self.addr()?;
-        self.punct(b',')?;
+        self.punct(Code::Comma)?;
         let cmp = self.reg()?;
-        self.punct(b',')?;
+        self.punct(Code::Comma)?;
         let v = self.reg()?;
-        self.punct(b')')?;
+        self.punct(Code::RParen)?;
         for r in [&dst, &cmp] {
             if r.reg != Reg::R0 || r.width != width {
                 return self.err_at(
@@ -403,13 +403,13 @@ impl<'a> Cursor<'_, 'a> {
     /// `r0 = load_acquire((u64 *)(r1 + 0))`
     #[inline(never)]
     pub(super) fn load_acquire(&mut self, dst: R) -> PResult<Insn> {
-        self.punct(b'(')?;
+        self.punct(Code::LParen)?;
         let size = match self.cast()? {
             MemType::U(s) => s,
             MemType::S(_) => return self.err("load_acquire takes an unsigned type"),
         };
         let (src, off) = self.mem()?;
-        self.punct(b')')?;
+        self.punct(Code::RParen)?;
         self.check_value_width(size, &dst)?;
         Ok(Insn::LoadAcquire {
             size,

@@ -8,9 +8,9 @@ use crate::model::reg::{Reg, Width};
 use crate::model::target::*;
 use crate::syntax::number::Field;
 use crate::syntax::parse::{Cursor, FixField, PResult, ParseError, Spot, Value};
-use crate::syntax::token::code;
+use crate::syntax::token::Code;
 
-/// `atomic_fetch_add`, `_or`, `_and`, `_xor`, by code less [`code::FETCH`].
+/// `atomic_fetch_add`, `_or`, `_and`, `_xor`, by [`Code::fetch`].
 const ATOMIC_FETCH: [AtomicOp; 4] = [
     AtomicOp::FetchAdd,
     AtomicOp::FetchOr,
@@ -45,7 +45,7 @@ pub(super) enum MemType {
     S(SxSize),
 }
 
-/// Registers by the low four bits of their [`code`] (12..=15 never occur).
+/// Registers by [`Code::reg_number`] (11..=15 never occur).
 const REGS: [Reg; 16] = [
     Reg::R0,
     Reg::R1,
@@ -68,8 +68,8 @@ const REGS: [Reg; 16] = [
 /// True for the code of a word that reads as a register: `r0`..`r10`, `w0`..`w10`, and
 /// look-alikes such as `r11` (refused with their own message).
 #[inline(always)]
-fn reg_like(c: u8) -> bool {
-    code::is_reg(c) || c == code::BAD_REG
+fn reg_like(c: Code) -> bool {
+    c.is_reg() || c == Code::BadReg
 }
 
 #[cold]
@@ -86,17 +86,17 @@ impl<'a> Cursor<'_, 'a> {
     #[inline(always)]
     pub(super) fn reg(&mut self) -> PResult<R> {
         let c = self.code();
-        if code::is_reg(c) {
+        if c.is_reg() {
             let at = self.i;
             self.i += 1;
-            let width = if c < code::W { Width::W64 } else { Width::W32 };
+            let width = if c.is_reg32() { Width::W32 } else { Width::W64 };
             return Ok(R {
-                reg: REGS[(c & 15) as usize],
+                reg: REGS[c.reg_number()],
                 width,
                 tok: at as u32,
             });
         }
-        Err(not_a_reg(self.spot(), c == code::BAD_REG, self.text()))
+        Err(not_a_reg(self.spot(), c == Code::BadReg, self.text()))
     }
 
     #[inline(always)]
@@ -132,7 +132,7 @@ impl<'a> Cursor<'_, 'a> {
                 }
                 Ok(Src::Reg(r.reg))
             }
-            code::NUMBER | code::INTERP | b'-' | b'+' => Ok(Src::Imm(self.imm32()?)),
+            Code::Number | Code::Interp | Code::Minus | Code::Plus => Ok(Src::Imm(self.imm32()?)),
             _ => self.expected("a register or an immediate"),
         }
     }
@@ -141,8 +141,8 @@ impl<'a> Cursor<'_, 'a> {
     pub(crate) fn instruction(&mut self) -> PResult<Insn> {
         let first = self.i;
         let c = self.code();
-        if !code::is_word(c) {
-            if c == b'*' {
+        if !c.is_word() {
+            if c == Code::Star {
                 return self.store();
             }
             return self.expected("an instruction");
@@ -152,24 +152,24 @@ impl<'a> Cursor<'_, 'a> {
         }
         self.i += 1;
         match c {
-            code::IF => self.cond_jump(),
-            code::GOTO => Ok(Insn::Ja {
+            Code::If => self.cond_jump(),
+            Code::Goto => Ok(Insn::Ja {
                 target: self.target16("; use `gotol` for a longer jump")?,
             }),
-            code::GOTOL => Ok(Insn::JaLong {
+            Code::Gotol => Ok(Insn::JaLong {
                 target: self.target(Field::Signed32)?,
             }),
-            code::MAY_GOTO => Ok(Insn::MayGoto {
+            Code::MayGoto => Ok(Insn::MayGoto {
                 target: self.target16("")?,
             }),
-            code::CALL => self.call(),
-            code::CALLX => Ok(Insn::CallX {
+            Code::Call => self.call(),
+            Code::Callx => Ok(Insn::CallX {
                 dst: self.reg64("callx's operand")?.reg,
             }),
-            code::EXIT => Ok(Insn::Exit),
-            code::LOCK => self.out_of_line(|c| c.lock()),
-            code::STORE_RELEASE => self.out_of_line(|c| c.store_release()),
-            code::LD_PSEUDO => self.out_of_line(|c| c.ld_pseudo()),
+            Code::Exit => Ok(Insn::Exit),
+            Code::Lock => self.out_of_line(|c| c.lock()),
+            Code::StoreRelease => self.out_of_line(|c| c.store_release()),
+            Code::LdPseudo => self.out_of_line(|c| c.ld_pseudo()),
             _ => self.err_at(first, unknown_instruction(self.text_of(first))),
         }
     }
@@ -178,12 +178,16 @@ impl<'a> Cursor<'_, 'a> {
     #[inline(never)]
     fn ld_pseudo(&mut self) -> PResult<Insn> {
         let dst = self.reg64("ld_pseudo's destination")?;
-        self.punct(b',')?;
+        self.punct(Code::Comma)?;
         let src_at = self.i;
         let src = self.imm32()?;
-        self.punct(b',')?;
+        self.punct(Code::Comma)?;
         let imm = self.imm32()?;
-        let next = if self.eat(b',') { self.imm32()? } else { 0 };
+        let next = if self.eat(Code::Comma) {
+            self.imm32()?
+        } else {
+            0
+        };
         let no_next = |what: &str| -> PResult<()> {
             if next != 0 {
                 self.err_at(
@@ -235,11 +239,19 @@ impl<'a> Cursor<'_, 'a> {
     fn reg_statement(&mut self) -> PResult<Insn> {
         let dst = self.reg()?;
         let op_at = self.i;
-        let signed = self.eat(code::S);
-        let mut ops = [0u8; 2];
+        let signed = self.eat(Code::S);
+        let mut ops = [Code::Other; 2];
         let mut n = 0;
-        while let c @ (b'+' | b'-' | b'*' | b'/' | b'%' | b'|' | b'&' | b'^' | b'<' | b'>') =
-            self.code()
+        while let c @ (Code::Plus
+        | Code::Minus
+        | Code::Star
+        | Code::Slash
+        | Code::Percent
+        | Code::Pipe
+        | Code::Amp
+        | Code::Caret
+        | Code::Lt
+        | Code::Gt) = self.code()
         {
             if n == 2 {
                 break;
@@ -248,24 +260,24 @@ impl<'a> Cursor<'_, 'a> {
             n += 1;
             self.i += 1;
         }
-        if !self.eat(b'=') {
+        if !self.eat(Code::Eq) {
             return self.err_at(op_at, "expected an assignment: =, +=, -=, *=, /=, s/=, %=, s%=, |=, &=, ^=, <<=, >>= or s>>=");
         }
         let op = match (signed, &ops[..n]) {
             (false, []) => return self.assignment(dst),
-            (false, [b'+']) => AluOp::Add,
-            (false, [b'-']) => AluOp::Sub,
-            (false, [b'*']) => AluOp::Mul,
-            (false, [b'/']) => AluOp::Div,
-            (false, [b'%']) => AluOp::Mod,
-            (false, [b'|']) => AluOp::Or,
-            (false, [b'&']) => AluOp::And,
-            (false, [b'^']) => AluOp::Xor,
-            (false, [b'<', b'<']) => AluOp::Lsh,
-            (false, [b'>', b'>']) => AluOp::Rsh,
-            (true, [b'>', b'>']) => AluOp::Arsh,
-            (true, [b'/']) => AluOp::SDiv,
-            (true, [b'%']) => AluOp::SMod,
+            (false, [Code::Plus]) => AluOp::Add,
+            (false, [Code::Minus]) => AluOp::Sub,
+            (false, [Code::Star]) => AluOp::Mul,
+            (false, [Code::Slash]) => AluOp::Div,
+            (false, [Code::Percent]) => AluOp::Mod,
+            (false, [Code::Pipe]) => AluOp::Or,
+            (false, [Code::Amp]) => AluOp::And,
+            (false, [Code::Caret]) => AluOp::Xor,
+            (false, [Code::Lt, Code::Lt]) => AluOp::Lsh,
+            (false, [Code::Gt, Code::Gt]) => AluOp::Rsh,
+            (true, [Code::Gt, Code::Gt]) => AluOp::Arsh,
+            (true, [Code::Slash]) => AluOp::SDiv,
+            (true, [Code::Percent]) => AluOp::SMod,
             _ => return self.err_at(op_at, "unknown assignment operator: use =, +=, -=, *=, /=, s/=, %=, s%=, |=, &=, ^=, <<=, >>= or s>>="),
         };
         let src = self.src(&dst)?;
@@ -294,27 +306,27 @@ impl<'a> Cursor<'_, 'a> {
                     src: Src::Reg(src.reg),
                 })
             }
-            c if code::is_word(c) => {
+            c if c.is_word() => {
                 self.i += 1;
+                if let Some(kind) = c.swap() {
+                    return self.out_of_line(|p| p.endian(dst, kind, at));
+                }
+                if let Some(op) = c.fetch() {
+                    return self.out_of_line(|p| p.atomic_fetch(dst, ATOMIC_FETCH[op]));
+                }
                 match c {
-                    code::SWAP..=code::SWAP_LAST => {
-                        self.out_of_line(|p| p.endian(dst, c - code::SWAP, at))
+                    Code::AddrSpaceCast => self.out_of_line(|p| p.addr_space_cast(dst)),
+                    Code::Xchg64 | Code::Xchg32_32 => {
+                        self.out_of_line(|p| p.xchg(dst, c == Code::Xchg64))
                     }
-                    code::ADDR_SPACE_CAST => self.out_of_line(|p| p.addr_space_cast(dst)),
-                    code::XCHG_64 | code::XCHG32_32 => {
-                        self.out_of_line(|p| p.xchg(dst, c == code::XCHG_64))
+                    Code::Cmpxchg64 | Code::Cmpxchg32_32 => {
+                        self.out_of_line(|p| p.cmpxchg(dst, c == Code::Cmpxchg64))
                     }
-                    code::CMPXCHG_64 | code::CMPXCHG32_32 => {
-                        self.out_of_line(|p| p.cmpxchg(dst, c == code::CMPXCHG_64))
-                    }
-                    code::LOAD_ACQUIRE => self.out_of_line(|p| p.load_acquire(dst)),
-                    code::FETCH..=code::FETCH_LAST => self.out_of_line(|p| {
-                        p.atomic_fetch(dst, ATOMIC_FETCH[(c - code::FETCH) as usize])
-                    }),
+                    Code::LoadAcquire => self.out_of_line(|p| p.load_acquire(dst)),
                     _ => self.out_of_line(|p| p.symbol_load(dst, at)),
                 }
             }
-            b'-' if code::is_word(self.code_at(1)) => {
+            Code::Minus if self.code_at(1).is_word() => {
                 self.i += 1;
                 let src = self.reg()?;
                 if src.reg != dst.reg || src.width != dst.width {
@@ -328,12 +340,12 @@ impl<'a> Cursor<'_, 'a> {
                     dst: dst.reg,
                 })
             }
-            b'(' => self.out_of_line(|p| p.movsx(dst)),
-            b'*' => {
+            Code::LParen => self.out_of_line(|p| p.movsx(dst)),
+            Code::Star => {
                 self.i += 1;
                 self.load(dst)
             }
-            code::NUMBER | code::INTERP | b'-' | b'+' => self.immediate(dst),
+            Code::Number | Code::Interp | Code::Minus | Code::Plus => self.immediate(dst),
             _ => self.expected("a register, a number or a memory operand"),
         }
     }
@@ -354,7 +366,7 @@ impl<'a> Cursor<'_, 'a> {
                 ),
             );
         }
-        if self.eat(code::LL) {
+        if self.eat(Code::Ll) {
             self.label_at = Some(at);
             self.dst64(&dst, "a 64-bit load")?;
             return Ok(Insn::LdImm64 {
@@ -387,7 +399,7 @@ impl<'a> Cursor<'_, 'a> {
     fn immediate(&mut self, dst: R) -> PResult<Insn> {
         let start = self.i;
         let v = self.literal(Field::Imm64)?;
-        let wide = self.eat(code::LL);
+        let wide = self.eat(Code::Ll);
         if wide {
             self.dst64(&dst, "`ll` (a 64-bit immediate load)")?;
         }
@@ -434,7 +446,7 @@ impl<'a> Cursor<'_, 'a> {
         })
     }
 
-    /// `rN = le16 rN`, ...: `kind` is the word's code less [`code::SWAP`], its token `at`.
+    /// `rN = le16 rN`, ...: `kind` is the word's [`Code::swap`], its token `at`.
     #[inline(never)]
     fn endian(&mut self, dst: R, kind: u8, at: usize) -> PResult<Insn> {
         let order = match kind / 3 {
@@ -469,13 +481,13 @@ impl<'a> Cursor<'_, 'a> {
     #[inline(never)]
     fn addr_space_cast(&mut self, dst: R) -> PResult<Insn> {
         self.dst64(&dst, "addr_space_cast")?;
-        self.punct(b'(')?;
+        self.punct(Code::LParen)?;
         let src = self.reg64("addr_space_cast's source")?;
-        self.punct(b',')?;
+        self.punct(Code::Comma)?;
         let dst_as = self.u16_literal()?;
-        self.punct(b',')?;
+        self.punct(Code::Comma)?;
         let src_as = self.u16_literal()?;
-        self.punct(b')')?;
+        self.punct(Code::RParen)?;
         Ok(Insn::AddrSpaceCast {
             dst: dst.reg,
             src: src.reg,
@@ -495,7 +507,7 @@ impl<'a> Cursor<'_, 'a> {
     /// `rN = (s8)rM`
     #[inline(never)]
     fn movsx(&mut self, dst: R) -> PResult<Insn> {
-        self.punct(b'(')?;
+        self.punct(Code::LParen)?;
         let t_at = self.i;
         let from = match self.mem_type()? {
             MemType::S(s) => s,
@@ -504,7 +516,7 @@ impl<'a> Cursor<'_, 'a> {
                 "a cast move sign-extends: write (s8), (s16) or (s32); a plain move is `rN = rM`",
             ),
         };
-        self.punct(b')')?;
+        self.punct(Code::RParen)?;
         let src = self.reg()?;
         if src.width != dst.width {
             return self.err_at(src.at(), mixed(&dst, &src));
