@@ -13,7 +13,7 @@ use crate::assemble::chunks::{Part, MAX_RESERVED_INSNS};
 use crate::model::insn::{Call, Imm64, Insn};
 use crate::model::raw::RawInsn;
 use crate::model::target::Target;
-use crate::program::program::{resolve_labels, Program};
+use crate::program::program::Program;
 use crate::syntax::builder::directive;
 use crate::syntax::lex::Lexer;
 use crate::syntax::parse::{parse_statements_at, Event};
@@ -133,9 +133,8 @@ pub(crate) struct SlotPart<'a> {
     wide: Vec<usize>,
     /// Label name → slot, counted from the first part.
     labels: HashMap<&'a str, usize>,
-    /// Instructions with a label or symbol, by first slot counted from the first part
-    /// (their slots are zero so far), with the label's name.
-    pending: Vec<(usize, Insn, &'a str)>,
+    /// Instructions with a label or symbol, in order (their slots are zero so far).
+    pending: Vec<Pending<'a>>,
     externs: Vec<String>,
 }
 
@@ -156,54 +155,52 @@ impl<'a> SlotPart<'a> {
                 if !fixups.is_empty() {
                     return Err(String::new());
                 }
-                if let Some(s) = insn.encode_plain() {
-                    self.slots.push(s);
-                    // Only instructions without a label (no heap memory) encode here: the
-                    // drop would do nothing, and skipping it saves a call.
-                    std::mem::forget(insn);
-                    return Ok(());
-                }
                 let name = match label_at {
+                    None => None,
                     Some(Token {
                         kind: TokenKind::Ident(name),
                         ..
                     }) => Some(name),
-                    _ => None,
+                    Some(_) => return Err(String::new()),
                 };
+                if name.is_none() {
+                    if let Some(s) = insn.encode_plain() {
+                        self.slots.push(s);
+                        // Only instructions that own no heap memory encode here: the drop
+                        // would do nothing, and skipping it saves a call.
+                        std::mem::forget(insn);
+                        return Ok(());
+                    }
+                }
                 self.insn_slow(insn, name)
             }
             Event::Directive { name, args, .. } => directive(name, args, false, &mut self.externs),
         }
     }
 
-    /// [`SlotPart::event`] for an instruction [`Insn::encode_plain`] does not encode; `name`
-    /// is its label's (the parser leaves the instruction's own [`crate::model::insn::Label`] empty).
+    /// [`SlotPart::event`] for an instruction [`Insn::encode_plain`] does not encode, or
+    /// that refers to `name` (the parser left the field for it 0: see
+    /// [`crate::syntax::parse::Cursor::names`]).
     #[inline(never)]
     fn insn_slow(&mut self, insn: Insn, name: Option<&'a str>) -> Result<(), String> {
         let at = self.next_slot();
         if insn.slots() == 2 {
             self.wide.push(at);
         }
-        // Labels and symbols (which encode() would copy into its error) wait.
-        let encoded = match insn.label() {
-            None => insn.encode().ok(),
-            Some(_) => None,
-        };
-        let Some(e) = encoded else {
-            // Without a name, the instruction cannot be encoded (an error).
-            let name = name.ok_or_else(String::new)?;
+        if let Some(name) = name {
             self.slots
                 .extend_from_slice(&[RawInsn::default(); 2][..insn.slots()]);
             // A label defined above is resolved now; others wait for the end of the part.
-            return match self.resolve(at, insn, name, false) {
+            return match self.resolve(Pending { at, insn, name }, false) {
                 Some(None) => Ok(()),
-                Some(Some(insn)) => {
-                    self.pending.push((at, insn, name));
+                Some(Some(p)) => {
+                    self.pending.push(p);
                     Ok(())
                 }
                 None => Err(String::new()),
             };
-        };
+        }
+        let e = insn.encode().map_err(|_| String::new())?;
         // Pushes, not extend_from_slice: a one- or two-element copy is not worth a
         // memmove call.
         let s = e.slots();
@@ -220,9 +217,9 @@ impl<'a> SlotPart<'a> {
     /// for [`SlotPart::finish`].
     fn resolve_local(&mut self) -> Option<()> {
         let pending = std::mem::take(&mut self.pending);
-        for (at, insn, name) in pending {
-            if let Some(insn) = self.resolve(at, insn, name, false)? {
-                self.pending.push((at, insn, name));
+        for p in pending {
+            if let Some(p) = self.resolve(p, false)? {
+                self.pending.push(p);
             }
         }
         Some(())
@@ -231,8 +228,8 @@ impl<'a> SlotPart<'a> {
     /// Resolves every pending instruction, then gives the slots; `None` when one cannot be
     /// (the input has an error the full assembler will report).
     pub(crate) fn finish(mut self) -> Option<Bytecode> {
-        for (at, insn, name) in std::mem::take(&mut self.pending) {
-            self.resolve(at, insn, name, true)?;
+        for p in std::mem::take(&mut self.pending) {
+            self.resolve(p, true)?;
         }
         let mut pieces = self.done;
         pieces.push(self.slots);
@@ -271,49 +268,42 @@ impl<'a> SlotPart<'a> {
         &mut piece[from..from + n]
     }
 
-    /// Encodes the pending `insn` at slot `at` with its label `name` resolved. When the label is
-    /// not defined here: without `last`, gives the instruction back to keep pending; with
+    /// Encodes the pending instruction with its label resolved. When the label is not
+    /// defined here: without `last`, gives the instruction back to keep pending; with
     /// `last`, applies the rules for undefined labels ([`Program`]'s and
     /// [`crate::syntax::Builder`]'s). `None`: an error.
-    fn resolve(
-        &mut self,
-        at: usize,
-        insn: Insn,
-        name: &'a str,
-        last: bool,
-    ) -> Option<Option<Insn>> {
-        let found = self.labels.get(name).copied();
+    fn resolve(&mut self, p: Pending<'a>, last: bool) -> Option<Option<Pending<'a>>> {
+        let found = self.labels.get(p.name).copied();
         if found.is_none() && !last {
-            return Some(Some(insn));
+            return Some(Some(p));
         }
-        // `rN = name ll` naming a label is a function address (see Builder::finish).
-        let insn = match insn {
-            Insn::LdImm64 {
-                dst,
-                imm: Imm64::Symbol(l),
-            } if found.is_some() => Insn::LdImm64 {
-                dst,
-                imm: Imm64::Func(Target::Label(l)),
-            },
-            i => i,
-        };
+        let Pending { at, insn, name } = p;
         let next = at + insn.slots();
-        match (&insn, found) {
-            (Insn::Jump { .. } | Insn::Ja { .. } | Insn::MayGoto { .. }, Some(to)) => {
-                i16::try_from(to as i64 - next as i64).ok()?;
+        // The offsets [`crate::program::program::resolve_labels`] gives.
+        let resolved = match (insn, found) {
+            // `rN = name ll` naming a label is a function address (see Builder::finish);
+            // the kernel counts it from the ld_imm64's first slot.
+            (Insn::LdImm64 { dst, .. }, Some(to)) => Insn::LdImm64 {
+                dst,
+                imm: Imm64::Func(Target::Offset((to as i64 - at as i64) as i32 - 1)),
+            },
+            // Any other name is a symbol: 0 until linked.
+            (i @ Insn::LdImm64 { .. }, None) => i,
+            (mut i @ (Insn::Jump { .. } | Insn::Ja { .. } | Insn::MayGoto { .. }), Some(to)) => {
+                set_offset(&mut i, i16::try_from(to as i64 - next as i64).ok()?.into());
+                i
             }
-            (
-                Insn::Jump { .. } | Insn::Ja { .. } | Insn::MayGoto { .. } | Insn::JaLong { .. },
-                None,
-            ) => return None,
-            (Insn::Call(Call::Local(Target::Label(_))), None)
-                if !self.externs.iter().any(|e| e == name) =>
-            {
-                return None
+            (mut i @ (Insn::JaLong { .. } | Insn::Call(_)), Some(to)) => {
+                set_offset(&mut i, (to as i64 - next as i64) as i32);
+                i
             }
-            _ => {}
-        }
-        let resolved = resolve_labels(&insn, next, |_| found);
+            // A call to a subprogram of another fragment, linked later.
+            (mut i @ Insn::Call(_), None) if self.externs.iter().any(|e| e == name) => {
+                set_offset(&mut i, -1);
+                i
+            }
+            _ => return None,
+        };
         // A resolved jump is a plain instruction: the short way to its slot.
         if let Some(s) = resolved.encode_plain() {
             self.slots_mut(at, 1).copy_from_slice(&[s]);
@@ -322,6 +312,27 @@ impl<'a> SlotPart<'a> {
         let e = resolved.encode().ok()?;
         self.slots_mut(at, next - at).copy_from_slice(e.slots());
         Some(None)
+    }
+}
+
+/// An instruction that refers to a label or symbol by name: its first slot (counted from
+/// the first part), the instruction with the field for the name still 0, and the name as
+/// written in the input.
+pub(crate) struct Pending<'a> {
+    at: usize,
+    insn: Insn,
+    name: &'a str,
+}
+
+/// Sets the offset of a jump or call that [`Pending`] holds (a 16-bit one takes `off` as
+/// checked by the caller).
+fn set_offset(insn: &mut Insn, off: i32) {
+    match insn {
+        Insn::Jump { target, .. } | Insn::Ja { target } | Insn::MayGoto { target } => {
+            *target = Target::Offset(off as i16)
+        }
+        Insn::JaLong { target } | Insn::Call(Call::Local(target)) => *target = Target::Offset(off),
+        _ => {}
     }
 }
 
@@ -364,7 +375,10 @@ impl<'a> Part<'a> for SlotPart<'a> {
         self.labels
             .extend(next.labels.into_iter().map(|(k, s)| (k, s + base)));
         self.pending
-            .extend(next.pending.into_iter().map(|(s, i, n)| (s + base, i, n)));
+            .extend(next.pending.into_iter().map(|p| Pending {
+                at: p.at + base,
+                ..p
+            }));
         self.wide.extend(next.wide.into_iter().map(|s| s + base));
         self.externs.extend(next.externs);
         Some(())

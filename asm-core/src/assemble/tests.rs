@@ -99,3 +99,39 @@ fn no_cut_without_a_later_line_break() {
     let text = format!("{}\nexit\n", "r0 = 1;".repeat(100));
     assert_eq!(cut_points(&text, 4), vec![text.len() - 5]);
 }
+
+/// Every form that names a label, resolved by the slot path (whose parser leaves the field
+/// 0 and passes the name aside), gives the program's slots: back and forward targets,
+/// `gotol`, calls (local and `.extern`), function addresses and symbols.
+#[test]
+fn slot_path_resolves_every_named_form_as_the_program_does() {
+    let file: Arc<str> = Arc::from("s.s");
+    let src = ".extern other\n\
+               top: r1 = top ll\n\
+               if r1 > 3 goto top\n\
+               if w1 s< w2 goto end\n\
+               goto end\n\
+               may_goto top\n\
+               gotol end\n\
+               call sub\n\
+               call other\n\
+               r2 = sub ll\n\
+               r3 = some_map ll\n\
+               call bpf_map_lookup_elem\n\
+               end: exit\n\
+               sub: r0 = 0\n\
+               exit\n";
+    let (builder, errors) = parse_part(&file, src, 0);
+    assert!(errors.is_empty());
+    let (program, _) = builder.finish().expect("assembles");
+    let code = SlotPart::parse(&file, src, 0)
+        .and_then(SlotPart::finish)
+        .expect("the slot path takes it");
+    assert_eq!(code.to_raw(), program.to_raw());
+    // A jump to an undefined label or a call to an unknown name leaves the slot path.
+    for bad in ["goto nowhere\n", "call nothing\n", "gotol nowhere\n"] {
+        assert!(SlotPart::parse(&file, bad, 0)
+            .and_then(SlotPart::finish)
+            .is_none());
+    }
+}

@@ -51,7 +51,8 @@ pub enum Event<'t, 'a> {
         at: Token<'a>,
         /// Fields to fill from macro interpolations.
         fixups: &'t [Fixup],
-        /// The token naming the instruction's label target, if it has one.
+        /// The token naming the instruction's label target or symbol, if it has one
+        /// (an [`crate::syntax::TokenKind::Ident`] borrowed from the input).
         label_at: Option<Token<'a>>,
     },
     /// A directive the grammar does not handle itself (`.section`, `.map`, ...).

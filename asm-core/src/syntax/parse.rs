@@ -51,10 +51,11 @@ const NO_POSITION: Token<'static> = Token {
 };
 
 /// [`parse_statements`]; without `POSITIONS`, instruction events carry [`NO_POSITION`], and
-/// a label target's name only in a `label_at` token without position (the instruction's
-/// [`crate::model::insn::Label`] is empty, see [`Cursor::names`]). That saves building two tokens
-/// and a string per instruction for a consumer that never reports a position (bytecode:
-/// any error there means parsing again with them).
+/// a label target's or symbol's name only in a `label_at` token without position: the
+/// instruction's field that would hold it is 0 (see [`Cursor::names`]). That saves building
+/// two tokens and a string per instruction for a consumer that never reports a position
+/// (bytecode: any error there means parsing again with them). Events of [`parse`] always
+/// hold their labels.
 pub(crate) fn parse_statements_at<'a, const POSITIONS: bool>(
     mut fill: impl FnMut(&mut TokenBuf<'a>) -> bool,
     mut consumer: impl FnMut(Event<'_, 'a>) -> Result<(), String>,
@@ -238,11 +239,12 @@ pub(crate) struct Cursor<'t, 'a> {
     pub(crate) n: usize,
     pub(crate) i: usize,
     pub(crate) fixups: &'t mut Vec<Fixup>,
-    /// The token of a label used as a target, for error positions.
+    /// The token of a label used as a target or symbol.
     pub(crate) label_at: Option<usize>,
-    /// Whether a label target's name is copied into the instruction. Without, its
-    /// [`Label`] is empty and the event's `label_at` token names it: a consumer that
-    /// looks it up at once (bytecode) saves an allocation per reference.
+    /// Whether a label's name is copied into the instruction. Without, the instruction
+    /// holds `Target::Offset(0)` (or `Imm64::Const(0)` for a symbol) where the
+    /// [`crate::model::insn::Label`] would be, and only the event's `label_at` token names
+    /// it: a consumer that looks it up at once (bytecode) saves an allocation per reference.
     pub(crate) names: bool,
 }
 

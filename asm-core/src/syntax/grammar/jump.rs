@@ -25,12 +25,13 @@ impl<'a> Cursor<'_, 'a> {
         })
     }
 
-    /// The [`Label`] for `name` as this cursor makes them (see [`Cursor::names`]).
+    /// The target naming the label `name`: the label itself, or, when this cursor copies
+    /// no names (see [`Cursor::names`]), an offset of 0 the consumer sets from `label_at`.
     #[inline(always)]
-    pub(super) fn label(&self, name: &str) -> Label {
+    pub(super) fn label_target<O: Default>(&self, name: &str) -> Target<O> {
         match self.names {
-            true => Label::from(name),
-            false => Label(std::borrow::Cow::Borrowed("")),
+            true => Target::Label(Label::from(name)),
+            false => Target::Offset(O::default()),
         }
     }
 
@@ -48,7 +49,7 @@ impl<'a> Cursor<'_, 'a> {
                 let name = self.text();
                 self.label_at = Some(self.i);
                 self.i += 1;
-                return Ok(Target::Label(self.label(name)));
+                return Ok(self.label_target(name));
             }
             _ => {}
         }
@@ -147,7 +148,7 @@ impl<'a> Cursor<'_, 'a> {
                     Some(id) => Call::Helper(id),
                     None => {
                         self.label_at = Some(at);
-                        Call::Local(Target::Label(self.label(name)))
+                        Call::Local(self.label_target(name))
                     }
                 }))
             }

@@ -369,10 +369,12 @@ impl<'a> Cursor<'_, 'a> {
         if self.eat(Code::Ll) {
             self.label_at = Some(at);
             self.dst64(&dst, "a 64-bit load")?;
-            return Ok(Insn::LdImm64 {
-                dst: dst.reg,
-                imm: Imm64::Symbol(self.label(word)),
-            });
+            // Without names, 0 until the consumer resolves `label_at` (see `label_target`).
+            let imm = match self.names {
+                true => Imm64::Symbol(Label::from(word)),
+                false => Imm64::Const(0),
+            };
+            return Ok(Insn::LdImm64 { dst: dst.reg, imm });
         }
         self.err_at(
             at,
