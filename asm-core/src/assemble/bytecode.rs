@@ -24,8 +24,8 @@ use crate::util::hash::HashMap;
 ///
 /// A large input parsed in parts keeps each part's slots where they were written, as one
 /// piece per part: joining them would copy every slot once more, and on a fresh process
-/// (`bpfasm asm`) fault in as much new memory again. [`Bytecode::pieces`] gives them in
-/// order; an instruction never spans two pieces.
+/// (`bpfasm asm`) fault in as much new memory again. [`Bytecode::slots`] and
+/// [`Bytecode::instructions`] read them in order without joining them.
 #[derive(Clone, Debug, Default)]
 pub struct Bytecode {
     pieces: Vec<Vec<RawInsn>>,
@@ -35,8 +35,9 @@ pub struct Bytecode {
 }
 
 impl Bytecode {
-    /// The slots in order, as consecutive runs; together they are [`Bytecode::to_raw`].
-    pub fn pieces(&self) -> impl Iterator<Item = &[RawInsn]> + '_ {
+    /// The slots in order, as consecutive runs (one per part of the input); together they
+    /// are [`Bytecode::to_raw`]. An instruction never spans two runs.
+    pub(crate) fn pieces(&self) -> impl Iterator<Item = &[RawInsn]> + '_ {
         self.pieces.iter().map(Vec::as_slice)
     }
 

@@ -135,3 +135,21 @@ fn slot_path_resolves_every_named_form_as_the_program_does() {
             .is_none());
     }
 }
+
+/// A large input assembled to bytecode in parts keeps one piece per part, and reads as the
+/// bytes of the one-piece path.
+#[test]
+fn bytecode_in_parts_keeps_a_piece_per_part() {
+    let body =
+        "r0 = 1\nif r0 > 7 goto +1\ngotol end\nr1 = end ll\n".repeat(MIN_PARALLEL_BYTES / 40 + 1);
+    let src = format!("call sub\n{body}end: exit\nsub: r0 = 2\nexit\n");
+    let whole = crate::Assembler::new("s.s").threads(1).bytecode(&src);
+    let whole = whole.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(whole.pieces().count(), 1);
+    let parts = crate::Assembler::new("s.s").threads(2).bytecode(&src);
+    let parts = parts.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(parts.pieces().count(), 2);
+    assert_eq!(parts, whole);
+    assert_eq!(parts.to_bytes(), whole.to_bytes());
+    assert!(parts.instructions().eq(whole.instructions()));
+}
