@@ -69,110 +69,146 @@ pub(crate) fn parse_statements_at<'a, const POSITIONS: bool>(
         buf.clear();
         done = !fill(&mut buf);
         for view in buf.views() {
-            let n = view.len();
-            let k = view.entries();
-            let mut start = 0;
-            loop {
-                if !fixups.is_empty() {
-                    fixups.clear();
-                }
-                // `k` ends with an END entry: `start + 1` is always in it.
-                let (first, next) = (k[start].code, k[start + 1].code);
-                let mut c = Cursor {
-                    b: view,
-                    k,
-                    n,
-                    i: start,
-                    fixups: &mut fixups,
-                    label_at: None,
-                    names: POSITIONS,
-                };
-                // Without positions, one call of the consumer for every kind of statement,
-                // so that it can be inlined.
-                let (event, at, more) = if next == Code::Colon && first.is_word() {
-                    let (name, at) = (view.text(start), view.token(start));
-                    start += 2;
-                    (Event::Label { name, at }, at, start < n)
-                } else {
-                    let insn = if first == Code::DotWord || first == Code::Dot {
-                        match c.out_of_line(|c| c.directive()) {
-                            Ok(Stmt::Insn(insn)) => Ok(insn),
-                            Ok(Stmt::Directive(name, from)) => {
-                                let full = view.full_tokens();
-                                let toks = if full.is_empty() {
-                                    args.clear();
-                                    args.extend((0..n).map(|i| view.token(i)));
-                                    &args[..]
-                                } else {
-                                    full
-                                };
-                                let at = toks[start];
-                                Err(Ok((name, at, &toks[from..])))
-                            }
-                            Err(e) => Err(Err(e)),
-                        }
-                    } else {
-                        c.instruction().map_err(Err)
-                    };
-                    let (end, label_at) = (c.i, c.label_at);
-                    match insn {
-                        Ok(insn) if end == n && POSITIONS => {
-                            let at = view.token(start);
-                            // Two calls, so the common one passes no label token at all.
-                            let r = match label_at {
-                                None => consumer(Event::Insn {
-                                    insn,
-                                    at,
-                                    fixups: &fixups,
-                                    label_at: None,
-                                }),
-                                Some(i) => consumer(Event::Insn {
-                                    insn,
-                                    at,
-                                    fixups: &fixups,
-                                    label_at: Some(view.token(i)),
-                                }),
-                            };
-                            if let Err(m) = r {
-                                errors.push(error_at(&at, m));
-                            }
-                            break;
-                        }
-                        Ok(insn) if end == n => {
-                            let event = Event::Insn {
-                                insn,
-                                at: NO_POSITION,
-                                fixups: &fixups,
-                                label_at: label_at.map(|i| Token {
-                                    kind: TokenKind::Ident(view.text(i)),
-                                    ..NO_POSITION
-                                }),
-                            };
-                            (event, NO_POSITION, false)
-                        }
-                        Ok(_) => {
-                            errors.push(trailing(view.token(end)));
-                            break;
-                        }
-                        Err(Ok((name, at, args))) => {
-                            (Event::Directive { name, at, args }, at, false)
-                        }
-                        Err(Err(e)) => {
-                            errors.push(*e);
-                            break;
-                        }
-                    }
-                };
-                if let Err(m) = consumer(event) {
-                    errors.push(error_at(&at, m));
-                }
-                if !more {
-                    break;
-                }
-            }
+            parse_view::<POSITIONS>(view, &mut fixups, &mut args, &mut errors, &mut consumer);
         }
     }
     errors
+}
+
+/// Parses the statement of `view`, and the labels before it.
+#[inline(always)]
+fn parse_view<'a, const POSITIONS: bool>(
+    view: View<'_, 'a>,
+    fixups: &mut Vec<Fixup>,
+    args: &mut Vec<Token<'a>>,
+    errors: &mut Vec<ParseError>,
+    consumer: &mut impl FnMut(Event<'_, 'a>) -> Result<(), String>,
+) {
+    let (n, k) = (view.len(), view.entries());
+    let mut start = 0;
+    loop {
+        if !fixups.is_empty() {
+            fixups.clear();
+        }
+        // `k` ends with an END entry: `start + 1` is always in it.
+        let (first, next) = (k[start].code, k[start + 1].code);
+        let mut c = Cursor::new(view, k, start, fixups, POSITIONS);
+        // Without positions, one call of the consumer for every kind of statement, so that
+        // it can be inlined.
+        let (event, at, more) = if next == Code::Colon && first.is_word() {
+            let (name, at) = (view.text(start), view.token(start));
+            start += 2;
+            (Event::Label { name, at }, at, start < n)
+        } else {
+            let insn = if first == Code::DotWord || first == Code::Dot {
+                directive_statement(&mut c, view, start, args)
+            } else {
+                c.instruction().map_err(Err)
+            };
+            let (end, label_at) = (c.i, c.label_at);
+            match insn {
+                Ok(insn) if end == n && POSITIONS => {
+                    insn_at(view, start, insn, label_at, fixups, errors, consumer);
+                    break;
+                }
+                Ok(insn) if end == n => {
+                    let event = Event::Insn {
+                        insn,
+                        at: NO_POSITION,
+                        fixups,
+                        label_at: label_at.map(|i| bare_name(view, i)),
+                    };
+                    (event, NO_POSITION, false)
+                }
+                Ok(_) => {
+                    errors.push(trailing(view.token(end)));
+                    break;
+                }
+                Err(Ok((name, at, args))) => (Event::Directive { name, at, args }, at, false),
+                Err(Err(e)) => {
+                    errors.push(*e);
+                    break;
+                }
+            }
+        };
+        if let Err(m) = consumer(event) {
+            errors.push(error_at(&at, m));
+        }
+        if !more {
+            break;
+        }
+    }
+}
+
+/// The word at token `i`, without a position (see [`NO_POSITION`]).
+#[inline(always)]
+fn bare_name<'a>(view: View<'_, 'a>, i: usize) -> Token<'a> {
+    Token {
+        kind: TokenKind::Ident(view.text(i)),
+        ..NO_POSITION
+    }
+}
+
+/// A directive or a word of data whose name the cursor is at: the instruction of
+/// `.8byte`, or the name, the `.` token and the arguments of another directive.
+type DirectiveResult<'t, 'a> = Result<Insn, PResult<(&'a str, Token<'a>, &'t [Token<'a>])>>;
+
+/// A statement that starts with `.`, from token `start`; `args` holds the tokens of a
+/// compact statement in full.
+#[inline(always)]
+fn directive_statement<'t, 'a>(
+    c: &mut Cursor<'_, 'a>,
+    view: View<'t, 'a>,
+    start: usize,
+    args: &'t mut Vec<Token<'a>>,
+) -> DirectiveResult<'t, 'a> {
+    match c.out_of_line(|c| c.directive()) {
+        Ok(Stmt::Insn(insn)) => Ok(insn),
+        Ok(Stmt::Directive(name, from)) => {
+            let full = view.full_tokens();
+            let toks = if full.is_empty() {
+                args.clear();
+                args.extend((0..view.len()).map(|i| view.token(i)));
+                &args[..]
+            } else {
+                full
+            };
+            Err(Ok((name, toks[start], &toks[from..])))
+        }
+        Err(e) => Err(Err(e)),
+    }
+}
+
+/// Hands a complete instruction from token `start` to the consumer, with its position.
+#[inline(always)]
+fn insn_at<'a>(
+    view: View<'_, 'a>,
+    start: usize,
+    insn: Insn,
+    label_at: Option<usize>,
+    fixups: &[Fixup],
+    errors: &mut Vec<ParseError>,
+    consumer: &mut impl FnMut(Event<'_, 'a>) -> Result<(), String>,
+) {
+    let at = view.token(start);
+    // Two calls, so the common one passes no label token at all.
+    let r = match label_at {
+        None => consumer(Event::Insn {
+            insn,
+            at,
+            fixups,
+            label_at: None,
+        }),
+        Some(i) => consumer(Event::Insn {
+            insn,
+            at,
+            fixups,
+            label_at: Some(view.token(i)),
+        }),
+    };
+    if let Err(m) = r {
+        errors.push(error_at(&at, m));
+    }
 }
 
 /// The error for a token after a complete instruction.
@@ -292,6 +328,27 @@ impl<'a> Spot<'_, 'a> {
 }
 
 impl<'t, 'a> Cursor<'t, 'a> {
+    /// A cursor at token `start` of `view`, whose entries are `k`; `names` as
+    /// [`Cursor::names`].
+    #[inline(always)]
+    pub(crate) fn new(
+        view: View<'t, 'a>,
+        k: &'t [Entry],
+        start: usize,
+        fixups: &'t mut Vec<Fixup>,
+        names: bool,
+    ) -> Cursor<'t, 'a> {
+        Cursor {
+            b: view,
+            k,
+            n: view.len(),
+            i: start,
+            fixups,
+            label_at: None,
+            names,
+        }
+    }
+
     /// The current token's code ([`Code::End`] after the last token).
     #[inline(always)]
     pub(crate) fn code(&self) -> Code {
