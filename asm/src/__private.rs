@@ -42,26 +42,6 @@ pub fn fit<T: ImmValue>(value: T, range: Field, negate: bool, loc: &str) -> i64 
     }
 }
 
-/// Builds the program the macro checked at compile time.
-pub fn program(
-    insns: &'static [Insn],
-    labels: &'static [(&'static str, usize)],
-    file: &'static str,
-    locations: &'static [(u32, u32)],
-) -> Program {
-    let file: Arc<str> = Arc::from(file);
-    let mut map = SourceMap::with_capacity(insns.len());
-    let id = map.file_id(&file);
-    for (line, col) in locations {
-        map.push_at(id, *line, *col);
-    }
-    let labels = labels.iter().map(|(l, i)| (Label::new(l), *i));
-    match Program::with_locations(insns.to_vec(), labels, map) {
-        Ok(p) => p,
-        Err(e) => unreachable!("program! checked this program at compile time: {e:?}"),
-    }
-}
-
 /// The tables `program!` emits next to the encoded bytes.
 pub struct Tables {
     /// Label definitions: `(name, instruction index)`.
