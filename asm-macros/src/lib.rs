@@ -105,7 +105,7 @@ fn emit(
     patches: Vec<TokenStream>,
     extra: TokenStream,
 ) -> TokenStream {
-    use ebpf_asm_core::{Call, Imm64, Insn, Target};
+    use ebpf_asm_core::{Imm64, Insn};
     let n = program.len();
     let bytes = proc_macro2::Literal::byte_string(&program.to_bytes());
     let labels = program.labels().iter().map(|(i, l)| {
@@ -116,25 +116,11 @@ fn emit(
     let mut symbols = Vec::new();
     let mut raw = Vec::new();
     for (i, insn) in program.insns().iter().enumerate() {
+        if let Some(l) = insn.target().and_then(|t| t.label()) {
+            targets.push((i, l.as_str()));
+            continue;
+        }
         match insn {
-            Insn::Jump {
-                target: Target::Label(l),
-                ..
-            }
-            | Insn::Ja {
-                target: Target::Label(l),
-            }
-            | Insn::MayGoto {
-                target: Target::Label(l),
-            } => targets.push((i, l.as_str())),
-            Insn::JaLong {
-                target: Target::Label(l),
-            }
-            | Insn::Call(Call::Local(Target::Label(l)))
-            | Insn::LdImm64 {
-                imm: Imm64::Func(Target::Label(l)),
-                ..
-            } => targets.push((i, l.as_str())),
             Insn::LdImm64 {
                 imm: Imm64::Symbol(l),
                 ..

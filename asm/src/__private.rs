@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::syntax::Field;
-use crate::{Call, Imm64, Insn, Label, Program, SourceMap, Target};
+use crate::{Imm64, Insn, Label, Program, SourceMap};
 
 /// Integer types an interpolated `{expr}` may have.
 #[diagnostic::on_unimplemented(
@@ -84,7 +84,9 @@ pub fn program_from_encoding(bytes: &'static [u8], t: &Tables) -> Program {
         }
     }
     for &(i, label) in t.targets {
-        set_target(&mut insns[i], Label::new(label));
+        if let Some(mut target) = insns[i].target_mut() {
+            target.set_label(Label::new(label));
+        }
     }
     for &(i, name) in t.symbols {
         if let Insn::LdImm64 { imm, .. } = &mut insns[i] {
@@ -101,20 +103,5 @@ pub fn program_from_encoding(bytes: &'static [u8], t: &Tables) -> Program {
     match Program::with_locations(insns, labels, map) {
         Ok(p) => p,
         Err(e) => unreachable!("program! checked this program at compile time: {e:?}"),
-    }
-}
-
-fn set_target(insn: &mut Insn, label: Label) {
-    match insn {
-        Insn::Jump { target, .. } | Insn::Ja { target } | Insn::MayGoto { target } => {
-            *target = Target::Label(label)
-        }
-        Insn::JaLong { target }
-        | Insn::Call(Call::Local(target))
-        | Insn::LdImm64 {
-            imm: Imm64::Func(target),
-            ..
-        } => *target = Target::Label(label),
-        _ => {}
     }
 }

@@ -10,7 +10,7 @@
 use std::sync::Arc;
 
 use crate::assemble::chunks::{Part, MAX_RESERVED_INSNS};
-use crate::model::insn::{Call, Imm64, Insn};
+use crate::model::insn::{Imm64, Insn};
 use crate::model::raw::RawInsn;
 use crate::model::target::Target;
 use crate::program::program::Program;
@@ -290,17 +290,15 @@ impl<'a> SlotPart<'a> {
             },
             // Any other name is a symbol: 0 until linked.
             (i @ Insn::LdImm64 { .. }, None) => i,
-            (mut i @ (Insn::Jump { .. } | Insn::Ja { .. } | Insn::MayGoto { .. }), Some(to)) => {
-                set_offset(&mut i, i16::try_from(to as i64 - next as i64).ok()?.into());
-                i
-            }
-            (mut i @ (Insn::JaLong { .. } | Insn::Call(_)), Some(to)) => {
-                set_offset(&mut i, (to as i64 - next as i64) as i32);
+            // A jump or call; a 16-bit target refuses an offset it cannot hold.
+            (mut i, Some(to)) => {
+                let off = i32::try_from(to as i64 - next as i64).ok()?;
+                i.target_mut()?.set_offset(off).then_some(())?;
                 i
             }
             // A call to a subprogram of another fragment, linked later.
             (mut i @ Insn::Call(_), None) if self.externs.iter().any(|e| e == name) => {
-                set_offset(&mut i, -1);
+                i.target_mut()?.set_offset(-1);
                 i
             }
             _ => return None,
@@ -323,18 +321,6 @@ pub(crate) struct Pending<'a> {
     at: usize,
     insn: Insn,
     name: &'a str,
-}
-
-/// Sets the offset of a jump or call that [`Pending`] holds (a 16-bit one takes `off` as
-/// checked by the caller).
-fn set_offset(insn: &mut Insn, off: i32) {
-    match insn {
-        Insn::Jump { target, .. } | Insn::Ja { target } | Insn::MayGoto { target } => {
-            *target = Target::Offset(off as i16)
-        }
-        Insn::JaLong { target } | Insn::Call(Call::Local(target)) => *target = Target::Offset(off),
-        _ => {}
-    }
 }
 
 impl<'a> Part<'a> for SlotPart<'a> {

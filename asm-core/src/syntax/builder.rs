@@ -189,8 +189,8 @@ impl<'a> Builder<'a> {
         // A call to a label nobody defines is a typo unless declared `.extern`.
         let mut call_errors: Vec<ParseError> = Vec::new();
         for &(index, tok, is_call) in &label_tokens {
-            if let (true, Insn::Call(Call::Local(Target::Label(l)))) = (is_call, &self.insns[index])
-            {
+            let label = self.insns[index].target().and_then(TargetRef::label);
+            if let (true, Some(l)) = (is_call, label) {
                 if !self.defined.contains_key(l.as_str())
                     && !self.externs.iter().any(|e| e == l.as_str())
                 {
