@@ -2,10 +2,8 @@
 //!
 //! Comments (`//`, `#`, `/* */`) are skipped; line breaks and `;` become [`TokenKind::End`].
 
-use crate::syntax::token::{
-    code_of, compact, short_word_code, word_code, Code, Token, TokenBuf, TokenKind, BATCH,
-    COMPACT_MAX_LEN,
-};
+use crate::syntax::code::{short_word_code, word_code, Code};
+use crate::syntax::token::{code_of, compact, Token, TokenBuf, TokenKind, BATCH, COMPACT_MAX_LEN};
 use crate::util::swar::short_word_len;
 
 /// Lexes assembly text. Errors (an unterminated comment or string, a stray character)

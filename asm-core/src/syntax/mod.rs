@@ -1,8 +1,9 @@
-//! The one grammar: tokens, the text lexer, numbers, the statement parser and its events,
-//! and the builder that turns events into a [`Program`](crate::Program). The `program!`
-//! macro drives the same parser over its own tokens.
+//! The one grammar: tokens and their codes, the text lexer, numbers, the statement parser
+//! and its events, and the builder that turns events into a [`Program`](crate::Program). The
+//! `program!` macro drives the same parser over its own tokens.
 
 pub(crate) mod builder;
+pub(crate) mod code;
 pub(crate) mod diag;
 pub(crate) mod event;
 pub(crate) mod grammar;

@@ -5,9 +5,10 @@
 //! next statement, so every error of an input is reported.
 
 use crate::model::insn::Insn;
+use crate::syntax::code::Code;
 pub use crate::syntax::event::{Event, FixField, Fixup, ParseError};
 use crate::syntax::number::Field;
-use crate::syntax::token::{code_of, Code, Entry, Token, TokenBuf, TokenKind, TokenSource, View};
+use crate::syntax::token::{code_of, Entry, Token, TokenBuf, TokenKind, TokenSource, View};
 
 /// Parses every statement from `source`, calling `consumer` for each; returns the errors.
 ///

@@ -5,9 +5,9 @@ use super::reg_like;
 use crate::model::insn::*;
 use crate::model::kernel::helpers::helper_id;
 use crate::model::target::*;
+use crate::syntax::code::Code;
 use crate::syntax::number::Field;
 use crate::syntax::parse::{Cursor, FixField, PResult, Value};
-use crate::syntax::token::Code;
 
 impl<'a> Cursor<'_, 'a> {
     /// A 16-bit jump target; `hint` is added to an offset that does not fit.

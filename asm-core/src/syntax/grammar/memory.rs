@@ -4,9 +4,9 @@
 use super::{MemType, R};
 use crate::model::insn::*;
 use crate::model::reg::{Reg, Width};
+use crate::syntax::code::Code;
 use crate::syntax::number::Field;
 use crate::syntax::parse::{Cursor, FixField, PResult, Value};
-use crate::syntax::token::Code;
 
 impl<'a> Cursor<'_, 'a> {
     /// `u8`..`u64`, `s8`..`s32` inside `*(T *)`.

@@ -6,9 +6,9 @@ mod memory;
 use crate::model::insn::*;
 use crate::model::reg::{Reg, Width};
 use crate::model::target::*;
+use crate::syntax::code::Code;
 use crate::syntax::number::Field;
 use crate::syntax::parse::{Cursor, FixField, PResult, ParseError, Spot, Value};
-use crate::syntax::token::Code;
 
 /// `atomic_fetch_add`, `_or`, `_and`, `_xor`, by [`Code::fetch`].
 const ATOMIC_FETCH: [AtomicOp; 4] = [
