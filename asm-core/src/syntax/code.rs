@@ -24,7 +24,7 @@ macro_rules! codes {
             const ALL: &'static [Code] = &[$(Code::$name),*];
 
             /// The code whose value is `b`, if any.
-            const fn from_u8(b: u8) -> Option<Code> {
+            pub(crate) const fn from_u8(b: u8) -> Option<Code> {
                 $(if b == $value {
                     return Some(Code::$name);
                 })*

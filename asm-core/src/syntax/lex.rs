@@ -84,7 +84,10 @@ impl<'a> Lexer<'a> {
 }
 
 /// How the lexer treats each byte: the common cases are decided by one table lookup.
+/// (`repr(u8)` keeps the variant in a byte of its own: stored in the niche of
+/// [`Class::Punct`]'s code, it would take arithmetic to read.)
 #[derive(Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
 enum Class {
     /// Space, tab, carriage return: skipped.
     Space,
@@ -98,8 +101,9 @@ enum Class {
     Digit,
     /// `.`: punctuation, or the start of a word (`.section`, `.LBB0_1`).
     Dot,
-    /// Other ASCII punctuation, one token each.
-    Punct,
+    /// Other ASCII punctuation, one token each, and its [`Code`] (looked up with the
+    /// class, in one load).
+    Punct(Code),
     /// `#`, `/`, `"` and non-ASCII bytes: comments, strings and wide characters.
     Rare,
 }
@@ -120,7 +124,10 @@ static CLASS: [Class; 256] = {
                 b';' => Class::Semi,
                 b'#' | b'/' | b'"' => Class::Rare,
                 b'.' => Class::Dot,
-                _ => Class::Punct,
+                _ => Class::Punct(match Code::from_u8(c) {
+                    Some(code) => code,
+                    None => Code::Other,
+                }),
             }
         };
         i += 1;
@@ -263,7 +270,8 @@ fn scan(b: &[u8], mut pos: usize) -> Scan {
                     code: Code::DotWord,
                 };
             }
-            Class::Punct | Class::Dot => return Scan::Punct(start, Code::punct(c)),
+            Class::Punct(code) => return Scan::Punct(start, code),
+            Class::Dot => return Scan::Punct(start, Code::Dot),
             Class::Newline | Class::Semi => return Scan::End(start, c),
             Class::Rare => return Scan::Rare(start, c),
         }
