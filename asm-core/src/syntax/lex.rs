@@ -217,7 +217,9 @@ enum Step<'a> {
     Eof,
 }
 
-/// What [`scan`] found.
+/// What [`scan`] found. (`repr(u8)` gives the variant a byte of its own rather than a
+/// niche in a [`Code`], so that matching it takes no arithmetic.)
+#[repr(u8)]
 enum Scan {
     /// A word or a number: where it is and its [`Code`].
     Word {
