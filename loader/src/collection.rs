@@ -29,9 +29,9 @@ use ebpf_asm_core::{
 
 use crate::btf::{Btf, BtfKind};
 use crate::error::{Error, Result};
-use crate::map::{Map, MapSpec};
-use crate::program::{Program, ProgramSpec};
-use crate::program_type::{AttachType, ProgramType};
+use crate::maps::{Map, MapSpec};
+use crate::programs::{AttachType, ProgramType};
+use crate::programs::{Program, ProgramSpec};
 
 /// A map of a [`CollectionSpec`].
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -513,7 +513,7 @@ impl Collection {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::map::MapType;
+    use crate::maps::MapType;
     use ebpf_asm_core::{section_def, SectionTarget, SECTIONS};
 
     #[test]

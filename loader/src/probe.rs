@@ -5,11 +5,12 @@ use std::collections::HashMap;
 use std::os::fd::AsFd;
 use std::sync::{Mutex, OnceLock};
 
-use crate::error::{Error, Result, ENOTSUPP};
+use crate::errno::ENOTSUPP;
+use crate::error::{Error, Result};
 use crate::flags::{BPF_F_MMAPABLE, BPF_F_NO_PREALLOC, BPF_F_SLEEPABLE};
-use crate::map::{MapSpec, MapType};
-use crate::program::ProgramSpec;
-use crate::program_type::{AttachType, ProgramType};
+use crate::maps::{MapSpec, MapType};
+use crate::programs::ProgramSpec;
+use crate::programs::{AttachType, ProgramType};
 
 /// `r0 = 0; exit`
 const RETURN_0: [u8; 16] = [

@@ -7,8 +7,8 @@ use std::path::Path;
 
 use super::{link_create, raw_fd, Hook, Link};
 use crate::error::{Error, Result};
-use crate::program::Program;
-use crate::program_type::AttachType;
+use crate::programs::AttachType;
+use crate::programs::Program;
 use crate::sys::link::LinkCreateAttr;
 
 /// Where a cgroup v2 hierarchy is commonly mounted, in the order they are tried by tests

@@ -7,8 +7,8 @@ use std::path::Path;
 
 use super::{attach_error, raw_fd, Hook, Link};
 use crate::error::{Error, Result};
-use crate::program::Program;
-use crate::program_type::AttachType;
+use crate::programs::AttachType;
+use crate::programs::Program;
 use crate::sys::link::{link_create, LinkCreateAttr};
 use crate::sys::perf::{
     perf_event_open, perf_ioctl, PerfEventAttr, IOC_DISABLE, IOC_ENABLE, IOC_SET_BPF,
@@ -92,7 +92,7 @@ pub(crate) fn attach_to_perf_fd(
 }
 
 fn prog_type_mismatch(prog: &Program, hook: Hook) -> bool {
-    use crate::program_type::ProgramType as T;
+    use crate::programs::ProgramType as T;
     let ok = match hook {
         Hook::Tracepoint => matches!(
             prog.prog_type(),

@@ -7,8 +7,8 @@ use std::os::fd::AsFd;
 use super::{attach_error, Hook, Link};
 use crate::btf::{Btf, BtfKind};
 use crate::error::{Error, Result};
-use crate::program::{Program, ProgramSpec};
-use crate::program_type::{AttachType, ProgramType};
+use crate::programs::{AttachType, ProgramType};
+use crate::programs::{Program, ProgramSpec};
 use crate::sys::link::raw_tracepoint_open as raw_tp_open;
 
 impl Program {

@@ -4,8 +4,8 @@ use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 
 use super::{attach_error, Hook};
 use crate::error::{Error, Result};
-use crate::program::Program;
-use crate::program_type::ProgramType;
+use crate::programs::Program;
+use crate::programs::ProgramType;
 use crate::sys::os::setsockopt_int;
 
 const SO_ATTACH_BPF: libc::c_int = 50;

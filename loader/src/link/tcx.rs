@@ -5,8 +5,8 @@ use std::os::fd::{AsFd, BorrowedFd};
 use super::xdp::Interface;
 use super::{link_create, raw_fd, Hook, Link};
 use crate::error::Result;
-use crate::program::Program;
-use crate::program_type::AttachType;
+use crate::programs::AttachType;
+use crate::programs::Program;
 use crate::sys::link::LinkCreateAttr;
 
 const BPF_F_BEFORE: u32 = 1 << 3;

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use super::perf_event::{attach_to_perf_fd, PerfLink};
 use super::{attach_error, Hook};
 use crate::error::{Error, Result};
-use crate::program::Program;
+use crate::programs::Program;
 use crate::sys::os::mount_tracefs;
 use crate::sys::perf::{perf_event_open, PerfEventAttr};
 

@@ -10,7 +10,7 @@ use object::{Object, ObjectSegment, ObjectSymbol};
 use super::perf_event::{attach_to_perf_fd, PerfLink};
 use super::{attach_error, Hook};
 use crate::error::{Error, Result};
-use crate::program::Program;
+use crate::programs::Program;
 use crate::sys::perf::{perf_event_open, PerfEventAttr};
 
 const PMU_DIR: &str = "/sys/bus/event_source/devices";

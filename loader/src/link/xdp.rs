@@ -5,8 +5,8 @@ use std::os::fd::AsFd;
 
 use super::{link_create, raw_fd, Hook, Link};
 use crate::error::{Error, Result};
-use crate::program::Program;
-use crate::program_type::AttachType;
+use crate::programs::AttachType;
+use crate::programs::Program;
 use crate::sys::{link::LinkCreateAttr, os::if_nametoindex};
 
 /// A network interface, by name (looked up in the caller's network namespace) or index.

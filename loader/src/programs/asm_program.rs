@@ -5,8 +5,8 @@
 use ebpf_asm_core::Program as AsmProgram;
 
 use crate::error::Result;
-use crate::program::{Program, ProgramSpec};
-use crate::program_type::ProgramType;
+use crate::programs::ProgramType;
+use crate::programs::{Program, ProgramSpec};
 
 impl ProgramSpec {
     /// A spec for an assembled program: its bytes, and the source location of every slot

@@ -1,14 +1,14 @@
-//! Programs: [`ProgramSpec`] (what to load) and [`Program`] (a loaded program), with the
-//! load mechanism that follows the verifier-log [`LogPolicy`].
+//! [`ProgramSpec`]: what to load, and the load mechanism that follows the verifier-log
+//! [`LogPolicy`].
 
 use std::ffi::CString;
-use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 
+use super::loaded::Program;
+use super::program_type::{AttachType, ProgramType};
+use super::verifier_log::{log_text, parse_stats, LogPolicy, VerifierError};
 use crate::error::{Error, Result};
 use crate::names::name_bytes;
-use crate::program_type::{AttachType, ProgramType};
 use crate::sys::{self, attr::ProgLoadAttr};
-use crate::verifier_log::{log_text, parse_stats, LogPolicy, VerifierError, VerifierStats};
 
 /// Everything `BPF_PROG_LOAD` needs. Instructions are raw 8-byte slots for now.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -141,14 +141,14 @@ impl ProgramSpec {
                 Ok(fd) => {
                     let log = (attempt.size > 0).then(|| log_text(&buf));
                     let stats = log.as_deref().and_then(parse_stats);
-                    return Ok(Program {
+                    return Ok(Program::loaded(
                         fd,
-                        name: self.name.clone(),
-                        prog_type: self.prog_type,
+                        self.name.clone(),
+                        self.prog_type,
                         log,
                         stats,
                         attempts,
-                    });
+                    ));
                 }
                 Err(e) => {
                     let errno = e.raw_os_error().unwrap_or(0);
@@ -168,72 +168,5 @@ impl ProgramSpec {
                 }
             }
         }
-    }
-}
-
-/// A loaded program, owned through its file descriptor (unloaded when the last
-/// reference to it goes away).
-#[derive(Debug)]
-pub struct Program {
-    fd: OwnedFd,
-    name: String,
-    prog_type: ProgramType,
-    log: Option<String>,
-    stats: Option<VerifierStats>,
-    attempts: u32,
-}
-
-impl Program {
-    /// Adopts a program fd (from a pin or an id), reading name and type from the kernel.
-    pub fn from_fd(fd: OwnedFd) -> Result<Program> {
-        let info = crate::info::program_info(fd.as_fd())?;
-        let prog_type = info.prog_type.ok_or_else(|| Error::UnknownName {
-            kind: "program type",
-            name: info.prog_type_raw.to_string(),
-        })?;
-        Ok(Program {
-            fd,
-            name: info.name,
-            prog_type,
-            log: None,
-            stats: None,
-            attempts: 0,
-        })
-    }
-
-    /// The name given at load.
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-
-    /// The program type.
-    pub fn prog_type(&self) -> ProgramType {
-        self.prog_type
-    }
-
-    /// The verifier log of the successful load, when one was requested.
-    pub fn verifier_log(&self) -> Option<&str> {
-        self.log.as_deref()
-    }
-
-    /// The verifier's statistics line, when a log was requested.
-    pub fn verifier_stats(&self) -> Option<&VerifierStats> {
-        self.stats.as_ref()
-    }
-
-    /// How many `BPF_PROG_LOAD` calls the load took (more than 1 when the log grew).
-    pub fn load_attempts(&self) -> u32 {
-        self.attempts
-    }
-
-    /// Gives up ownership of the fd.
-    pub fn into_fd(self) -> OwnedFd {
-        self.fd
-    }
-}
-
-impl AsFd for Program {
-    fn as_fd(&self) -> BorrowedFd<'_> {
-        self.fd.as_fd()
     }
 }

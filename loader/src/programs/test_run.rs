@@ -3,8 +3,8 @@
 use std::os::fd::AsFd;
 
 use crate::error::{Error, Result};
-use crate::program::Program;
-use crate::program_type::ProgramType;
+use crate::programs::Program;
+use crate::programs::ProgramType;
 use crate::sys::{self, attr::TestRunAttr, Cmd, TestRunBufs};
 
 /// Extra room given to an automatically sized `data_out` (programs may grow packets).

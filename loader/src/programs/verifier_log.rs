@@ -6,7 +6,8 @@
 use std::fmt;
 use std::io;
 
-use crate::error::{errno_name, hint};
+use crate::errno::{errno_name, hint};
+use crate::names::text_until_nul;
 use crate::sys::Cmd;
 
 /// The kernel's largest accepted log buffer (`UINT32_MAX >> 2`).
@@ -109,8 +110,7 @@ impl LogPolicy {
 
 /// Converts a kernel log buffer to text: up to the first NUL, invalid UTF-8 replaced.
 pub fn log_text(buf: &[u8]) -> String {
-    let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
-    String::from_utf8_lossy(&buf[..end]).into_owned()
+    text_until_nul(buf)
 }
 
 fn is_stats_line(line: &str) -> bool {

@@ -5,7 +5,7 @@ use std::os::fd::{AsFd, AsRawFd};
 use super::{Map, MapType};
 use crate::error::{Error, Result};
 use crate::flags::BPF_ANY;
-use crate::program::Program;
+use crate::programs::Program;
 
 /// A `BPF_MAP_TYPE_PROG_ARRAY`: slot `i` holds a program that `bpf_tail_call(ctx, map, i)`
 /// jumps to; an empty slot makes the tail call fall through.
