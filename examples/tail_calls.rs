@@ -15,7 +15,7 @@
 use std::os::fd::{AsFd, AsRawFd};
 use std::process::ExitCode;
 
-use ebpf_asm::Program as AsmProgram;
+use ebpf_asm::Program;
 use ebpf_loader::{Array, MapSpec, MapType, ProgArray, ProgramSpec, ProgramType, TestRun};
 
 /// IP protocol numbers: the index of each handler in the jump table.
@@ -54,7 +54,7 @@ fn main() -> ExitCode {
 
 /// Adds 1 to `counters[slot]` and returns `action`: the body of every handler and of the
 /// fall-through. `{slot}` and `{action}` are Rust values put into the instructions.
-fn count_and_return(slot: u32, action: i32) -> AsmProgram {
+fn count_and_return(slot: u32, action: i32) -> Program {
     ebpf_asm::program! {
         r1 = {slot}
         *(u32 *)(r10 - 4) = r1           // key = slot, on the stack

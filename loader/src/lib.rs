@@ -59,7 +59,7 @@ pub use names::validate_name;
 pub use perf_reader::{PerfEvent, PerfReader, PerfReaderOptions};
 pub use pin::{check_bpffs, is_bpffs, open_pinned, pin_fd, unpin, BPF_FS_MAGIC};
 pub use programs::{
-    program_info, program_xlated_insns, slot_source_map, AttachType, Program, ProgramInfo,
+    program_info, program_xlated_insns, slot_source_map, AttachType, LoadedProgram, ProgramInfo,
     ProgramSpec, ProgramType, TestRun, TestRunResult,
 };
 #[cfg(feature = "tokio")]

@@ -200,7 +200,7 @@ fn xdp_on_a_veth_in_a_netns_counts_and_drops() {
             .run_in({
                 let prog_fd = prog.as_fd().try_clone_to_owned().unwrap();
                 move || {
-                    let prog = ebpf_loader::Program::from_fd(prog_fd).unwrap();
+                    let prog = ebpf_loader::LoadedProgram::from_fd(prog_fd).unwrap();
                     prog.attach_xdp("veth_b", mode)
                 }
             })
@@ -230,7 +230,12 @@ fn xdp_on_a_veth_in_a_netns_counts_and_drops() {
     }
 }
 
-fn sched_cls(name: &str, map: &ebpf_loader::Map, slot: u32, ret: i64) -> ebpf_loader::Program {
+fn sched_cls(
+    name: &str,
+    map: &ebpf_loader::Map,
+    slot: u32,
+    ret: i64,
+) -> ebpf_loader::LoadedProgram {
     ProgramSpec::new(name, ProgramType::SchedCls, count_insns(map, slot, ret))
         .load()
         .unwrap()

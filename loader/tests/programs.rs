@@ -5,7 +5,7 @@ mod common;
 
 use ebpf_loader::flags::{BPF_LOG_LEVEL2, BPF_LOG_STATS};
 use ebpf_loader::{
-    ids, Error, LogPolicy, ObjKind, Program, ProgramSpec, ProgramType, VerifierError,
+    ids, Error, LoadedProgram, LogPolicy, ObjKind, ProgramSpec, ProgramType, VerifierError,
 };
 
 /// r0 = 0
@@ -70,7 +70,7 @@ fn loads_and_introspects() {
         .collect::<Result<_, _>>()
         .expect("ids");
     assert!(all.contains(&info.id));
-    let again = Program::from_id(info.id).expect("from id");
+    let again = LoadedProgram::from_id(info.id).expect("from id");
     assert_eq!(again.name(), "ok_prog");
     assert_eq!(again.prog_type(), ProgramType::SocketFilter);
 }

@@ -4,7 +4,7 @@
 mod common;
 
 use ebpf_loader::flags::{BPF_F_SLEEPABLE, BPF_F_TEST_RUN_ON_CPU};
-use ebpf_loader::{Program, ProgramSpec, ProgramType, TestRun, ENOTSUPP};
+use ebpf_loader::{LoadedProgram, ProgramSpec, ProgramType, TestRun, ENOTSUPP};
 
 /// r0 = *(u32 *)(r1 + 0)     ; skb->len
 /// exit
@@ -83,7 +83,7 @@ const RETURN_0: [u8; 16] = [
 /// Size of `struct __sk_buff` on this kernel.
 const SK_BUFF_SIZE: usize = 192;
 
-fn load(name: &str, t: ProgramType, insns: &[u8]) -> Program {
+fn load(name: &str, t: ProgramType, insns: &[u8]) -> LoadedProgram {
     ProgramSpec::new(name, t, insns.to_vec())
         .load()
         .unwrap_or_else(|e| panic!("{e:#}"))

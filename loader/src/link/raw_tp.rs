@@ -8,10 +8,10 @@ use super::{attach_error, Hook, Link};
 use crate::btf::{Btf, BtfKind};
 use crate::error::{Error, Result};
 use crate::programs::{AttachType, ProgramType};
-use crate::programs::{Program, ProgramSpec};
+use crate::programs::{LoadedProgram, ProgramSpec};
 use crate::sys::link::raw_tracepoint_open as raw_tp_open;
 
-impl Program {
+impl LoadedProgram {
     /// Attaches this `raw_tracepoint` program to the raw tracepoint `name` (e.g.
     /// `sys_enter`); the program sees the tracepoint's arguments as a u64 array.
     pub fn attach_raw_tracepoint(&self, name: &str) -> Result<Link> {

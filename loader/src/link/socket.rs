@@ -4,7 +4,7 @@ use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 
 use super::{attach_error, Hook};
 use crate::error::{Error, Result};
-use crate::programs::Program;
+use crate::programs::LoadedProgram;
 use crate::programs::ProgramType;
 use crate::sys::os::setsockopt_int;
 
@@ -34,7 +34,7 @@ impl Drop for SocketFilterLink {
     }
 }
 
-impl Program {
+impl LoadedProgram {
     /// Attaches this socket filter to `socket` (UDP, TCP, raw, packet, ...). A filter
     /// returning 0 drops the packet, a smaller length truncates it.
     pub fn attach_socket_filter(&self, socket: &impl AsFd) -> Result<SocketFilterLink> {

@@ -2,11 +2,11 @@
 //! source map, so a verifier error names the line it was written on) and read a loaded
 //! program's translated instructions back as one.
 
-use ebpf_asm_core::Program as AsmProgram;
+use ebpf_asm_core::Program;
 
 use crate::error::Result;
 use crate::programs::ProgramType;
-use crate::programs::{Program, ProgramSpec};
+use crate::programs::{LoadedProgram, ProgramSpec};
 
 impl ProgramSpec {
     /// A spec for an assembled program: its bytes, and the source location of every slot
@@ -23,7 +23,7 @@ impl ProgramSpec {
     pub fn from_program(
         name: impl Into<String>,
         prog_type: ProgramType,
-        program: &AsmProgram,
+        program: &Program,
     ) -> Self {
         ProgramSpec::new(name, prog_type, program.to_bytes()).source_map(slot_source_map(program))
     }
@@ -31,7 +31,7 @@ impl ProgramSpec {
 
 /// `map[slot]`: where the instruction occupying `slot` was written (both slots of an
 /// ld_imm64 name it).
-pub fn slot_source_map(program: &AsmProgram) -> Vec<Option<String>> {
+pub fn slot_source_map(program: &Program) -> Vec<Option<String>> {
     let mut map = vec![None; program.slot_count()];
     for i in 0..program.len() {
         let (Some(from), Some(to)) = (program.slot_of(i), program.slot_of(i + 1)) else {
@@ -45,11 +45,11 @@ pub fn slot_source_map(program: &AsmProgram) -> Vec<Option<String>> {
     map
 }
 
-impl Program {
+impl LoadedProgram {
     /// The translated (post-verifier) instructions decoded with the disassembler, jump
     /// targets given `L<slot>` labels so it prints like source.
-    pub fn xlated_program(&self) -> Result<AsmProgram> {
+    pub fn xlated_program(&self) -> Result<Program> {
         let bytes = self.xlated_insns()?;
-        Ok(AsmProgram::from_bytes(&bytes)?.with_synthesized_labels())
+        Ok(Program::from_bytes(&bytes)?.with_synthesized_labels())
     }
 }

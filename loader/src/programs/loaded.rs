@@ -1,4 +1,4 @@
-//! [`Program`]: a loaded program, owned through its fd, and what the kernel says about it.
+//! [`LoadedProgram`]: a loaded program, owned through its fd, and what the kernel says about it.
 
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::path::Path;
@@ -13,7 +13,7 @@ use crate::pin::{open_pinned, pin_fd};
 /// A loaded program, owned through its file descriptor (unloaded when the last
 /// reference to it goes away).
 #[derive(Debug)]
-pub struct Program {
+pub struct LoadedProgram {
     fd: OwnedFd,
     name: String,
     prog_type: ProgramType,
@@ -22,7 +22,7 @@ pub struct Program {
     attempts: u32,
 }
 
-impl Program {
+impl LoadedProgram {
     /// A program `ProgramSpec::load` just loaded.
     pub(super) fn loaded(
         fd: OwnedFd,
@@ -31,8 +31,8 @@ impl Program {
         log: Option<String>,
         stats: Option<VerifierStats>,
         attempts: u32,
-    ) -> Program {
-        Program {
+    ) -> LoadedProgram {
+        LoadedProgram {
             fd,
             name,
             prog_type,
@@ -43,23 +43,25 @@ impl Program {
     }
 
     /// Adopts a program fd (from a pin or an id), reading name and type from the kernel.
-    pub fn from_fd(fd: OwnedFd) -> Result<Program> {
+    pub fn from_fd(fd: OwnedFd) -> Result<LoadedProgram> {
         let info = program_info(fd.as_fd())?;
         let prog_type = info.prog_type.ok_or_else(|| Error::UnknownName {
             kind: "program type",
             name: info.prog_type_raw.to_string(),
         })?;
-        Ok(Program::loaded(fd, info.name, prog_type, None, None, 0))
+        Ok(LoadedProgram::loaded(
+            fd, info.name, prog_type, None, None, 0,
+        ))
     }
 
     /// Opens the loaded program with kernel id `id`.
-    pub fn from_id(id: u32) -> Result<Program> {
-        Program::from_fd(fd_by_id(ObjKind::Program, id)?)
+    pub fn from_id(id: u32) -> Result<LoadedProgram> {
+        LoadedProgram::from_fd(fd_by_id(ObjKind::Program, id)?)
     }
 
     /// Opens a program pinned at `path`.
-    pub fn from_pinned(path: impl AsRef<Path>) -> Result<Program> {
-        Program::from_fd(open_pinned(path.as_ref(), 0)?)
+    pub fn from_pinned(path: impl AsRef<Path>) -> Result<LoadedProgram> {
+        LoadedProgram::from_fd(open_pinned(path.as_ref(), 0)?)
     }
 
     /// Pins the program at `path` on bpffs.
@@ -108,7 +110,7 @@ impl Program {
     }
 }
 
-impl AsFd for Program {
+impl AsFd for LoadedProgram {
     fn as_fd(&self) -> BorrowedFd<'_> {
         self.fd.as_fd()
     }

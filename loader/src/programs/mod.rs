@@ -1,4 +1,4 @@
-//! Programs: what to load ([`ProgramSpec`]), the loaded program ([`Program`]), its type,
+//! Programs: what to load ([`ProgramSpec`]), the loaded program ([`LoadedProgram`]), its type,
 //! the verifier log, test runs, kernel info and the bridge to the assembler.
 
 mod asm_program;
@@ -11,7 +11,7 @@ pub mod verifier_log;
 
 pub use asm_program::slot_source_map;
 pub use info::{program_info, program_xlated_insns, ProgramInfo};
-pub use loaded::Program;
+pub use loaded::LoadedProgram;
 pub use program_type::{AttachType, ProgramType};
 pub use spec::ProgramSpec;
 pub use test_run::{TestRun, TestRunResult};

@@ -3,7 +3,7 @@
 
 use std::ffi::CString;
 
-use super::loaded::Program;
+use super::loaded::LoadedProgram;
 use super::program_type::{AttachType, ProgramType};
 use super::verifier_log::{log_text, parse_stats, LogPolicy, VerifierError};
 use crate::error::{Error, Result};
@@ -111,7 +111,7 @@ impl ProgramSpec {
 
     /// Loads the program. On failure the error carries the verifier log, captured by
     /// retrying with a log (and growing it on ENOSPC) as the [`LogPolicy`] says.
-    pub fn load(&self) -> Result<Program> {
+    pub fn load(&self) -> Result<LoadedProgram> {
         if !self.insns.len().is_multiple_of(8) {
             return Err(Error::InstructionsNotMultipleOf8 {
                 len: self.insns.len(),
@@ -141,7 +141,7 @@ impl ProgramSpec {
                 Ok(fd) => {
                     let log = (attempt.size > 0).then(|| log_text(&buf));
                     let stats = log.as_deref().and_then(parse_stats);
-                    return Ok(Program::loaded(
+                    return Ok(LoadedProgram::loaded(
                         fd,
                         self.name.clone(),
                         self.prog_type,

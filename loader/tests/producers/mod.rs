@@ -9,11 +9,11 @@
 
 use std::os::fd::{AsFd, AsRawFd};
 
-use ebpf_loader::{Map, MapSpec, MapType, Program, ProgramSpec, ProgramType, TestRun};
+use ebpf_loader::{LoadedProgram, Map, MapSpec, MapType, ProgramSpec, ProgramType, TestRun};
 
 /// A producer: the program, its record buffer map, and the record size.
 pub struct Producer {
-    pub prog: Program,
+    pub prog: LoadedProgram,
     pub buf: Map,
     pub size: u32,
 }
