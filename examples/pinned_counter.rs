@@ -163,7 +163,7 @@ impl Drop for Pin {
     fn drop(&mut self) {
         if self.0.exists() {
             if let Err(e) = unpin(&self.0) {
-                eprintln!("pinned_counter: cannot unpin {}: {e}", self.0.display());
+                eprintln!("pinned_counter: {}", e.with_causes());
             }
         }
     }

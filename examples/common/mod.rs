@@ -18,7 +18,11 @@ pub fn exit(name: &str, result: Result<(), Box<dyn Error>>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("{name}: {e}");
+            // A loader error names what failed; its causes follow on the same line.
+            match e.downcast_ref::<ebpf_loader::Error>() {
+                Some(e) => eprintln!("{name}: {}", e.with_causes()),
+                None => eprintln!("{name}: {e}"),
+            }
             ExitCode::FAILURE
         }
     }

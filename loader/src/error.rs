@@ -1,5 +1,6 @@
 //! The crate's error type.
 
+use std::fmt;
 use std::io;
 use std::path::PathBuf;
 
@@ -125,8 +126,9 @@ pub enum Error {
         /// The names it does have.
         known: Vec<String>,
     },
-    /// Creating or loading one object of a collection failed.
-    #[error("{what}: {source}")]
+    /// Creating or loading one object of a collection failed. `Display` names the object
+    /// only; the cause is `source()` (or [`Error::with_causes`] for one line with both).
+    #[error("{what}")]
     Context {
         /// Which object, e.g. "map `counts`".
         what: String,
@@ -134,8 +136,9 @@ pub enum Error {
         #[source]
         source: Box<Error>,
     },
-    /// An I/O error outside bpf() (reading /sys, statfs, removing a pin).
-    #[error("{what}: {source}")]
+    /// An I/O error outside bpf() (reading /sys, statfs, removing a pin). `Display` says
+    /// what was being done; the cause is `source()` (or [`Error::with_causes`]).
+    #[error("{what}")]
     Io {
         /// What was being done.
         what: String,
@@ -157,6 +160,13 @@ impl Error {
         }
     }
 
+    /// The message with the causes a `Context` or `Io` error wraps, for a program that
+    /// prints one line rather than walking [`source()`](std::error::Error::source)
+    /// (as `anyhow`'s `{:#}` does; `Display` alone does not repeat the cause).
+    pub fn with_causes(&self) -> WithCauses<'_> {
+        WithCauses(self)
+    }
+
     /// The raw errno if this is a kernel error (including verifier rejections).
     pub fn errno(&self) -> Option<i32> {
         match self {
@@ -165,6 +175,26 @@ impl Error {
             Error::Attach { errno, .. } => Some(*errno),
             Error::Context { source, .. } => source.errno(),
             _ => None,
+        }
+    }
+}
+
+/// An [`Error`] with the causes it wraps, on one line: from [`Error::with_causes`].
+#[derive(Debug)]
+pub struct WithCauses<'a>(&'a Error);
+
+impl fmt::Display for WithCauses<'_> {
+    /// `what: cause` down the chain of `Context` and `Io` errors; `{:#}` passes on to the
+    /// innermost error (a verifier error then prints its whole log).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Error::Context { what, source } => {
+                write!(f, "{what}: ")?;
+                fmt::Display::fmt(&source.with_causes(), f)
+            }
+            Error::Io { what, source } => write!(f, "{what}: {source}"),
+            e if f.alternate() => write!(f, "{e:#}"),
+            e => write!(f, "{e}"),
         }
     }
 }
@@ -191,6 +221,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::error::Error as _;
 
     #[test]
     fn kernel_error_display_and_source() {
@@ -203,5 +234,34 @@ mod tests {
         let src = std::error::Error::source(&e).and_then(|s| s.downcast_ref::<io::Error>());
         assert_eq!(src.and_then(|s| s.raw_os_error()), Some(libc::EPERM));
         assert_eq!(e.errno(), Some(1));
+    }
+
+    /// Each message in the chain once: `Display` of a wrapper does not repeat its cause,
+    /// `source()` gives it, and `with_causes` joins them as the old message did.
+    #[test]
+    fn context_and_io_print_their_cause_once() {
+        let io = Error::Io {
+            what: "reading x.s".into(),
+            source: io::Error::from_raw_os_error(libc::ENOENT),
+        };
+        let ctx = Error::Context {
+            what: "map `counts`".into(),
+            source: Box::new(io),
+        };
+        let mut chain = Vec::new();
+        let mut e: Option<&dyn std::error::Error> = Some(&ctx);
+        while let Some(x) = e {
+            chain.push(x.to_string());
+            e = x.source();
+        }
+        let enoent = io::Error::from_raw_os_error(libc::ENOENT).to_string();
+        assert_eq!(chain, ["map `counts`", "reading x.s", enoent.as_str()]);
+        assert_eq!(
+            ctx.with_causes().to_string(),
+            format!("map `counts`: reading x.s: {enoent}")
+        );
+        let kernel = Error::kernel(Cmd::MapCreate, io::Error::from_raw_os_error(libc::EINVAL));
+        assert_eq!(kernel.with_causes().to_string(), kernel.to_string());
+        assert!(ctx.source().is_some());
     }
 }
