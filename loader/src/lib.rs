@@ -65,5 +65,5 @@ pub use programs::{
 #[cfg(feature = "tokio")]
 pub use ringbuf::AsyncRingBuf;
 pub use ringbuf::{Record, RingBuf};
-pub use sys::{Cmd, Pod};
+pub use sys::Cmd;
 pub use verifier_log::{LogAttempt, LogPolicy, VerifierError, VerifierStats};

@@ -15,7 +15,6 @@ pub(crate) mod link;
 mod mmap;
 pub(crate) mod os;
 pub(crate) mod perf;
-mod pod;
 pub(crate) mod ring;
 
 use std::ffi::CStr;
@@ -24,8 +23,6 @@ use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 
 pub use cmd::Cmd;
 pub(crate) use mmap::Mmap;
-pub use pod::Pod;
-pub(crate) use pod::{bytes_of, bytes_of_slice, read_pod};
 
 use attr::{
     AttrStruct, IdAttr, InfoAttr, InfoStruct, MapBatchAttr, MapCreateAttr, MapElemAttr, ObjAttr,
