@@ -6,6 +6,8 @@
 //! cargo run -p ebpf-asm-examples --example dsl_tour
 //! ```
 
+use std::os::fd::AsRawFd;
+
 use ebpf_asm::{assemble, program, Program};
 
 /// How much each packet adds to its counter: a Rust constant used inside the program.
@@ -62,12 +64,16 @@ fn main() {
             .unwrap_or_default();
         println!("  insn {:2}: {:?} `{}` ({at})", r.index, r.kind, r.name);
     }
-    let pretend_map_fd = 7; // ebpf_loader would give us a real one; we only pretend here.
+    // ebpf_loader would give us a map (`Map` is `AsFd`); any open file stands in for one.
+    let pretend_map = std::fs::File::open("/dev/null").expect("/dev/null opens");
     let mut editor = prog.editor();
     let changed = editor
-        .rewrite_map("counters", pretend_map_fd)
+        .rewrite_map("counters", &pretend_map)
         .expect("the program refers to `counters`");
-    println!("rewrote {changed} reference(s) to `counters` as map fd {pretend_map_fd}");
+    println!(
+        "rewrote {changed} reference(s) to `counters` as map fd {}",
+        pretend_map.as_raw_fd()
+    );
     // `count_bytes` is still unresolved: finish() says which name and where.
     if let Err(e) = editor.finish() {
         println!("still unresolved: {e}\n");

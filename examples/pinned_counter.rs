@@ -16,7 +16,6 @@
 #[path = "common/mod.rs"]
 mod common;
 
-use std::os::fd::{AsFd, AsRawFd};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
@@ -118,7 +117,6 @@ fn child(pin_path: &Path, count: u32) -> Result<(), Box<dyn std::error::Error>> 
     // Open the pinned map: a new fd to the very same kernel object (same id).
     let map = Map::from_pinned(pin_path)?;
     let id = map.info()?.id;
-    let map_fd = map.as_fd().as_raw_fd();
     let counter = Array::<u64>::new(map)?;
     let before = counter.get(0)?.unwrap_or(0);
     println!(
@@ -142,7 +140,7 @@ fn child(pin_path: &Path, count: u32) -> Result<(), Box<dyn std::error::Error>> 
         r0 = 2                           // XDP_PASS
         exit
     };
-    prog.editor().rewrite_map("shared_count", map_fd)?;
+    prog.editor().rewrite_map("shared_count", counter.map())?;
     let loaded = ProgramSpec::from_program("bump", ProgramType::Xdp, &prog).load()?;
     if count > 0 {
         loaded.test_run(&TestRun {

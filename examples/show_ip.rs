@@ -19,7 +19,6 @@
 mod common;
 
 use std::net::{Ipv4Addr, UdpSocket};
-use std::os::fd::{AsFd, AsRawFd};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -72,8 +71,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         r0 = 2                           // XDP_PASS: the packet goes on as if we were not there
         exit
     };
-    prog.editor()
-        .rewrite_map("events", events.as_fd().as_raw_fd())?;
+    prog.editor().rewrite_map("events", &events)?;
 
     // bpf_ringbuf_output is not GPL-only: any license will do.
     let loaded = ProgramSpec::from_program("show_ip", ProgramType::Xdp, &prog)

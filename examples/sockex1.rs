@@ -21,7 +21,6 @@ mod common;
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream, UdpSocket};
-use std::os::fd::{AsFd, AsRawFd};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -74,8 +73,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         r0 = 0                           // keep 0 bytes: the socket receives nothing
         exit
     };
-    prog.editor()
-        .rewrite_map("proto_bytes", bytes.as_fd().as_raw_fd())?;
+    prog.editor().rewrite_map("proto_bytes", &bytes)?;
 
     let loaded = ProgramSpec::from_program("sockex1", ProgramType::SocketFilter, &prog)
         .license("MIT")

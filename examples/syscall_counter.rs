@@ -18,7 +18,6 @@
 mod common;
 
 use std::collections::HashMap as StdHashMap;
-use std::os::fd::{AsFd, AsRawFd};
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -102,8 +101,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         r0 = 0
         exit
     };
-    prog.editor()
-        .rewrite_map("counts", counts.as_fd().as_raw_fd())?;
+    prog.editor().rewrite_map("counts", &counts)?;
 
     let loaded =
         ProgramSpec::from_program("syscall_counter", ProgramType::RawTracepoint, &prog).load()?;

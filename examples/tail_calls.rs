@@ -12,7 +12,6 @@
 //! so the instructions after `call bpf_tail_call` run only when the slot is empty: the
 //! fall-through, counted in slot 0.
 
-use std::os::fd::{AsFd, AsRawFd};
 use std::process::ExitCode;
 
 use ebpf_asm::Program;
@@ -84,12 +83,11 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             .name("jump_table")
             .create()?,
     )?;
-    let counters_fd = counters.as_fd().as_raw_fd();
 
     // The handlers: one small program each, loaded and put into its slot of the table.
     for (name, protocol, slot) in HANDLERS {
         let mut prog = count_and_return(slot, XDP_PASS);
-        prog.editor().rewrite_map("counters", counters_fd)?;
+        prog.editor().rewrite_map("counters", &counters)?;
         let loaded = ProgramSpec::from_program(name, ProgramType::Xdp, &prog).load()?;
         jump_table.set(u32::from(protocol), &loaded)?;
         println!(
@@ -133,8 +131,8 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         exit
     };
     let mut editor = entry.editor();
-    editor.rewrite_map("jump_table", jump_table.map().as_fd().as_raw_fd())?;
-    editor.rewrite_map("counters", counters_fd)?;
+    editor.rewrite_map("jump_table", jump_table.map())?;
+    editor.rewrite_map("counters", &counters)?;
     let entry_loaded = ProgramSpec::from_program("dispatch", ProgramType::Xdp, &entry).load()?;
     println!(
         "dispatch: {} instructions, tail-calls jump_table[protocol]; slot {SCTP} is empty\n",

@@ -12,7 +12,6 @@
 //! The rejection is the expected outcome: the example exits 0 when the wrong program is
 //! refused and the fixed one loads, and 1 otherwise.
 
-use std::os::fd::{AsFd, AsRawFd};
 use std::process::ExitCode;
 
 use ebpf_loader::{Error, HashMap, MapSpec, MapType, ProgramSpec, ProgramType, TestRun, BPF_ANY};
@@ -66,9 +65,7 @@ fn run(full_log: bool) -> Result<(), Box<dyn std::error::Error>> {
     };
     println!("== 1. a program that forgets the NULL check after bpf_map_lookup_elem:");
     println!("{wrong}");
-    wrong
-        .editor()
-        .rewrite_map("counters", counters.as_fd().as_raw_fd())?;
+    wrong.editor().rewrite_map("counters", &counters)?;
     match ProgramSpec::from_program("wrong", ProgramType::Xdp, &wrong).load() {
         Ok(_) => return Err("the kernel accepted the wrong program; it should not have".into()),
         Err(Error::Verifier(e)) => {
@@ -109,9 +106,7 @@ fn run(full_log: bool) -> Result<(), Box<dyn std::error::Error>> {
     };
     println!("== 2. the same program with `if r0 == 0 goto out` after the lookup:");
     println!("{fixed}");
-    fixed
-        .editor()
-        .rewrite_map("counters", counters.as_fd().as_raw_fd())?;
+    fixed.editor().rewrite_map("counters", &counters)?;
     let loaded = ProgramSpec::from_program("fixed", ProgramType::Xdp, &fixed).load()?;
     println!(
         "The kernel accepts it: program `{}` loaded ({} instructions).",

@@ -17,7 +17,6 @@
 mod common;
 
 use std::net::UdpSocket;
-use std::os::fd::{AsFd, AsRawFd};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -53,8 +52,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         r0 = 2                           // XDP_PASS
         exit
     };
-    prog.editor()
-        .rewrite_map("counters", counters.as_fd().as_raw_fd())?;
+    prog.editor().rewrite_map("counters", &counters)?;
 
     let loaded = ProgramSpec::from_program("xdp_counter", ProgramType::Xdp, &prog).load()?;
     let _link = loaded.attach_xdp(args.iface.as_str(), XdpMode::Generic)?;

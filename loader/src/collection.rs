@@ -20,7 +20,7 @@
 //! # }
 //! ```
 
-use std::os::fd::{AsFd, AsRawFd};
+use std::os::fd::AsFd;
 use std::path::Path;
 
 use ebpf_asm_core::{
@@ -385,7 +385,7 @@ impl CollectionSpec {
         names.dedup();
         for name in names {
             if let Some(map) = coll.map(&name) {
-                ed.rewrite_map(&name, map.as_fd().as_raw_fd())
+                ed.rewrite_map(&name, map)
                     .map_err(|e| Error::InvalidArgument(e.to_string()))?;
             }
         }

@@ -3,8 +3,6 @@
 
 mod common;
 
-use std::os::fd::{AsFd, AsRawFd};
-
 use ebpf_asm_core::assemble_named;
 use ebpf_loader::{MapSpec, MapType, ProgArray, ProgramSpec, ProgramType, TestRun};
 
@@ -34,7 +32,7 @@ fn tail_calls_go_through_the_slot_and_fall_through_when_empty() {
     .expect("assembles");
     entry
         .editor()
-        .rewrite_map("jump_table", slots.map().as_fd().as_raw_fd())
+        .rewrite_map("jump_table", slots.map())
         .expect("rewrite");
     let entry = ProgramSpec::from_program("entry", ProgramType::SocketFilter, &entry)
         .load()

@@ -2,16 +2,24 @@
 //! fragments, the heir of cilium/ebpf's `Edit(&insns).RewriteMap(...)`.
 //!
 //! ```
-//! let mut prog = ebpf_asm_core::assemble("r1 = counters ll\nr0 = 0\nexit").unwrap();
+//! use std::os::fd::AsRawFd;
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let mut prog = ebpf_asm_core::assemble("r1 = counters ll\nr0 = 0\nexit")?;
+//! // A map's fd in real life (`ebpf_loader::Map` is `AsFd`); any open file shows the edit.
+//! let map = std::fs::File::open("/dev/null")?;
 //! let mut ed = prog.editor();
 //! assert_eq!(ed.references()[0].name.as_str(), "counters");
-//! ed.rewrite_map("counters", 7).unwrap();
-//! ed.finish().unwrap();
-//! assert_eq!(prog.insns()[0].to_string(), "ld_pseudo r1, 1, 7");
+//! ed.rewrite_map("counters", &map)?;
+//! ed.finish()?;
+//! let fd = map.as_raw_fd();
+//! assert_eq!(prog.insns()[0].to_string(), format!("ld_pseudo r1, 1, {fd}"));
+//! # Ok(())
+//! # }
 //! ```
 
 use std::collections::HashSet;
 use std::fmt;
+use std::os::fd::{AsFd, AsRawFd};
 
 use crate::model::insn::*;
 use crate::model::target::*;
@@ -215,20 +223,23 @@ impl Editor<'_> {
         Ok(n)
     }
 
-    /// Points every `rN = name ll` at the map `fd` (`BPF_PSEUDO_MAP_FD`); returns how many
-    /// instructions changed.
-    pub fn rewrite_map(&mut self, name: &str, fd: i32) -> Result<usize, EditError> {
+    /// Points every `rN = name ll` at `map` (`BPF_PSEUDO_MAP_FD` with its fd); returns how
+    /// many instructions changed. The instruction holds the fd's number, so keep the map
+    /// open until the program is loaded.
+    pub fn rewrite_map(&mut self, name: &str, map: &impl AsFd) -> Result<usize, EditError> {
+        let fd = map.as_fd().as_raw_fd();
         self.rewrite(name, Imm64::MapFd(fd))
     }
 
-    /// Points every `rN = name ll` at the address of map `fd`'s value plus `offset`
-    /// (`BPF_PSEUDO_MAP_VALUE`).
+    /// Points every `rN = name ll` at the address of `map`'s value plus `offset`
+    /// (`BPF_PSEUDO_MAP_VALUE`); keep the map open until the program is loaded.
     pub fn rewrite_map_value(
         &mut self,
         name: &str,
-        fd: i32,
+        map: &impl AsFd,
         offset: i32,
     ) -> Result<usize, EditError> {
+        let fd = map.as_fd().as_raw_fd();
         self.rewrite(name, Imm64::MapValue { fd, offset })
     }
 

@@ -44,9 +44,7 @@ pub fn count_insns(map: &Map, slot: u32, ret: i64) -> Vec<u8> {
 /// Assembles `src` and binds the map symbol `name` to `map`.
 pub fn insns_with_map(src: &str, name: &str, map: &Map) -> Vec<u8> {
     let mut p = ebpf_asm_core::assemble(src).expect("assemble");
-    p.editor()
-        .rewrite_map(name, map.as_fd().as_raw_fd())
-        .expect("rewrite map");
+    p.editor().rewrite_map(name, &map).expect("rewrite map");
     p.to_bytes()
 }
 

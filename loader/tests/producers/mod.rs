@@ -7,8 +7,6 @@
 //! counts outputs that failed (ring full).
 #![allow(dead_code)]
 
-use std::os::fd::{AsFd, AsRawFd};
-
 use ebpf_loader::{LoadedProgram, Map, MapSpec, MapType, ProgramSpec, ProgramType, TestRun};
 
 /// A producer: the program, its record buffer map, and the record size.
@@ -21,9 +19,7 @@ pub struct Producer {
 fn assemble(src: &str, maps: &[(&str, &Map)]) -> Vec<u8> {
     let mut p = ebpf_asm_core::assemble(src).expect("assemble producer");
     for (name, map) in maps {
-        p.editor()
-            .rewrite_map(name, map.as_fd().as_raw_fd())
-            .expect("rewrite map");
+        p.editor().rewrite_map(name, &map).expect("rewrite map");
     }
     p.to_bytes()
 }
