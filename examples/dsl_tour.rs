@@ -115,21 +115,23 @@ fn main() {
     }
 
     // 6. Hand it to the loader. Loading needs root (or CAP_BPF), so the tour stops at the
-    //    spec: the bytes, and a source location per slot so a verifier rejection can name
-    //    the Rust line of the failing instruction.
-    let mut per_slot = Vec::with_capacity(linked.slot_count());
-    for (i, insn) in linked.insns().iter().enumerate() {
-        for _ in 0..insn.slots() {
-            per_slot.push(linked.location(i).map(|l| l.to_string()));
-        }
+    //    spec: the instruction slots, and where each was written so a verifier rejection
+    //    can name the Rust line of the failing instruction. A program with a reference
+    //    left unresolved is refused here, naming the reference and its line.
+    use ebpf_loader::{ProgramSpec, ProgramType};
+    match ProgramSpec::from_program("dsl_tour", ProgramType::Xdp, &prog) {
+        Ok(_) => unreachable!("`prog` still calls `count_bytes`, which only `linked` defines"),
+        Err(e) => println!("\n== the unlinked program is refused\n{e}"),
     }
-    let spec =
-        ebpf_loader::ProgramSpec::new("dsl_tour", ebpf_loader::ProgramType::Xdp, linked.to_bytes())
-            .source_map(per_slot);
+    let spec = ProgramSpec::from_program("dsl_tour", ProgramType::Xdp, &linked)
+        .expect("every reference of `linked` is resolved");
     println!(
-        "\n== ready to load: `{}`, {} bytes; `spec.load()` would do it (as root)",
+        "\n== ready to load: `{}`, {} slots, slot 0 written at {}; `spec.load()` would do it (as root)",
         spec.name,
-        spec.insns.len()
+        spec.insns.len(),
+        spec.source_map
+            .get(0)
+            .map_or_else(|| "?".to_string(), |l| l.to_string())
     );
 }
 

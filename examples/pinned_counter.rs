@@ -141,7 +141,7 @@ fn child(pin_path: &Path, count: u32) -> Result<(), Box<dyn std::error::Error>> 
         exit
     };
     prog.editor().rewrite_map("shared_count", counter.map())?;
-    let loaded = ProgramSpec::from_program("bump", ProgramType::Xdp, &prog).load()?;
+    let loaded = ProgramSpec::from_program("bump", ProgramType::Xdp, &prog)?.load()?;
     if count > 0 {
         loaded.test_run(&TestRun {
             data_in: &[0; 64],

@@ -74,7 +74,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     prog.editor().rewrite_map("events", &events)?;
 
     // bpf_ringbuf_output is not GPL-only: any license will do.
-    let loaded = ProgramSpec::from_program("show_ip", ProgramType::Xdp, &prog)
+    let loaded = ProgramSpec::from_program("show_ip", ProgramType::Xdp, &prog)?
         .license("MIT")
         .load()?;
     let _link = loaded.attach_xdp(args.iface.as_str(), XdpMode::Generic)?;

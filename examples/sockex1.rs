@@ -75,7 +75,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     };
     prog.editor().rewrite_map("proto_bytes", &bytes)?;
 
-    let loaded = ProgramSpec::from_program("sockex1", ProgramType::SocketFilter, &prog)
+    let loaded = ProgramSpec::from_program("sockex1", ProgramType::SocketFilter, &prog)?
         .license("MIT")
         .load()?;
 

@@ -104,7 +104,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     prog.editor().rewrite_map("counts", &counts)?;
 
     let loaded =
-        ProgramSpec::from_program("syscall_counter", ProgramType::RawTracepoint, &prog).load()?;
+        ProgramSpec::from_program("syscall_counter", ProgramType::RawTracepoint, &prog)?.load()?;
     let _link = loaded.attach_raw_tracepoint("sys_enter")?;
     let counts = HashMap::<u32, u64>::new(counts)?;
     println!(

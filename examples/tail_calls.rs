@@ -88,7 +88,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     for (name, protocol, slot) in HANDLERS {
         let mut prog = count_and_return(slot, XDP_PASS);
         prog.editor().rewrite_map("counters", &counters)?;
-        let loaded = ProgramSpec::from_program(name, ProgramType::Xdp, &prog).load()?;
+        let loaded = ProgramSpec::from_program(name, ProgramType::Xdp, &prog)?.load()?;
         jump_table.set(u32::from(protocol), &loaded)?;
         println!(
             "jump_table[{protocol:>3}] = {name} ({} instructions)",
@@ -133,7 +133,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let mut editor = entry.editor();
     editor.rewrite_map("jump_table", jump_table.map())?;
     editor.rewrite_map("counters", &counters)?;
-    let entry_loaded = ProgramSpec::from_program("dispatch", ProgramType::Xdp, &entry).load()?;
+    let entry_loaded = ProgramSpec::from_program("dispatch", ProgramType::Xdp, &entry)?.load()?;
     println!(
         "dispatch: {} instructions, tail-calls jump_table[protocol]; slot {SCTP} is empty\n",
         entry.len()

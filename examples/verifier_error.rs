@@ -66,7 +66,7 @@ fn run(full_log: bool) -> Result<(), Box<dyn std::error::Error>> {
     println!("== 1. a program that forgets the NULL check after bpf_map_lookup_elem:");
     println!("{wrong}");
     wrong.editor().rewrite_map("counters", &counters)?;
-    match ProgramSpec::from_program("wrong", ProgramType::Xdp, &wrong).load() {
+    match ProgramSpec::from_program("wrong", ProgramType::Xdp, &wrong)?.load() {
         Ok(_) => return Err("the kernel accepted the wrong program; it should not have".into()),
         Err(Error::Verifier(e)) => {
             println!("The kernel refuses it (as expected). The error's Display:\n");
@@ -107,7 +107,7 @@ fn run(full_log: bool) -> Result<(), Box<dyn std::error::Error>> {
     println!("== 2. the same program with `if r0 == 0 goto out` after the lookup:");
     println!("{fixed}");
     fixed.editor().rewrite_map("counters", &counters)?;
-    let loaded = ProgramSpec::from_program("fixed", ProgramType::Xdp, &fixed).load()?;
+    let loaded = ProgramSpec::from_program("fixed", ProgramType::Xdp, &fixed)?.load()?;
     println!(
         "The kernel accepts it: program `{}` loaded ({} instructions).",
         loaded.name(),

@@ -54,7 +54,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     };
     prog.editor().rewrite_map("counters", &counters)?;
 
-    let loaded = ProgramSpec::from_program("xdp_counter", ProgramType::Xdp, &prog).load()?;
+    let loaded = ProgramSpec::from_program("xdp_counter", ProgramType::Xdp, &prog)?.load()?;
     let _link = loaded.attach_xdp(args.iface.as_str(), XdpMode::Generic)?;
     let counters = Array::<u64>::new(counters)?;
     println!(

@@ -6,7 +6,7 @@
 //! use ebpf_loader::{CollectionSpec, MapSpec, MapType, ProgramType, TestRun};
 //!
 //! # fn main() -> Result<(), ebpf_loader::Error> {
-//! let prog = ebpf_asm_core::assemble_named("count.s", "\
+//! let prog = ebpf_asm::assemble_named("count.s", "\
 //!     r1 = counts ll
 //!     r0 = 2
 //!     exit")?;
@@ -436,7 +436,7 @@ impl CollectionSpec {
                     ))),
                 })?;
         }
-        let mut spec = ProgramSpec::from_program(kernel_name(&p.name), p.prog_type, &program)
+        let mut spec = ProgramSpec::from_program(kernel_name(&p.name), p.prog_type, &program)?
             .license(self.license.clone())
             .flags(p.flags)
             .attach_btf_id(attach_btf_id)

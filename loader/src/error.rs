@@ -94,6 +94,10 @@ pub enum Error {
     /// Assembly text with errors: every diagnostic, `FILE:LINE:COL: error: ...`.
     #[error("{0}")]
     Asm(#[from] ebpf_asm_core::AsmError),
+    /// A program handed to the loader with a reference left unresolved (a map never
+    /// rewritten, a call never linked): names it and where it was written.
+    #[error("{0}")]
+    Unresolved(#[from] ebpf_asm_core::EditError),
     /// Bytes that do not decode as instructions (e.g. a program's translated instructions).
     #[error("cannot decode instructions: {0}")]
     Decode(#[from] ebpf_asm_core::DecodeError),

@@ -12,9 +12,9 @@
 //! counts.insert(&1, &10, BPF_ANY)?;
 //! assert_eq!(counts.get(&1)?, Some(10));
 //!
-//! // `r0 = 2; exit` as raw instruction bytes.
-//! let insns = [0xb7, 0, 0, 0, 2, 0, 0, 0, 0x95, 0, 0, 0, 0, 0, 0, 0];
-//! let prog = ProgramSpec::new("pass", ProgramType::Xdp, insns).load()?;
+//! // A program from the assembler (`ebpf_asm::program!` writes one at compile time).
+//! let pass = ebpf_asm::assemble("r0 = 2\nexit")?;
+//! let prog = ProgramSpec::from_program("pass", ProgramType::Xdp, &pass)?.load()?;
 //! let out = prog.test_run(&TestRun { data_in: &[0; 64], ..Default::default() })?;
 //! assert_eq!(out.retval, 2);
 //! # Ok(())

@@ -28,7 +28,7 @@ fn socket_filter_truncates_then_drops_then_detaches() {
     let trunc = ProgramSpec::new(
         "trunc",
         ProgramType::SocketFilter,
-        ebpf_asm_core::assemble("r0 = 12\nexit").unwrap().to_bytes(),
+        ebpf_asm::assemble("r0 = 12\nexit").unwrap().to_raw(),
     )
     .load()
     .unwrap();
@@ -66,7 +66,7 @@ fn socket_filter_rejects_other_program_types() {
     let xdp = ProgramSpec::new(
         "x",
         ProgramType::Xdp,
-        ebpf_asm_core::assemble("r0 = 2\nexit").unwrap().to_bytes(),
+        ebpf_asm::assemble("r0 = 2\nexit").unwrap().to_raw(),
     )
     .load()
     .unwrap();
@@ -155,7 +155,7 @@ fn xdp_native_on_lo() {
     let prog = ProgramSpec::new(
         "xdp_pass",
         ProgramType::Xdp,
-        ebpf_asm_core::assemble("r0 = 2\nexit").unwrap().to_bytes(),
+        ebpf_asm::assemble("r0 = 2\nexit").unwrap().to_raw(),
     )
     .load()
     .unwrap();

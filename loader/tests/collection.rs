@@ -60,7 +60,7 @@ fn two_programs_two_maps_and_a_counter() {
 #[test]
 fn built_in_rust_and_taken_apart() {
     require_root!();
-    let prog = ebpf_asm_core::assemble_named(
+    let prog = ebpf_asm::assemble_named(
         "inc.s",
         "r1 = 0\n*(u32 *)(r10 - 4) = r1\nr2 = r10\nr2 += -4\nr1 = hits ll\n\
          call bpf_map_lookup_elem\nif r0 == 0 goto +2\nr1 = 5\n*(u64 *)(r0 + 0) = r1\nr0 = 1\nexit",
@@ -96,8 +96,8 @@ fn built_in_rust_and_taken_apart() {
 #[test]
 fn unresolved_reference_names_symbol_and_location() {
     require_root!();
-    let prog = ebpf_asm_core::assemble_named("refs.s", "r0 = 0\nr1 = missing ll\nexit")
-        .expect("assembles");
+    let prog =
+        ebpf_asm::assemble_named("refs.s", "r0 = 0\nr1 = missing ll\nexit").expect("assembles");
     let mut spec = CollectionSpec::new();
     spec.add_map("present", MapSpec::new(MapType::Hash, 4, 4, 1));
     spec.add_program("p", ProgramType::SocketFilter, prog);

@@ -6,6 +6,7 @@ use std::path::Path;
 use std::process::Command;
 
 use common::BpffsMount;
+use ebpf_asm::RawInsn;
 use ebpf_loader::flags::BPF_F_RDONLY;
 use ebpf_loader::{
     is_bpffs, unpin, Error, LoadedProgram, Map, MapSpec, MapType, ProgramSpec, ProgramType, BPF_ANY,
@@ -13,9 +14,9 @@ use ebpf_loader::{
 
 /// r0 = 0
 /// exit
-const RETURN_0: [u8; 16] = [
-    0xb7, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, //
-    0x95, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+const RETURN_0: [RawInsn; 2] = [
+    RawInsn::from_bytes([0xb7, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00]),
+    RawInsn::from_bytes([0x95, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00]),
 ];
 
 #[test]

@@ -3,12 +3,13 @@
 
 mod common;
 
-use ebpf_asm_core::assemble_named;
+use ebpf_asm::assemble_named;
 use ebpf_loader::{MapSpec, MapType, ProgArray, ProgramSpec, ProgramType, TestRun};
 
 fn socket_filter(name: &str, text: &str) -> ebpf_loader::LoadedProgram {
     let p = assemble_named(&format!("{name}.s"), text).expect("assembles");
     ProgramSpec::from_program(name, ProgramType::SocketFilter, &p)
+        .expect("resolved")
         .load()
         .expect("loads")
 }
@@ -35,6 +36,7 @@ fn tail_calls_go_through_the_slot_and_fall_through_when_empty() {
         .rewrite_map("jump_table", slots.map())
         .expect("rewrite");
     let entry = ProgramSpec::from_program("entry", ProgramType::SocketFilter, &entry)
+        .expect("resolved")
         .load()
         .expect("loads");
     let run = |p: &ebpf_loader::LoadedProgram| {

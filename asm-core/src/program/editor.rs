@@ -175,10 +175,10 @@ impl Program {
     }
 }
 
-impl Editor<'_> {
+impl Program {
     /// Every unresolved name: symbol references and external calls, in program order.
-    pub fn references(&self) -> Vec<Reference> {
-        let p = &*self.program;
+    pub fn unresolved(&self) -> Vec<Reference> {
+        let p = self;
         let mut out: Vec<Reference> = p
             .references()
             .map(|(index, name)| Reference {
@@ -196,6 +196,26 @@ impl Editor<'_> {
             .collect();
         out.sort_by_key(|r| r.index);
         out
+    }
+
+    /// Succeeds when no reference is left (the program is ready to load); otherwise names
+    /// the first one and where it was written.
+    pub fn check_resolved(&self) -> Result<(), EditError> {
+        match self.unresolved().into_iter().next() {
+            None => Ok(()),
+            Some(r) => Err(EditError::Unresolved {
+                name: r.name,
+                kind: r.kind,
+                location: r.location,
+            }),
+        }
+    }
+}
+
+impl Editor<'_> {
+    /// Every unresolved name: symbol references and external calls, in program order.
+    pub fn references(&self) -> Vec<Reference> {
+        self.program.unresolved()
     }
 
     fn rewrite(&mut self, name: &str, to: Imm64) -> Result<usize, EditError> {
@@ -251,13 +271,6 @@ impl Editor<'_> {
     /// Succeeds when no reference is left; otherwise names the first one and where it
     /// was written.
     pub fn finish(&self) -> Result<(), EditError> {
-        match self.references().into_iter().next() {
-            None => Ok(()),
-            Some(r) => Err(EditError::Unresolved {
-                name: r.name,
-                kind: r.kind,
-                location: r.location,
-            }),
-        }
+        self.program.check_resolved()
     }
 }

@@ -1,45 +1,52 @@
-//! The bridge to the assembler's [`ebpf_asm_core::Program`]: load one (with a per-slot
-//! source map, so a verifier error names the line it was written on) and read a loaded
-//! program's translated instructions back as one.
+//! The bridge to the assembler's [`Program`]: load one (with a per-slot source map, so a
+//! verifier error names the line it was written on) and read a loaded program's
+//! translated instructions back as one.
 
-use ebpf_asm_core::Program;
+use ebpf_asm_core::{Program, SourceMap};
 
+use super::loaded::LoadedProgram;
+use super::program_type::ProgramType;
+use super::spec::ProgramSpec;
 use crate::error::Result;
-use crate::programs::ProgramType;
-use crate::programs::{LoadedProgram, ProgramSpec};
 
 impl ProgramSpec {
-    /// A spec for an assembled program: its bytes, and the source location of every slot
-    /// (`FILE:LINE:COL`) for verifier errors. Symbol references must have been rewritten
-    /// (see [`ebpf_asm_core::Editor`]); unresolved ones encode as 0.
+    /// A spec for an assembled program: its instruction slots, and where each was written
+    /// (`FILE:LINE:COL`) for verifier errors. Every symbol reference must have been
+    /// rewritten (see the [`Editor`](ebpf_asm_core::Editor)) and every call linked: an
+    /// unresolved one is an error naming it and the line it was written on.
     ///
     /// ```
     /// use ebpf_loader::{ProgramSpec, ProgramType};
-    /// let prog = ebpf_asm_core::assemble_named("ret.s", "r0 = 2\nexit").unwrap();
-    /// let spec = ProgramSpec::from_program("ret", ProgramType::Xdp, &prog);
-    /// assert_eq!(spec.insns.len(), 16);
-    /// assert_eq!(spec.source_map.unwrap()[1].as_deref(), Some("ret.s:2:1"));
+    /// let prog = ebpf_asm::assemble_named("ret.s", "r0 = 2\nexit").unwrap();
+    /// let spec = ProgramSpec::from_program("ret", ProgramType::Xdp, &prog).unwrap();
+    /// assert_eq!(spec.insns.len(), 2);
+    /// assert_eq!(spec.source_map.get(1).unwrap().to_string(), "ret.s:2:1");
+    ///
+    /// let unresolved = ebpf_asm::assemble_named("map.s", "r1 = counts ll\nr0 = 0\nexit").unwrap();
+    /// let err = ProgramSpec::from_program("map", ProgramType::Xdp, &unresolved).unwrap_err();
+    /// assert!(err.to_string().starts_with("map.s:1:1: unresolved reference to `counts`"));
     /// ```
     pub fn from_program(
         name: impl Into<String>,
         prog_type: ProgramType,
         program: &Program,
-    ) -> Self {
-        ProgramSpec::new(name, prog_type, program.to_bytes()).source_map(slot_source_map(program))
+    ) -> Result<Self> {
+        program.check_resolved()?;
+        Ok(
+            ProgramSpec::new(name, prog_type, program.to_raw())
+                .source_map(slot_source_map(program)),
+        )
     }
 }
 
-/// `map[slot]`: where the instruction occupying `slot` was written (both slots of an
-/// ld_imm64 name it).
-pub fn slot_source_map(program: &Program) -> Vec<Option<String>> {
-    let mut map = vec![None; program.slot_count()];
-    for i in 0..program.len() {
-        let (Some(from), Some(to)) = (program.slot_of(i), program.slot_of(i + 1)) else {
-            continue;
-        };
-        let loc = program.location(i).map(|l| l.to_string());
-        for slot in map.iter_mut().take(to).skip(from) {
-            slot.clone_from(&loc);
+/// Where the instruction occupying each slot was written (both slots of a 64-bit load
+/// name it): `map.get(slot)`.
+pub fn slot_source_map(program: &Program) -> SourceMap {
+    let mut map = SourceMap::with_capacity(program.slot_count());
+    for (i, insn) in program.insns().iter().enumerate() {
+        let loc = program.location(i);
+        for _ in 0..insn.slots() {
+            map.push(loc.as_ref());
         }
     }
     map

@@ -14,4 +14,5 @@ pub use info::{program_info, program_xlated_insns, ProgramInfo};
 pub use loaded::LoadedProgram;
 pub use program_type::{AttachType, ProgramType};
 pub use spec::ProgramSpec;
+pub(crate) use spec::RETURN_0;
 pub use test_run::{TestRun, TestRunResult};

@@ -6,6 +6,8 @@
 use std::fmt;
 use std::io;
 
+use ebpf_asm_core::SourceMap;
+
 use crate::errno::{errno_name, hint};
 use crate::names::text_until_nul;
 use crate::sys::Cmd;
@@ -217,21 +219,18 @@ pub struct VerifierError {
 }
 
 impl VerifierError {
-    /// Builds the error from the kernel's answer. `source_map[i]` is the source location of
-    /// instruction slot `i`. `truncated` says the log buffer hit its size limit.
+    /// Builds the error from the kernel's answer. `source_map.get(i)` is the source
+    /// location of instruction slot `i`. `truncated` says the log buffer hit its size limit.
     pub fn new(
         program: impl Into<String>,
         source: io::Error,
         log: &[u8],
-        source_map: Option<&[Option<String>]>,
+        source_map: &SourceMap,
         truncated: bool,
     ) -> Self {
         let log = log_text(log);
         let insn = last_insn_index(&log);
-        let location = match (insn, source_map) {
-            (Some(i), Some(map)) => map.get(i).cloned().flatten(),
-            _ => None,
-        };
+        let location = insn.and_then(|i| source_map.get(i)).map(|l| l.to_string());
         VerifierError {
             program: program.into(),
             source,
@@ -462,16 +461,16 @@ mod tests {
 
     #[test]
     fn display_short_long_and_location() {
-        let map: Vec<Option<String>> = vec![
-            Some("a.rs:1:1".into()),
-            Some("a.rs:2:1".into()),
-            Some("a.rs:3:5".into()),
-        ];
+        let mut map = SourceMap::new();
+        let file = map.file_id(&"a.rs".into());
+        for (line, column) in [(1, 1), (2, 1), (3, 5)] {
+            map.push_at(file, line, column);
+        }
         let e = VerifierError::new(
             "t",
             io::Error::from_raw_os_error(libc::EACCES),
             LOG.as_bytes(),
-            Some(&map),
+            &map,
             false,
         );
         let short = e.to_string();

@@ -7,6 +7,7 @@
 //! counts outputs that failed (ring full).
 #![allow(dead_code)]
 
+use ebpf_asm::RawInsn;
 use ebpf_loader::{LoadedProgram, Map, MapSpec, MapType, ProgramSpec, ProgramType, TestRun};
 
 /// A producer: the program, its record buffer map, and the record size.
@@ -16,12 +17,12 @@ pub struct Producer {
     pub size: u32,
 }
 
-fn assemble(src: &str, maps: &[(&str, &Map)]) -> Vec<u8> {
-    let mut p = ebpf_asm_core::assemble(src).expect("assemble producer");
+fn assemble(src: &str, maps: &[(&str, &Map)]) -> Vec<RawInsn> {
+    let mut p = ebpf_asm::assemble(src).expect("assemble producer");
     for (name, map) in maps {
         p.editor().rewrite_map(name, &map).expect("rewrite map");
     }
-    p.to_bytes()
+    p.to_raw()
 }
 
 fn buf_map(size: u32) -> Map {
