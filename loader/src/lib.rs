@@ -33,6 +33,7 @@ pub mod flags;
 mod ids;
 pub mod link;
 mod maps;
+mod memlock;
 mod names;
 mod pin;
 pub mod probe;
@@ -55,6 +56,7 @@ pub use maps::{
     map_info, parse_cpu_list, possible_cpus, Array, BatchCursor, BloomFilter, HashMap, Keys, Map,
     MapInfo, MapMmap, MapSpec, MapType, PerCpuArray, PerCpuHashMap, ProgArray, Queue, Stack,
 };
+pub use memlock::{memlock_accounting, remove_memlock_rlimit, MemlockAccounting, MemlockOutcome};
 pub use names::validate_name;
 pub use perf_reader::{PerfEvent, PerfReader, PerfReaderOptions};
 pub use pin::{check_bpffs, is_bpffs, open_pinned, pin_fd, unpin, BPF_FS_MAGIC};

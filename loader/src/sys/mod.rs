@@ -16,6 +16,7 @@ mod mmap;
 pub(crate) mod os;
 pub(crate) mod perf;
 pub(crate) mod ring;
+pub(crate) mod rlimit;
 
 use std::ffi::CStr;
 use std::io;
