@@ -34,11 +34,7 @@ fn require_root(what: &str) -> bool {
     if is_root() {
         return true;
     }
-    let msg = format!("{what} needs root to load eBPF programs");
-    if std::env::var_os("EBPF_ASM_NO_SKIP").is_some_and(|v| v == "1") {
-        panic!("{msg} (EBPF_ASM_NO_SKIP=1 turns this skip into a failure)");
-    }
-    eprintln!("SKIPPED: {msg}");
+    ebpf_asm_test_support::skip(&format!("{what} needs root to load eBPF programs"));
     false
 }
 

@@ -9,6 +9,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use ebpf_asm::RawInsn;
+use ebpf_asm_test_support::skip;
 use ebpf_loader::{Map, MapSpec, MapType, ProgramSpec, ProgramType};
 
 /// An array map of 4 u64 counters.
@@ -222,15 +223,7 @@ pub fn have_ip() -> bool {
         .output()
         .is_ok_and(|o| o.status.success());
     if !ok {
-        skip_or_fail("iproute2 (`ip`) is not installed");
+        skip("iproute2 (`ip`) is not installed");
     }
     ok
-}
-
-/// Skips with `reason`, or fails when `EBPF_ASM_NO_SKIP=1` (CI).
-pub fn skip_or_fail(reason: &str) {
-    if std::env::var("EBPF_ASM_NO_SKIP").is_ok_and(|v| v == "1") {
-        panic!("test would be skipped but EBPF_ASM_NO_SKIP=1: {reason}");
-    }
-    eprintln!("SKIPPED: {reason}");
 }
