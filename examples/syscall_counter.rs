@@ -20,7 +20,6 @@ mod common;
 use std::collections::HashMap as StdHashMap;
 use std::path::Path;
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
 
 use ebpf_loader::{HashMap, MapSpec, MapType, ProgramSpec, ProgramType};
 
@@ -117,17 +116,10 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         }
     );
 
-    let start = Instant::now();
     let mut previous: StdHashMap<u32, u64> = StdHashMap::new(); // pid → count a second ago
     let mut names: StdHashMap<u32, String> = StdHashMap::new(); // pid → name, once seen
     let mut forgotten = 0u64; // syscalls of exited processes removed from the map
-    let mut second = 0u64;
-    while args.seconds == 0 || second < args.seconds {
-        std::thread::sleep(
-            Duration::from_secs(1).saturating_sub(start.elapsed() - Duration::from_secs(second)),
-        );
-        second += 1;
-
+    common::every_second(args.seconds, |second| {
         // Read the whole map: (pid, total, calls in the last second) per process, busiest
         // first, like `top`.
         let mut rows: Vec<(u32, u64, u64)> = Vec::new();
@@ -162,7 +154,8 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
                 names.remove(&pid);
             }
         }
-    }
+        Ok::<(), ebpf_loader::Error>(())
+    })?;
     // Dropping the link detaches the program; dropping the map and program closes them.
     Ok(())
 }

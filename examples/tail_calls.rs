@@ -12,6 +12,9 @@
 //! so the instructions after `call bpf_tail_call` run only when the slot is empty: the
 //! fall-through, counted in slot 0.
 
+#[path = "common/mod.rs"]
+mod common;
+
 use std::process::ExitCode;
 
 use ebpf_asm::Program;
@@ -42,13 +45,7 @@ fn main() -> ExitCode {
         );
         return ExitCode::FAILURE;
     }
-    match run() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("tail_calls: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    common::exit("tail_calls", run())
 }
 
 /// Adds 1 to `counters[slot]` and returns `action`: the body of every handler and of the

@@ -12,6 +12,9 @@
 //! The rejection is the expected outcome: the example exits 0 when the wrong program is
 //! refused and the fixed one loads, and 1 otherwise.
 
+#[path = "common/mod.rs"]
+mod common;
+
 use std::process::ExitCode;
 
 use ebpf_loader::{Error, HashMap, MapSpec, MapType, ProgramSpec, ProgramType, TestRun, BPF_ANY};
@@ -31,13 +34,7 @@ fn main() -> ExitCode {
             }
         }
     }
-    match run(full_log) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("verifier_error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    common::exit("verifier_error", run(full_log))
 }
 
 fn run(full_log: bool) -> Result<(), Box<dyn std::error::Error>> {
