@@ -1,6 +1,7 @@
 //! What the workspace's tests share: one way to skip a test that needs something this
 //! machine lacks (root, LLVM, a tool), which `EBPF_ASM_NO_SKIP=1` (as in CI) turns into a
-//! failure so that a green run proves nothing was skipped.
+//! failure so that a green run proves nothing was skipped; and [`layering`], to check
+//! that a crate's files import downward and never in a circle.
 //!
 //! ```
 //! fn needs_a_tool() {
@@ -14,6 +15,8 @@
 //! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+
+pub mod layering;
 
 /// The variable that forbids skipping.
 pub const NO_SKIP: &str = "EBPF_ASM_NO_SKIP";
