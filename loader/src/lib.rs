@@ -25,6 +25,8 @@
 //! [`OwnedFd`](std::os::fd::OwnedFd)s.
 
 #![warn(missing_docs)]
+// Checked, not just written down: only `sys` may use `unsafe`.
+#![deny(unsafe_code)]
 
 mod collection;
 mod errno;
@@ -38,6 +40,7 @@ mod names;
 mod pin;
 pub mod probe;
 mod programs;
+#[allow(unsafe_code)]
 mod sys;
 
 pub mod btf;
