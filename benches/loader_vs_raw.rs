@@ -9,13 +9,20 @@ use std::hint::black_box;
 use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
 use std::time::{Duration, Instant};
 
+use ebpf_asm::RawInsn;
 use ebpf_loader::{Map, MapSpec, MapType, ProgramSpec, ProgramType, BPF_ANY};
 
 /// r0 = 0
 /// exit
-const RETURN_0: [u8; 16] = [
-    0xb7, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, //
-    0x95, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+const RETURN_0: [RawInsn; 2] = [
+    RawInsn::from_bytes(RETURN_0_BYTES[0]),
+    RawInsn::from_bytes(RETURN_0_BYTES[1]),
+];
+
+/// The same program as the bytes the raw syscall takes.
+const RETURN_0_BYTES: [[u8; 8]; 2] = [
+    [0xb7, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00],
+    [0x95, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00],
 ];
 
 #[repr(C, align(8))]
@@ -93,7 +100,7 @@ fn main() {
             );
         });
         r += time(n / 4, |_| {
-            black_box(raw_prog_load(&RETURN_0, license));
+            black_box(raw_prog_load(RETURN_0_BYTES.as_flattened(), license));
         });
     }
     report("program load", n, l, r);

@@ -6,6 +6,8 @@
 //! cargo run -p ebpf-asm-examples --example dsl_tour
 //! ```
 
+use std::os::fd::AsRawFd;
+
 use ebpf_asm::{assemble, program, Program};
 
 /// How much each packet adds to its counter: a Rust constant used inside the program.
@@ -62,12 +64,16 @@ fn main() {
             .unwrap_or_default();
         println!("  insn {:2}: {:?} `{}` ({at})", r.index, r.kind, r.name);
     }
-    let pretend_map_fd = 7; // ebpf_loader would give us a real one; we only pretend here.
+    // ebpf_loader would give us a map (`Map` is `AsFd`); any open file stands in for one.
+    let pretend_map = std::fs::File::open("/dev/null").expect("/dev/null opens");
     let mut editor = prog.editor();
     let changed = editor
-        .rewrite_map("counters", pretend_map_fd)
+        .rewrite_map("counters", &pretend_map)
         .expect("the program refers to `counters`");
-    println!("rewrote {changed} reference(s) to `counters` as map fd {pretend_map_fd}");
+    println!(
+        "rewrote {changed} reference(s) to `counters` as map fd {}",
+        pretend_map.as_raw_fd()
+    );
     // `count_bytes` is still unresolved: finish() says which name and where.
     if let Err(e) = editor.finish() {
         println!("still unresolved: {e}\n");
@@ -109,21 +115,23 @@ fn main() {
     }
 
     // 6. Hand it to the loader. Loading needs root (or CAP_BPF), so the tour stops at the
-    //    spec: the bytes, and a source location per slot so a verifier rejection can name
-    //    the Rust line of the failing instruction.
-    let mut per_slot = Vec::with_capacity(linked.slot_count());
-    for (i, insn) in linked.insns().iter().enumerate() {
-        for _ in 0..insn.slots() {
-            per_slot.push(linked.location(i).map(|l| l.to_string()));
-        }
+    //    spec: the instruction slots, and where each was written so a verifier rejection
+    //    can name the Rust line of the failing instruction. A program with a reference
+    //    left unresolved is refused here, naming the reference and its line.
+    use ebpf_loader::{ProgramSpec, ProgramType};
+    match ProgramSpec::from_program("dsl_tour", ProgramType::Xdp, &prog) {
+        Ok(_) => unreachable!("`prog` still calls `count_bytes`, which only `linked` defines"),
+        Err(e) => println!("\n== the unlinked program is refused\n{e}"),
     }
-    let spec =
-        ebpf_loader::ProgramSpec::new("dsl_tour", ebpf_loader::ProgramType::Xdp, linked.to_bytes())
-            .source_map(per_slot);
+    let spec = ProgramSpec::from_program("dsl_tour", ProgramType::Xdp, &linked)
+        .expect("every reference of `linked` is resolved");
     println!(
-        "\n== ready to load: `{}`, {} bytes; `spec.load()` would do it (as root)",
+        "\n== ready to load: `{}`, {} slots, slot 0 written at {}; `spec.load()` would do it (as root)",
         spec.name,
-        spec.insns.len()
+        spec.insns.len(),
+        spec.source_map
+            .get(0)
+            .map_or_else(|| "?".to_string(), |l| l.to_string())
     );
 }
 

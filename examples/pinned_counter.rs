@@ -16,7 +16,6 @@
 #[path = "common/mod.rs"]
 mod common;
 
-use std::os::fd::{AsFd, AsRawFd};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
@@ -118,7 +117,6 @@ fn child(pin_path: &Path, count: u32) -> Result<(), Box<dyn std::error::Error>> 
     // Open the pinned map: a new fd to the very same kernel object (same id).
     let map = Map::from_pinned(pin_path)?;
     let id = map.info()?.id;
-    let map_fd = map.as_fd().as_raw_fd();
     let counter = Array::<u64>::new(map)?;
     let before = counter.get(0)?.unwrap_or(0);
     println!(
@@ -142,8 +140,8 @@ fn child(pin_path: &Path, count: u32) -> Result<(), Box<dyn std::error::Error>> 
         r0 = 2                           // XDP_PASS
         exit
     };
-    prog.editor().rewrite_map("shared_count", map_fd)?;
-    let loaded = ProgramSpec::from_program("bump", ProgramType::Xdp, &prog).load()?;
+    prog.editor().rewrite_map("shared_count", counter.map())?;
+    let loaded = ProgramSpec::from_program("bump", ProgramType::Xdp, &prog)?.load()?;
     if count > 0 {
         loaded.test_run(&TestRun {
             data_in: &[0; 64],
@@ -163,7 +161,7 @@ impl Drop for Pin {
     fn drop(&mut self) {
         if self.0.exists() {
             if let Err(e) = unpin(&self.0) {
-                eprintln!("pinned_counter: cannot unpin {}: {e}", self.0.display());
+                eprintln!("pinned_counter: {}", e.with_causes());
             }
         }
     }

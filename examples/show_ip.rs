@@ -18,12 +18,11 @@
 #[path = "common/mod.rs"]
 mod common;
 
-use std::net::{Ipv4Addr, UdpSocket};
-use std::os::fd::{AsFd, AsRawFd};
+use std::net::Ipv4Addr;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+use common::{Mix, Traffic};
 
 use ebpf_loader::link::XdpMode;
 use ebpf_loader::ringbuf::RingBuf;
@@ -72,11 +71,10 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         r0 = 2                           // XDP_PASS: the packet goes on as if we were not there
         exit
     };
-    prog.editor()
-        .rewrite_map("events", events.as_fd().as_raw_fd())?;
+    prog.editor().rewrite_map("events", &events)?;
 
     // bpf_ringbuf_output is not GPL-only: any license will do.
-    let loaded = ProgramSpec::from_program("show_ip", ProgramType::Xdp, &prog)
+    let loaded = ProgramSpec::from_program("show_ip", ProgramType::Xdp, &prog)?
         .license("MIT")
         .load()?;
     let _link = loaded.attach_xdp(args.iface.as_str(), XdpMode::Generic)?;
@@ -92,11 +90,13 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         }
     );
 
-    let stop = Arc::new(AtomicBool::new(false));
-    let sender = args.traffic.then(|| {
-        let stop = stop.clone();
-        std::thread::spawn(move || send_traffic(&stop))
-    });
+    // Five small UDP datagrams a second to a socket of our own, unless turned off.
+    let traffic = Traffic::start_if(
+        args.traffic,
+        b"hello from show_ip",
+        Duration::from_millis(200),
+        Mix::Udp,
+    );
 
     let deadline = (args.seconds > 0).then(|| Instant::now() + Duration::from_secs(args.seconds));
     let mut shown = 0u64;
@@ -119,10 +119,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         }
         shown += 1;
     }
-    stop.store(true, Ordering::Relaxed);
-    if let Some(t) = sender {
-        let _ = t.join();
-    }
+    drop(traffic);
     println!("show_ip: {shown} IPv4 packets seen on {}", args.iface);
     // Dropping the link detaches the program; dropping the ring and map closes them.
     Ok(())
@@ -142,22 +139,4 @@ fn parse_event(event: &[u8]) -> Option<String> {
         _ => "?",
     };
     Some(format!("{src} -> {dst} proto {proto} ({name})"))
-}
-
-/// Five small UDP datagrams a second to 127.0.0.1 (a socket of our own receives them).
-fn send_traffic(stop: &AtomicBool) {
-    let Ok(rx) = UdpSocket::bind("127.0.0.1:0") else {
-        return;
-    };
-    let Ok(tx) = UdpSocket::bind("127.0.0.1:0") else {
-        return;
-    };
-    let _ = rx.set_nonblocking(true);
-    let Ok(to) = rx.local_addr() else { return };
-    let mut buf = [0u8; 64];
-    while !stop.load(Ordering::Relaxed) {
-        let _ = tx.send_to(b"hello from show_ip", to);
-        while rx.recv(&mut buf).is_ok() {}
-        std::thread::sleep(Duration::from_millis(200));
-    }
 }

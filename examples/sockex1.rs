@@ -19,13 +19,10 @@
 #[path = "common/mod.rs"]
 mod common;
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream, UdpSocket};
-use std::os::fd::{AsFd, AsRawFd};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use common::{Mix, Traffic};
 
 use ebpf_loader::link::Interface;
 use ebpf_loader::{Array, MapSpec, MapType, ProgramSpec, ProgramType};
@@ -74,10 +71,9 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         r0 = 0                           // keep 0 bytes: the socket receives nothing
         exit
     };
-    prog.editor()
-        .rewrite_map("proto_bytes", bytes.as_fd().as_raw_fd())?;
+    prog.editor().rewrite_map("proto_bytes", &bytes)?;
 
-    let loaded = ProgramSpec::from_program("sockex1", ProgramType::SocketFilter, &prog)
+    let loaded = ProgramSpec::from_program("sockex1", ProgramType::SocketFilter, &prog)?
         .license("MIT")
         .load()?;
 
@@ -101,65 +97,25 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         }
     );
 
-    let stop = Arc::new(AtomicBool::new(false));
-    let sender = args.traffic.then(|| {
-        let stop = stop.clone();
-        std::thread::spawn(move || send_traffic(&stop))
-    });
+    // Ten rounds a second of UDP, ICMP (a datagram to a closed port) and TCP over
+    // 127.0.0.1, when asked for.
+    let traffic = Traffic::start_if(
+        args.traffic,
+        b"hello from sockex1",
+        Duration::from_millis(100),
+        Mix::UdpIcmpTcp,
+    );
 
-    let start = Instant::now();
-    let mut second = 0u64;
-    while args.seconds == 0 || second < args.seconds {
-        std::thread::sleep(
-            Duration::from_secs(1).saturating_sub(start.elapsed() - Duration::from_secs(second)),
-        );
-        second += 1;
+    common::every_second(args.seconds, |second| {
         let mut line = format!("{:>3} s:", second);
         for (proto, name) in SHOWN {
             let n = bytes.get(proto)?.unwrap_or(0);
             line += &format!("  {name} {n:>8} bytes");
         }
         println!("{line}");
-    }
-    stop.store(true, Ordering::Relaxed);
-    if let Some(t) = sender {
-        let _ = t.join();
-    }
+        Ok::<(), ebpf_loader::Error>(())
+    })?;
+    drop(traffic);
     // Dropping the link detaches the filter; dropping the socket, map and program closes them.
     Ok(())
-}
-
-/// Ten rounds a second over 127.0.0.1: a UDP datagram to a socket of ours, one to a closed
-/// port (the kernel answers with an ICMP "port unreachable") and a few bytes over TCP.
-fn send_traffic(stop: &AtomicBool) {
-    let Ok(rx) = UdpSocket::bind("127.0.0.1:0") else {
-        return;
-    };
-    let Ok(tx) = UdpSocket::bind("127.0.0.1:0") else {
-        return;
-    };
-    let _ = rx.set_nonblocking(true);
-    let Ok(to) = rx.local_addr() else { return };
-    // A port nobody listens on: bind one, note it, close it.
-    let closed = UdpSocket::bind("127.0.0.1:0").and_then(|s| s.local_addr());
-    // A TCP connection to ourselves.
-    let tcp = TcpListener::bind("127.0.0.1:0").and_then(|l| {
-        let client = TcpStream::connect(l.local_addr()?)?;
-        let (server, _) = l.accept()?;
-        server.set_nonblocking(true)?;
-        Ok((client, server))
-    });
-    let mut buf = [0u8; 256];
-    while !stop.load(Ordering::Relaxed) {
-        let _ = tx.send_to(b"hello from sockex1", to);
-        while rx.recv(&mut buf).is_ok() {}
-        if let Ok(closed) = closed {
-            let _ = tx.send_to(b"anyone there?", closed);
-        }
-        if let Ok((client, server)) = &tcp {
-            let _ = (&*client).write_all(b"hello over tcp");
-            while (&*server).read(&mut buf).is_ok_and(|n| n > 0) {}
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
 }

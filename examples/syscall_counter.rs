@@ -18,10 +18,8 @@
 mod common;
 
 use std::collections::HashMap as StdHashMap;
-use std::os::fd::{AsFd, AsRawFd};
 use std::path::Path;
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
 
 use ebpf_loader::{HashMap, MapSpec, MapType, ProgramSpec, ProgramType};
 
@@ -102,11 +100,10 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         r0 = 0
         exit
     };
-    prog.editor()
-        .rewrite_map("counts", counts.as_fd().as_raw_fd())?;
+    prog.editor().rewrite_map("counts", &counts)?;
 
     let loaded =
-        ProgramSpec::from_program("syscall_counter", ProgramType::RawTracepoint, &prog).load()?;
+        ProgramSpec::from_program("syscall_counter", ProgramType::RawTracepoint, &prog)?.load()?;
     let _link = loaded.attach_raw_tracepoint("sys_enter")?;
     let counts = HashMap::<u32, u64>::new(counts)?;
     println!(
@@ -119,17 +116,10 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         }
     );
 
-    let start = Instant::now();
     let mut previous: StdHashMap<u32, u64> = StdHashMap::new(); // pid → count a second ago
     let mut names: StdHashMap<u32, String> = StdHashMap::new(); // pid → name, once seen
     let mut forgotten = 0u64; // syscalls of exited processes removed from the map
-    let mut second = 0u64;
-    while args.seconds == 0 || second < args.seconds {
-        std::thread::sleep(
-            Duration::from_secs(1).saturating_sub(start.elapsed() - Duration::from_secs(second)),
-        );
-        second += 1;
-
+    common::every_second(args.seconds, |second| {
         // Read the whole map: (pid, total, calls in the last second) per process, busiest
         // first, like `top`.
         let mut rows: Vec<(u32, u64, u64)> = Vec::new();
@@ -164,7 +154,8 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
                 names.remove(&pid);
             }
         }
-    }
+        Ok::<(), ebpf_loader::Error>(())
+    })?;
     // Dropping the link detaches the program; dropping the map and program closes them.
     Ok(())
 }

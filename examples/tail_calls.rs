@@ -12,10 +12,12 @@
 //! so the instructions after `call bpf_tail_call` run only when the slot is empty: the
 //! fall-through, counted in slot 0.
 
-use std::os::fd::{AsFd, AsRawFd};
+#[path = "common/mod.rs"]
+mod common;
+
 use std::process::ExitCode;
 
-use ebpf_asm::Program as AsmProgram;
+use ebpf_asm::Program;
 use ebpf_loader::{Array, MapSpec, MapType, ProgArray, ProgramSpec, ProgramType, TestRun};
 
 /// IP protocol numbers: the index of each handler in the jump table.
@@ -43,18 +45,12 @@ fn main() -> ExitCode {
         );
         return ExitCode::FAILURE;
     }
-    match run() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("tail_calls: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    common::exit("tail_calls", run())
 }
 
 /// Adds 1 to `counters[slot]` and returns `action`: the body of every handler and of the
 /// fall-through. `{slot}` and `{action}` are Rust values put into the instructions.
-fn count_and_return(slot: u32, action: i32) -> AsmProgram {
+fn count_and_return(slot: u32, action: i32) -> Program {
     ebpf_asm::program! {
         r1 = {slot}
         *(u32 *)(r10 - 4) = r1           // key = slot, on the stack
@@ -84,13 +80,12 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             .name("jump_table")
             .create()?,
     )?;
-    let counters_fd = counters.as_fd().as_raw_fd();
 
     // The handlers: one small program each, loaded and put into its slot of the table.
     for (name, protocol, slot) in HANDLERS {
         let mut prog = count_and_return(slot, XDP_PASS);
-        prog.editor().rewrite_map("counters", counters_fd)?;
-        let loaded = ProgramSpec::from_program(name, ProgramType::Xdp, &prog).load()?;
+        prog.editor().rewrite_map("counters", &counters)?;
+        let loaded = ProgramSpec::from_program(name, ProgramType::Xdp, &prog)?.load()?;
         jump_table.set(u32::from(protocol), &loaded)?;
         println!(
             "jump_table[{protocol:>3}] = {name} ({} instructions)",
@@ -133,9 +128,9 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         exit
     };
     let mut editor = entry.editor();
-    editor.rewrite_map("jump_table", jump_table.map().as_fd().as_raw_fd())?;
-    editor.rewrite_map("counters", counters_fd)?;
-    let entry_loaded = ProgramSpec::from_program("dispatch", ProgramType::Xdp, &entry).load()?;
+    editor.rewrite_map("jump_table", jump_table.map())?;
+    editor.rewrite_map("counters", &counters)?;
+    let entry_loaded = ProgramSpec::from_program("dispatch", ProgramType::Xdp, &entry)?.load()?;
     println!(
         "dispatch: {} instructions, tail-calls jump_table[protocol]; slot {SCTP} is empty\n",
         entry.len()

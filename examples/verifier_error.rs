@@ -12,7 +12,9 @@
 //! The rejection is the expected outcome: the example exits 0 when the wrong program is
 //! refused and the fixed one loads, and 1 otherwise.
 
-use std::os::fd::{AsFd, AsRawFd};
+#[path = "common/mod.rs"]
+mod common;
+
 use std::process::ExitCode;
 
 use ebpf_loader::{Error, HashMap, MapSpec, MapType, ProgramSpec, ProgramType, TestRun, BPF_ANY};
@@ -32,13 +34,7 @@ fn main() -> ExitCode {
             }
         }
     }
-    match run(full_log) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("verifier_error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    common::exit("verifier_error", run(full_log))
 }
 
 fn run(full_log: bool) -> Result<(), Box<dyn std::error::Error>> {
@@ -66,10 +62,8 @@ fn run(full_log: bool) -> Result<(), Box<dyn std::error::Error>> {
     };
     println!("== 1. a program that forgets the NULL check after bpf_map_lookup_elem:");
     println!("{wrong}");
-    wrong
-        .editor()
-        .rewrite_map("counters", counters.as_fd().as_raw_fd())?;
-    match ProgramSpec::from_program("wrong", ProgramType::Xdp, &wrong).load() {
+    wrong.editor().rewrite_map("counters", &counters)?;
+    match ProgramSpec::from_program("wrong", ProgramType::Xdp, &wrong)?.load() {
         Ok(_) => return Err("the kernel accepted the wrong program; it should not have".into()),
         Err(Error::Verifier(e)) => {
             println!("The kernel refuses it (as expected). The error's Display:\n");
@@ -109,10 +103,8 @@ fn run(full_log: bool) -> Result<(), Box<dyn std::error::Error>> {
     };
     println!("== 2. the same program with `if r0 == 0 goto out` after the lookup:");
     println!("{fixed}");
-    fixed
-        .editor()
-        .rewrite_map("counters", counters.as_fd().as_raw_fd())?;
-    let loaded = ProgramSpec::from_program("fixed", ProgramType::Xdp, &fixed).load()?;
+    fixed.editor().rewrite_map("counters", &counters)?;
+    let loaded = ProgramSpec::from_program("fixed", ProgramType::Xdp, &fixed)?.load()?;
     println!(
         "The kernel accepts it: program `{}` loaded ({} instructions).",
         loaded.name(),

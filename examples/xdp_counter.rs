@@ -16,12 +16,10 @@
 #[path = "common/mod.rs"]
 mod common;
 
-use std::net::UdpSocket;
-use std::os::fd::{AsFd, AsRawFd};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use common::{Mix, Traffic};
 
 use ebpf_loader::link::XdpMode;
 use ebpf_loader::{Array, MapSpec, MapType, ProgramSpec, ProgramType};
@@ -53,10 +51,9 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         r0 = 2                           // XDP_PASS
         exit
     };
-    prog.editor()
-        .rewrite_map("counters", counters.as_fd().as_raw_fd())?;
+    prog.editor().rewrite_map("counters", &counters)?;
 
-    let loaded = ProgramSpec::from_program("xdp_counter", ProgramType::Xdp, &prog).load()?;
+    let loaded = ProgramSpec::from_program("xdp_counter", ProgramType::Xdp, &prog)?.load()?;
     let _link = loaded.attach_xdp(args.iface.as_str(), XdpMode::Generic)?;
     let counters = Array::<u64>::new(counters)?;
     println!(
@@ -70,20 +67,16 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         }
     );
 
-    let stop = Arc::new(AtomicBool::new(false));
-    let sender = args.traffic.then(|| {
-        let stop = stop.clone();
-        std::thread::spawn(move || send_traffic(&stop))
-    });
+    // About 200 small UDP datagrams a second to a socket of our own, when asked for.
+    let traffic = Traffic::start_if(
+        args.traffic,
+        b"hello from xdp_counter",
+        Duration::from_millis(5),
+        Mix::Udp,
+    );
 
-    let start = Instant::now();
     let mut last = 0u64;
-    let mut second = 0u64;
-    while args.seconds == 0 || second < args.seconds {
-        std::thread::sleep(
-            Duration::from_secs(1).saturating_sub(start.elapsed() - Duration::from_secs(second)),
-        );
-        second += 1;
+    common::every_second(args.seconds, |second| {
         let total = counters.get(0)?.unwrap_or(0);
         println!(
             "{}: {:>3} s: {:>6} packets/s, {:>8} in all",
@@ -93,29 +86,9 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             total
         );
         last = total;
-    }
-    stop.store(true, Ordering::Relaxed);
-    if let Some(t) = sender {
-        let _ = t.join();
-    }
+        Ok::<(), ebpf_loader::Error>(())
+    })?;
+    drop(traffic);
     // Dropping the link detaches the program; dropping the map and program closes them.
     Ok(())
-}
-
-/// About 200 small UDP datagrams a second to 127.0.0.1 (a socket of our own receives them).
-fn send_traffic(stop: &AtomicBool) {
-    let Ok(rx) = UdpSocket::bind("127.0.0.1:0") else {
-        return;
-    };
-    let Ok(tx) = UdpSocket::bind("127.0.0.1:0") else {
-        return;
-    };
-    let _ = rx.set_nonblocking(true);
-    let Ok(to) = rx.local_addr() else { return };
-    let mut buf = [0u8; 64];
-    while !stop.load(Ordering::Relaxed) {
-        let _ = tx.send_to(b"hello from xdp_counter", to);
-        while rx.recv(&mut buf).is_ok() {}
-        std::thread::sleep(Duration::from_millis(5));
-    }
 }

@@ -1,6 +1,14 @@
 //! The Editor: references, rewriting maps and constants, linking fragments, and every error.
 
+use std::fs::File;
+use std::os::fd::AsRawFd;
+
 use ebpf_asm_core::{assemble_named, EditError, Imm64, Insn, RawInsn, RefKind};
+
+/// An open fd standing in for a map's: the Editor only copies its number.
+fn some_fd() -> File {
+    File::open("/dev/null").expect("open /dev/null")
+}
 
 fn slots(p: &ebpf_asm_core::Program) -> Vec<RawInsn> {
     p.to_raw()
@@ -47,22 +55,25 @@ fn rewrite_map_sets_pseudo_map_fd_everywhere_the_name_is_used() {
     let mut p = assemble_named("c.s", &format!(".extern sub\n{COUNTER}")).unwrap();
     // Before: symbol loads encode as ld_imm64 with imm 0, as in an object file.
     assert_eq!((slots(&p)[0].src, slots(&p)[0].imm), (0, 0));
-    let n = p.editor().rewrite_map("counters", 42).unwrap();
+    let map = some_fd();
+    let fd = map.as_raw_fd();
+    let n = p.editor().rewrite_map("counters", &map).unwrap();
     assert_eq!(n, 2);
     let s = slots(&p);
-    assert_eq!((s[0].code, s[0].dst, s[0].src, s[0].imm), (0x18, 1, 1, 42));
-    assert_eq!((s[4].code, s[4].dst, s[4].src, s[4].imm), (0x18, 3, 1, 42));
+    assert_eq!((s[0].code, s[0].dst, s[0].src, s[0].imm), (0x18, 1, 1, fd));
+    assert_eq!((s[4].code, s[4].dst, s[4].src, s[4].imm), (0x18, 3, 1, fd));
     assert_eq!(p.insns()[1].to_string(), "r2 = limit ll");
 }
 
 #[test]
 fn rewrite_map_value_and_constant() {
     let mut p = assemble_named("c.s", &format!(".extern sub\n{COUNTER}")).unwrap();
+    let map = some_fd();
     let mut ed = p.editor();
-    ed.rewrite_map_value("counters", 5, 16).unwrap();
+    ed.rewrite_map_value("counters", &map, 16).unwrap();
     ed.rewrite_constant("limit", 0x1_0000_0002).unwrap();
     let s = slots(&p);
-    assert_eq!((s[0].src, s[0].imm, s[1].imm), (2, 5, 16));
+    assert_eq!((s[0].src, s[0].imm, s[1].imm), (2, map.as_raw_fd(), 16));
     assert_eq!((s[2].src, s[2].imm, s[3].imm), (0, 2, 1));
     assert_eq!(
         p.insns()[1],
@@ -76,7 +87,7 @@ fn rewrite_map_value_and_constant() {
 #[test]
 fn rewriting_an_unknown_name_lists_the_known_ones() {
     let mut p = assemble_named("c.s", &format!(".extern sub\n{COUNTER}")).unwrap();
-    let e = p.editor().rewrite_map("countres", 3).unwrap_err();
+    let e = p.editor().rewrite_map("countres", &some_fd()).unwrap_err();
     assert_eq!(
         e.to_string(),
         "the program has no reference to `countres`; it refers to: counters, limit, counters"
@@ -91,7 +102,7 @@ fn rewriting_an_unknown_name_lists_the_known_ones() {
 fn finish_names_the_first_unresolved_symbol_and_its_location() {
     let mut p = assemble_named("c.s", &format!(".extern sub\n{COUNTER}")).unwrap();
     let mut ed = p.editor();
-    ed.rewrite_map("counters", 1).unwrap();
+    ed.rewrite_map("counters", &some_fd()).unwrap();
     let e = ed.finish().unwrap_err();
     assert_eq!(
         e.to_string(),

@@ -38,7 +38,7 @@ pub fn read_spec(file: &Path, err: &mut dyn Write) -> Option<CollectionSpec> {
                     let _ = writeln!(err, "{e}");
                 }
                 e => {
-                    let _ = writeln!(err, "{}: error: {e}", file.display());
+                    let _ = writeln!(err, "{}: error: {}", file.display(), e.with_causes());
                 }
             }
             None
@@ -58,7 +58,7 @@ pub fn print_load_error(file: &Path, name: &str, e: &Error, full: bool, err: &mu
             },
         ),
         Error::UnresolvedReference { location, .. } => (location.clone(), e.to_string()),
-        e => (None, e.to_string()),
+        e => (None, e.with_causes().to_string()),
     };
     let at = loc.unwrap_or_else(|| file.display().to_string());
     let _ = writeln!(err, "{at}: error: program `{name}` was rejected: {text}");
@@ -85,7 +85,7 @@ pub fn run(args: &LoadArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Res
     let (coll, failures) = match spec.load_each(&opts) {
         Ok(r) => r,
         Err(e) => {
-            let _ = writeln!(err, "{}: error: {e}", args.file.display());
+            let _ = writeln!(err, "{}: error: {}", args.file.display(), e.with_causes());
             return Ok(Status::InputErrors);
         }
     };

@@ -119,7 +119,7 @@ pub fn run(args: &RunArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
     let (coll, failures) = match spec.load_each(&LoadOptions::default()) {
         Ok(r) => r,
         Err(e) => {
-            let _ = writeln!(err, "{file}: error: {e}");
+            let _ = writeln!(err, "{file}: error: {}", e.with_causes());
             return Ok(Status::InputErrors);
         }
     };

@@ -1,6 +1,14 @@
 //! What the command-line examples do the same way: read a whole-number flag, read the
-//! network examples' flags, and turn `run()`'s result into an exit status with the error
-//! on stderr.
+//! network examples' flags, send traffic of their own, report once a second, and turn
+//! `run()`'s result into an exit status with the error on stderr.
+// Each example uses only some of these.
+#![allow(dead_code, unused_imports)]
+
+mod every_second;
+mod traffic;
+
+pub use every_second::every_second;
+pub use traffic::{Mix, Traffic};
 
 use std::error::Error;
 use std::process::ExitCode;
@@ -18,15 +26,17 @@ pub fn exit(name: &str, result: Result<(), Box<dyn Error>>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("{name}: {e}");
+            // A loader error names what failed; its causes follow on the same line.
+            match e.downcast_ref::<ebpf_loader::Error>() {
+                Some(e) => eprintln!("{name}: {}", e.with_causes()),
+                None => eprintln!("{name}: {e}"),
+            }
             ExitCode::FAILURE
         }
     }
 }
 
 /// The flags of the examples that watch an interface.
-// Not every example that includes this module watches an interface.
-#[allow(dead_code)]
 pub struct NetArgs {
     /// `--iface NAME` (default `lo`).
     pub iface: String,
@@ -39,7 +49,6 @@ pub struct NetArgs {
 /// Parses `example`'s arguments: `[--iface NAME] [--seconds N]` and the traffic flag that
 /// changes the default, `--traffic` when `traffic` is off by default, `--no-traffic` when
 /// it is on.
-#[allow(dead_code)]
 pub fn net_args(example: &str, seconds: u64, traffic: bool) -> Result<NetArgs, String> {
     let flip = if traffic { "--no-traffic" } else { "--traffic" };
     let mut args = NetArgs {

@@ -6,7 +6,7 @@
 //! use ebpf_loader::{CollectionSpec, MapSpec, MapType, ProgramType, TestRun};
 //!
 //! # fn main() -> Result<(), ebpf_loader::Error> {
-//! let prog = ebpf_asm_core::assemble_named("count.s", "\
+//! let prog = ebpf_asm::assemble_named("count.s", "\
 //!     r1 = counts ll
 //!     r0 = 2
 //!     exit")?;
@@ -20,18 +20,18 @@
 //! # }
 //! ```
 
-use std::os::fd::{AsFd, AsRawFd};
+use std::os::fd::AsFd;
 use std::path::Path;
 
 use ebpf_asm_core::{
-    BtfTargetKind, EditError, ObjectSpec, Program as AsmProgram, RefKind, SectionDef, SourceLoc,
+    BtfTargetKind, EditError, ObjectSpec, Program, RefKind, SectionDef, SourceLoc,
 };
 
 use crate::btf::{Btf, BtfKind};
 use crate::error::{Error, Result};
-use crate::map::{Map, MapSpec};
-use crate::program::{Program, ProgramSpec};
-use crate::program_type::{AttachType, ProgramType};
+use crate::maps::{Map, MapSpec};
+use crate::programs::{AttachType, ProgramType};
+use crate::programs::{LoadedProgram, ProgramSpec};
 
 /// A map of a [`CollectionSpec`].
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -61,7 +61,7 @@ pub struct CollectionProgram {
     /// `btf_trace_<name>`, iter: `bpf_iter_<name>`, fentry: the function).
     pub attach_btf: Option<(BtfKind, String)>,
     /// The instructions, map references still symbolic.
-    pub program: AsmProgram,
+    pub program: Program,
     /// The section it came from, for programs read from an object file.
     pub section: Option<String>,
     /// Where it was written (the `.section` directive), when known.
@@ -228,7 +228,7 @@ impl CollectionSpec {
         &mut self,
         name: impl Into<String>,
         prog_type: ProgramType,
-        program: AsmProgram,
+        program: Program,
     ) -> &mut CollectionProgram {
         let name = name.into();
         self.programs.retain(|p| p.name != name);
@@ -373,7 +373,7 @@ impl CollectionSpec {
     }
 
     /// The program with every map reference pointed at `coll`'s maps.
-    fn resolve(&self, p: &CollectionProgram, coll: &Collection) -> Result<AsmProgram> {
+    fn resolve(&self, p: &CollectionProgram, coll: &Collection) -> Result<Program> {
         let mut program = p.program.clone();
         let mut ed = program.editor();
         let mut names: Vec<String> = ed
@@ -385,7 +385,7 @@ impl CollectionSpec {
         names.dedup();
         for name in names {
             if let Some(map) = coll.map(&name) {
-                ed.rewrite_map(&name, map.as_fd().as_raw_fd())
+                ed.rewrite_map(&name, map)
                     .map_err(|e| Error::InvalidArgument(e.to_string()))?;
             }
         }
@@ -418,7 +418,7 @@ impl CollectionSpec {
         p: &CollectionProgram,
         coll: &Collection,
         opts: &LoadOptions,
-    ) -> Result<Program> {
+    ) -> Result<LoadedProgram> {
         let program = self.resolve(p, coll)?;
         let mut attach_btf_id = p.attach_btf_id;
         if let (0, Some((kind, name))) = (attach_btf_id, &p.attach_btf) {
@@ -436,7 +436,7 @@ impl CollectionSpec {
                     ))),
                 })?;
         }
-        let mut spec = ProgramSpec::from_program(kernel_name(&p.name), p.prog_type, &program)
+        let mut spec = ProgramSpec::from_program(kernel_name(&p.name), p.prog_type, &program)?
             .license(self.license.clone())
             .flags(p.flags)
             .attach_btf_id(attach_btf_id)
@@ -470,7 +470,7 @@ fn btf_target(section: &SectionDef, target: &str) -> Option<(BtfKind, String)> {
 #[derive(Debug)]
 pub struct Collection {
     maps: Vec<(String, Map)>,
-    programs: Vec<(String, Program)>,
+    programs: Vec<(String, LoadedProgram)>,
 }
 
 impl Collection {
@@ -480,7 +480,7 @@ impl Collection {
     }
 
     /// The program called `name`.
-    pub fn program(&self, name: &str) -> Option<&Program> {
+    pub fn program(&self, name: &str) -> Option<&LoadedProgram> {
         self.programs
             .iter()
             .find(|(n, _)| n == name)
@@ -494,7 +494,7 @@ impl Collection {
     }
 
     /// Takes the program called `name` out of the collection.
-    pub fn take_program(&mut self, name: &str) -> Option<Program> {
+    pub fn take_program(&mut self, name: &str) -> Option<LoadedProgram> {
         let i = self.programs.iter().position(|(n, _)| n == name)?;
         Some(self.programs.remove(i).1)
     }
@@ -505,7 +505,7 @@ impl Collection {
     }
 
     /// Every loaded program with its name, in the spec's order.
-    pub fn programs(&self) -> impl Iterator<Item = (&str, &Program)> {
+    pub fn programs(&self) -> impl Iterator<Item = (&str, &LoadedProgram)> {
         self.programs.iter().map(|(n, p)| (n.as_str(), p))
     }
 }
@@ -513,7 +513,7 @@ impl Collection {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::map::MapType;
+    use crate::maps::MapType;
     use ebpf_asm_core::{section_def, SectionTarget, SECTIONS};
 
     #[test]

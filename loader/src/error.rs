@@ -1,13 +1,12 @@
-//! The crate's error type and the errno hint table (a pure function).
+//! The crate's error type.
 
+use std::fmt;
 use std::io;
 use std::path::PathBuf;
 
+use crate::errno::{errno_name, hint};
+use crate::programs::verifier_log::VerifierError;
 use crate::sys::Cmd;
-use crate::verifier_log::VerifierError;
-
-/// errno 524: the kernel-internal `ENOTSUPP` (libc has no name for it).
-pub const ENOTSUPP: i32 = 524;
 
 /// Everything that can go wrong in this crate.
 #[derive(Debug, thiserror::Error)]
@@ -95,6 +94,10 @@ pub enum Error {
     /// Assembly text with errors: every diagnostic, `FILE:LINE:COL: error: ...`.
     #[error("{0}")]
     Asm(#[from] ebpf_asm_core::AsmError),
+    /// A program handed to the loader with a reference left unresolved (a map never
+    /// rewritten, a call never linked): names it and where it was written.
+    #[error("{0}")]
+    Unresolved(#[from] ebpf_asm_core::EditError),
     /// Bytes that do not decode as instructions (e.g. a program's translated instructions).
     #[error("cannot decode instructions: {0}")]
     Decode(#[from] ebpf_asm_core::DecodeError),
@@ -127,8 +130,9 @@ pub enum Error {
         /// The names it does have.
         known: Vec<String>,
     },
-    /// Creating or loading one object of a collection failed.
-    #[error("{what}: {source}")]
+    /// Creating or loading one object of a collection failed. `Display` names the object
+    /// only; the cause is `source()` (or [`Error::with_causes`] for one line with both).
+    #[error("{what}")]
     Context {
         /// Which object, e.g. "map `counts`".
         what: String,
@@ -136,8 +140,9 @@ pub enum Error {
         #[source]
         source: Box<Error>,
     },
-    /// An I/O error outside bpf() (reading /sys, statfs, removing a pin).
-    #[error("{what}: {source}")]
+    /// An I/O error outside bpf() (reading /sys, statfs, removing a pin). `Display` says
+    /// what was being done; the cause is `source()` (or [`Error::with_causes`]).
+    #[error("{what}")]
     Io {
         /// What was being done.
         what: String,
@@ -159,6 +164,13 @@ impl Error {
         }
     }
 
+    /// The message with the causes a `Context` or `Io` error wraps, for a program that
+    /// prints one line rather than walking [`source()`](std::error::Error::source)
+    /// (as `anyhow`'s `{:#}` does; `Display` alone does not repeat the cause).
+    pub fn with_causes(&self) -> WithCauses<'_> {
+        WithCauses(self)
+    }
+
     /// The raw errno if this is a kernel error (including verifier rejections).
     pub fn errno(&self) -> Option<i32> {
         match self {
@@ -167,6 +179,26 @@ impl Error {
             Error::Attach { errno, .. } => Some(*errno),
             Error::Context { source, .. } => source.errno(),
             _ => None,
+        }
+    }
+}
+
+/// An [`Error`] with the causes it wraps, on one line: from [`Error::with_causes`].
+#[derive(Debug)]
+pub struct WithCauses<'a>(&'a Error);
+
+impl fmt::Display for WithCauses<'_> {
+    /// `what: cause` down the chain of `Context` and `Io` errors; `{:#}` passes on to the
+    /// innermost error (a verifier error then prints its whole log).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Error::Context { what, source } => {
+                write!(f, "{what}: ")?;
+                fmt::Display::fmt(&source.with_causes(), f)
+            }
+            Error::Io { what, source } => write!(f, "{what}: {source}"),
+            e if f.alternate() => write!(f, "{e:#}"),
+            e => write!(f, "{e}"),
         }
     }
 }
@@ -190,132 +222,10 @@ impl From<ebpf_asm_core::UnknownKernelName> for Error {
 /// Shorthand for results of this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// The symbolic name of an errno value (`"EPERM"`, `"ENOTSUPP"`, ...), or `"E?"`.
-pub fn errno_name(errno: i32) -> &'static str {
-    match errno {
-        libc::EPERM => "EPERM",
-        libc::ENOENT => "ENOENT",
-        libc::ESRCH => "ESRCH",
-        libc::EINTR => "EINTR",
-        libc::EIO => "EIO",
-        libc::E2BIG => "E2BIG",
-        libc::EBADF => "EBADF",
-        libc::EAGAIN => "EAGAIN",
-        libc::ENOMEM => "ENOMEM",
-        libc::EACCES => "EACCES",
-        libc::EFAULT => "EFAULT",
-        libc::EBUSY => "EBUSY",
-        libc::EEXIST => "EEXIST",
-        libc::EXDEV => "EXDEV",
-        libc::ENODEV => "ENODEV",
-        libc::ENOTDIR => "ENOTDIR",
-        libc::EISDIR => "EISDIR",
-        libc::EINVAL => "EINVAL",
-        libc::ENFILE => "ENFILE",
-        libc::EMFILE => "EMFILE",
-        libc::ENOSPC => "ENOSPC",
-        libc::ERANGE => "ERANGE",
-        libc::ENOSYS => "ENOSYS",
-        libc::ELOOP => "ELOOP",
-        libc::ENAMETOOLONG => "ENAMETOOLONG",
-        libc::EOPNOTSUPP => "EOPNOTSUPP",
-        ENOTSUPP => "ENOTSUPP",
-        _ => "E?",
-    }
-}
-
-/// What an errno most likely means for a given bpf() command. Pure; the table behind
-/// every kernel error message.
-pub fn hint(op: Cmd, errno: i32) -> &'static str {
-    use Cmd::*;
-    match (op, errno) {
-        (ObjPin, libc::EPERM) => {
-            "pinning needs a path on a bpf filesystem (`mount -t bpf bpf DIR`) and root"
-        }
-        (ProgLoad, libc::EPERM) => {
-            "operation not permitted: run as root or with CAP_BPF (plus CAP_PERFMON for tracing \
-             types, CAP_NET_ADMIN for networking types); some kernels also refuse \
-             trampoline-based types (fentry, fexit, fmod_ret, freplace, LSM) with EPERM"
-        }
-        (_, libc::EPERM) => {
-            "operation not permitted: run as root or with CAP_BPF (plus CAP_PERFMON/CAP_NET_ADMIN \
-             for some program types); for map updates the map may be frozen or read-only"
-        }
-        (ProgLoad, libc::EACCES) => {
-            "the verifier rejected the program: the last lines of its log say why \
-             ({:#} or .log() prints the whole log)"
-        }
-        (_, libc::EACCES) => "permission denied: the object may be read-only for this fd",
-        (ProgLoad, libc::E2BIG) => {
-            "program too large (too many instructions) or a trailing attribute is non-zero"
-        }
-        (MapUpdateElem | MapUpdateBatch, libc::E2BIG) => "the map is full (max_entries reached)",
-        (_, libc::E2BIG) => "argument too big for the kernel",
-        (ProgLoad, libc::EINVAL) => {
-            "the verifier refused an instruction or helper call (see the log), or the program \
-             type, expected attach type, flags or license are invalid"
-        }
-        (MapCreate, libc::EINVAL) => {
-            "invalid map attributes: check key/value sizes, max_entries and flags for this map type"
-        }
-        (MapUpdateElem, libc::EINVAL) => "invalid update flags or value for this map type",
-        (_, libc::EINVAL) => "invalid argument for this command",
-        (ProgLoad, libc::ENOSPC) => "the verifier log buffer is too small; use a bigger log size",
-        (ProgTestRun, libc::ENOSPC) => "the output buffer is too small for the result",
-        (_, libc::ENOSPC) => "no space left",
-        (_, ENOTSUPP) => "not supported for this program type",
-        (_, libc::EOPNOTSUPP) => "operation not supported for this map or program type",
-        (MapLookupElem | MapDeleteElem | MapLookupAndDeleteElem, libc::ENOENT) => {
-            "no such key (or the queue/stack is empty)"
-        }
-        (ObjGet | ObjPin, libc::ENOENT) => "no such pinned object or directory",
-        (ProgGetFdById | MapGetFdById, libc::ENOENT) => "no object with this id",
-        (_, libc::ENOENT) => "no such entry",
-        (ObjPin, libc::EEXIST) => "a file already exists at this pin path; unpin it first",
-        (MapUpdateElem, libc::EEXIST) => "the key already exists (BPF_NOEXIST)",
-        (_, libc::EEXIST) => "already exists",
-        (MapFreeze, libc::EBUSY) => "the map has a writable mmap; unmap it before freezing",
-        (_, libc::EBUSY) => "the object is busy",
-        (_, libc::EBADF) => "bad file descriptor (not a BPF object of the right kind)",
-        (_, libc::ENOMEM) => "out of memory (or memlock/memcg limit reached)",
-        (_, libc::EFAULT) => "bad address passed to the kernel",
-        (_, libc::ENOSYS) => "the bpf() syscall is not available in this kernel",
-        (_, libc::ENODEV) => "no such device",
-        (_, libc::EMFILE | libc::ENFILE) => "too many open files",
-        _ => "unexpected error from the kernel",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn hints_for_the_errors_users_hit() {
-        assert!(hint(Cmd::ProgLoad, libc::EPERM).contains("CAP_BPF"));
-        assert!(hint(Cmd::ProgLoad, libc::EACCES).contains("verifier"));
-        assert!(hint(Cmd::ProgLoad, libc::E2BIG).contains("too large"));
-        assert!(hint(Cmd::ProgLoad, libc::EINVAL).contains("expected attach type"));
-        assert!(hint(Cmd::ProgLoad, libc::ENOSPC).contains("log"));
-        assert_eq!(
-            hint(Cmd::ProgTestRun, ENOTSUPP),
-            "not supported for this program type"
-        );
-        assert!(hint(Cmd::ObjPin, libc::EPERM).contains("mount -t bpf"));
-        assert!(hint(Cmd::MapFreeze, libc::EBUSY).contains("mmap"));
-        assert!(hint(Cmd::MapUpdateElem, libc::E2BIG).contains("full"));
-        assert_eq!(
-            hint(Cmd::MapCreate, 9999),
-            "unexpected error from the kernel"
-        );
-    }
-
-    #[test]
-    fn errno_names() {
-        assert_eq!(errno_name(libc::EACCES), "EACCES");
-        assert_eq!(errno_name(524), "ENOTSUPP");
-        assert_eq!(errno_name(-3), "E?");
-    }
+    use std::error::Error as _;
 
     #[test]
     fn kernel_error_display_and_source() {
@@ -328,5 +238,34 @@ mod tests {
         let src = std::error::Error::source(&e).and_then(|s| s.downcast_ref::<io::Error>());
         assert_eq!(src.and_then(|s| s.raw_os_error()), Some(libc::EPERM));
         assert_eq!(e.errno(), Some(1));
+    }
+
+    /// Each message in the chain once: `Display` of a wrapper does not repeat its cause,
+    /// `source()` gives it, and `with_causes` joins them as the old message did.
+    #[test]
+    fn context_and_io_print_their_cause_once() {
+        let io = Error::Io {
+            what: "reading x.s".into(),
+            source: io::Error::from_raw_os_error(libc::ENOENT),
+        };
+        let ctx = Error::Context {
+            what: "map `counts`".into(),
+            source: Box::new(io),
+        };
+        let mut chain = Vec::new();
+        let mut e: Option<&dyn std::error::Error> = Some(&ctx);
+        while let Some(x) = e {
+            chain.push(x.to_string());
+            e = x.source();
+        }
+        let enoent = io::Error::from_raw_os_error(libc::ENOENT).to_string();
+        assert_eq!(chain, ["map `counts`", "reading x.s", enoent.as_str()]);
+        assert_eq!(
+            ctx.with_causes().to_string(),
+            format!("map `counts`: reading x.s: {enoent}")
+        );
+        let kernel = Error::kernel(Cmd::MapCreate, io::Error::from_raw_os_error(libc::EINVAL));
+        assert_eq!(kernel.with_causes().to_string(), kernel.to_string());
+        assert!(ctx.source().is_some());
     }
 }

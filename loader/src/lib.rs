@@ -12,9 +12,9 @@
 //! counts.insert(&1, &10, BPF_ANY)?;
 //! assert_eq!(counts.get(&1)?, Some(10));
 //!
-//! // `r0 = 2; exit` as raw instruction bytes.
-//! let insns = [0xb7, 0, 0, 0, 2, 0, 0, 0, 0x95, 0, 0, 0, 0, 0, 0, 0];
-//! let prog = ProgramSpec::new("pass", ProgramType::Xdp, insns).load()?;
+//! // A program from the assembler (`ebpf_asm::program!` writes one at compile time).
+//! let pass = ebpf_asm::assemble("r0 = 2\nexit")?;
+//! let prog = ProgramSpec::from_program("pass", ProgramType::Xdp, &pass)?.load()?;
 //! let out = prog.test_run(&TestRun { data_in: &[0; 64], ..Default::default() })?;
 //! assert_eq!(out.retval, 2);
 //! # Ok(())
@@ -25,46 +25,50 @@
 //! [`OwnedFd`](std::os::fd::OwnedFd)s.
 
 #![warn(missing_docs)]
+// Checked, not just written down: only `sys` may use `unsafe`.
+#![deny(unsafe_code)]
 
-mod asm_program;
-pub mod btf;
 mod collection;
+mod errno;
 mod error;
 pub mod flags;
-mod info;
+mod ids;
 pub mod link;
-mod map;
+mod maps;
+mod memlock;
 mod names;
-pub mod perf_reader;
 mod pin;
 pub mod probe;
-mod program;
-mod program_type;
-pub mod ringbuf;
+mod programs;
+#[allow(unsafe_code)]
 mod sys;
-mod test_run;
-pub mod verifier_log;
 
-pub use asm_program::slot_source_map;
+pub mod btf;
+pub use maps::{perf_reader, ringbuf};
+pub use programs::verifier_log;
+
 pub use collection::{
     kernel_name, Collection, CollectionMap, CollectionProgram, CollectionSpec, LoadOptions,
 };
-pub use error::{errno_name, hint, Error, Result, ENOTSUPP};
+pub use errno::{errno_name, hint, ENOTSUPP};
+pub use error::{Error, Result};
 pub use flags::{BPF_ANY, BPF_EXIST, BPF_F_LOCK, BPF_NOEXIST};
-pub use info::{fd_by_id, ids, program_info, program_xlated_insns, Ids, ObjKind, ProgramInfo};
+pub use ids::{fd_by_id, ids, Ids, ObjKind};
 pub use link::{Link, PerfLink, SocketFilterLink};
-pub use map::{
+pub use maps::{
     map_info, parse_cpu_list, possible_cpus, Array, BatchCursor, BloomFilter, HashMap, Keys, Map,
     MapInfo, MapMmap, MapSpec, MapType, PerCpuArray, PerCpuHashMap, ProgArray, Queue, Stack,
 };
+pub use memlock::{memlock_accounting, remove_memlock_rlimit, MemlockAccounting, MemlockOutcome};
 pub use names::validate_name;
 pub use perf_reader::{PerfEvent, PerfReader, PerfReaderOptions};
 pub use pin::{check_bpffs, is_bpffs, open_pinned, pin_fd, unpin, BPF_FS_MAGIC};
-pub use program::{Program, ProgramSpec};
-pub use program_type::{AttachType, ProgramType};
+pub use programs::{
+    program_info, program_xlated_insns, slot_source_map, AttachType, LoadedProgram, ProgramInfo,
+    ProgramSpec, ProgramType, TestRun, TestRunResult,
+};
 #[cfg(feature = "tokio")]
 pub use ringbuf::AsyncRingBuf;
 pub use ringbuf::{Record, RingBuf};
-pub use sys::{Cmd, Pod};
-pub use test_run::{TestRun, TestRunResult};
+pub use sys::Cmd;
 pub use verifier_log::{LogAttempt, LogPolicy, VerifierError, VerifierStats};

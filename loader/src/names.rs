@@ -31,7 +31,13 @@ pub(crate) fn name_bytes(name: &str) -> Result<[u8; 16], crate::Error> {
 
 /// The name in a kernel info struct (NUL-padded), lossily decoded.
 pub(crate) fn name_from_bytes(raw: &[u8]) -> String {
-    crate::verifier_log::log_text(raw)
+    text_until_nul(raw)
+}
+
+/// Kernel bytes as text: up to the first NUL, invalid UTF-8 replaced.
+pub(crate) fn text_until_nul(buf: &[u8]) -> String {
+    let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
+    String::from_utf8_lossy(&buf[..end]).into_owned()
 }
 
 #[cfg(test)]

@@ -1,13 +1,11 @@
 //! Pinning maps and programs on a bpf filesystem, and opening pinned objects.
 
 use std::ffi::CString;
-use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::os::fd::{BorrowedFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
 use crate::error::{Error, Result};
-use crate::map::Map;
-use crate::program::Program;
 use crate::sys::{self, Cmd};
 
 /// `statfs.f_type` of a bpf filesystem.
@@ -61,33 +59,4 @@ pub fn unpin(path: &Path) -> Result<()> {
 pub fn open_pinned(path: &Path, file_flags: u32) -> Result<OwnedFd> {
     check_bpffs(path)?;
     sys::obj_get(&c_path(path)?, file_flags).map_err(|e| Error::kernel(Cmd::ObjGet, e))
-}
-
-impl Map {
-    /// Pins the map at `path` on bpffs.
-    pub fn pin(&self, path: impl AsRef<Path>) -> Result<()> {
-        pin_fd(self.as_fd(), path.as_ref())
-    }
-
-    /// Opens a map pinned at `path` (read-write).
-    pub fn from_pinned(path: impl AsRef<Path>) -> Result<Map> {
-        Map::from_fd(open_pinned(path.as_ref(), 0)?)
-    }
-
-    /// Opens a pinned map with `BPF_F_RDONLY` or `BPF_F_WRONLY`.
-    pub fn from_pinned_with_flags(path: impl AsRef<Path>, file_flags: u32) -> Result<Map> {
-        Map::from_fd(open_pinned(path.as_ref(), file_flags)?)
-    }
-}
-
-impl Program {
-    /// Pins the program at `path` on bpffs.
-    pub fn pin(&self, path: impl AsRef<Path>) -> Result<()> {
-        pin_fd(self.as_fd(), path.as_ref())
-    }
-
-    /// Opens a program pinned at `path`.
-    pub fn from_pinned(path: impl AsRef<Path>) -> Result<Program> {
-        Program::from_fd(open_pinned(path.as_ref(), 0)?)
-    }
 }

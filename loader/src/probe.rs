@@ -5,17 +5,14 @@ use std::collections::HashMap;
 use std::os::fd::AsFd;
 use std::sync::{Mutex, OnceLock};
 
-use crate::error::{Error, Result, ENOTSUPP};
+use crate::errno::ENOTSUPP;
+use crate::error::{Error, Result};
 use crate::flags::{BPF_F_MMAPABLE, BPF_F_NO_PREALLOC, BPF_F_SLEEPABLE};
-use crate::map::{MapSpec, MapType};
-use crate::program::ProgramSpec;
-use crate::program_type::{AttachType, ProgramType};
+use crate::maps::{MapSpec, MapType};
+use ebpf_asm_core::RawInsn;
 
-/// `r0 = 0; exit`
-const RETURN_0: [u8; 16] = [
-    0xb7, 0, 0, 0, 0, 0, 0, 0, //
-    0x95, 0, 0, 0, 0, 0, 0, 0,
-];
+use crate::programs::{AttachType, ProgramType};
+use crate::programs::{ProgramSpec, RETURN_0};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Probe {
@@ -50,8 +47,8 @@ fn means_unsupported(errno: Option<i32>) -> bool {
     )
 }
 
-fn probe_spec(t: ProgramType, insns: &[u8]) -> Result<ProgramSpec> {
-    let spec = ProgramSpec::new("probe", t, insns.to_vec());
+fn probe_spec(t: ProgramType, insns: &[RawInsn]) -> Result<ProgramSpec> {
+    let spec = ProgramSpec::new("probe", t, insns);
     Ok(match t {
         ProgramType::CgroupSockAddr => spec.expected_attach_type(AttachType::CgroupInet4Connect),
         ProgramType::CgroupSockopt => spec.expected_attach_type(AttachType::CgroupGetsockopt),
@@ -71,7 +68,7 @@ fn probe_spec(t: ProgramType, insns: &[u8]) -> Result<ProgramSpec> {
 /// an EPERM for a specific type can be read as "blocked here".
 fn require_privileges() -> Result<()> {
     let baseline = memo(Probe::Prog(ProgramType::SocketFilter), || {
-        ProgramSpec::new("probe", ProgramType::SocketFilter, RETURN_0.to_vec())
+        ProgramSpec::new("probe", ProgramType::SocketFilter, RETURN_0)
             .load()
             .map(|_| true)
     });
@@ -93,9 +90,9 @@ pub fn program_type_supported(t: ProgramType) -> Result<bool> {
 /// Whether a program of type `t` may call helper number `helper` (e.g. 1 =
 /// `bpf_map_lookup_elem`). Loads `call helper; r0 = 0; exit` and reads the verifier log.
 pub fn helper_supported(t: ProgramType, helper: u32) -> Result<bool> {
-    let mut insns = vec![0x85, 0, 0, 0];
-    insns.extend_from_slice(&helper.to_le_bytes());
-    insns.extend_from_slice(&RETURN_0);
+    // call helper (BPF_JMP | BPF_CALL), then r0 = 0; exit
+    let call = RawInsn::new(0x85, 0, 0, 0, helper.cast_signed());
+    let insns = [call, RETURN_0[0], RETURN_0[1]];
     let spec = probe_spec(t, &insns)?.log(1, 0);
     require_privileges()?;
     memo(Probe::Helper(t, helper), || match spec.load() {

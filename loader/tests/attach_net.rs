@@ -28,7 +28,7 @@ fn socket_filter_truncates_then_drops_then_detaches() {
     let trunc = ProgramSpec::new(
         "trunc",
         ProgramType::SocketFilter,
-        ebpf_asm_core::assemble("r0 = 12\nexit").unwrap().to_bytes(),
+        ebpf_asm::assemble("r0 = 12\nexit").unwrap().to_raw(),
     )
     .load()
     .unwrap();
@@ -66,7 +66,7 @@ fn socket_filter_rejects_other_program_types() {
     let xdp = ProgramSpec::new(
         "x",
         ProgramType::Xdp,
-        ebpf_asm_core::assemble("r0 = 2\nexit").unwrap().to_bytes(),
+        ebpf_asm::assemble("r0 = 2\nexit").unwrap().to_raw(),
     )
     .load()
     .unwrap();
@@ -155,7 +155,7 @@ fn xdp_native_on_lo() {
     let prog = ProgramSpec::new(
         "xdp_pass",
         ProgramType::Xdp,
-        ebpf_asm_core::assemble("r0 = 2\nexit").unwrap().to_bytes(),
+        ebpf_asm::assemble("r0 = 2\nexit").unwrap().to_raw(),
     )
     .load()
     .unwrap();
@@ -200,7 +200,7 @@ fn xdp_on_a_veth_in_a_netns_counts_and_drops() {
             .run_in({
                 let prog_fd = prog.as_fd().try_clone_to_owned().unwrap();
                 move || {
-                    let prog = ebpf_loader::Program::from_fd(prog_fd).unwrap();
+                    let prog = ebpf_loader::LoadedProgram::from_fd(prog_fd).unwrap();
                     prog.attach_xdp("veth_b", mode)
                 }
             })
@@ -230,7 +230,12 @@ fn xdp_on_a_veth_in_a_netns_counts_and_drops() {
     }
 }
 
-fn sched_cls(name: &str, map: &ebpf_loader::Map, slot: u32, ret: i64) -> ebpf_loader::Program {
+fn sched_cls(
+    name: &str,
+    map: &ebpf_loader::Map,
+    slot: u32,
+    ret: i64,
+) -> ebpf_loader::LoadedProgram {
     ProgramSpec::new(name, ProgramType::SchedCls, count_insns(map, slot, ret))
         .load()
         .unwrap()

@@ -65,9 +65,9 @@ fn tracepoint_reading_past_the_event_gets_the_hint() {
     let prog = ProgramSpec::new(
         "tp_toofar",
         ProgramType::Tracepoint,
-        ebpf_asm_core::assemble("r0 = *(u64 *)(r1 + 64)\nr0 = 0\nexit")
+        ebpf_asm::assemble("r0 = *(u64 *)(r1 + 64)\nr0 = 0\nexit")
             .unwrap()
-            .to_bytes(),
+            .to_raw(),
     )
     .load()
     .unwrap();

@@ -60,7 +60,7 @@ fn two_programs_two_maps_and_a_counter() {
 #[test]
 fn built_in_rust_and_taken_apart() {
     require_root!();
-    let prog = ebpf_asm_core::assemble_named(
+    let prog = ebpf_asm::assemble_named(
         "inc.s",
         "r1 = 0\n*(u32 *)(r10 - 4) = r1\nr2 = r10\nr2 += -4\nr1 = hits ll\n\
          call bpf_map_lookup_elem\nif r0 == 0 goto +2\nr1 = 5\n*(u64 *)(r0 + 0) = r1\nr0 = 1\nexit",
@@ -96,8 +96,8 @@ fn built_in_rust_and_taken_apart() {
 #[test]
 fn unresolved_reference_names_symbol_and_location() {
     require_root!();
-    let prog = ebpf_asm_core::assemble_named("refs.s", "r0 = 0\nr1 = missing ll\nexit")
-        .expect("assembles");
+    let prog =
+        ebpf_asm::assemble_named("refs.s", "r0 = 0\nr1 = missing ll\nexit").expect("assembles");
     let mut spec = CollectionSpec::new();
     spec.add_map("present", MapSpec::new(MapType::Hash, 4, 4, 1));
     spec.add_program("p", ProgramType::SocketFilter, prog);
@@ -134,7 +134,9 @@ fn unknown_map_type_is_reported_at_its_position() {
     );
     let err = CollectionSpec::from_asm_file("/nonexistent/x.s").expect_err("no such file");
     assert!(
-        err.to_string().starts_with("reading /nonexistent/x.s: "),
+        err.with_causes()
+            .to_string()
+            .starts_with("reading /nonexistent/x.s: "),
         "{err}"
     );
 }
@@ -184,12 +186,17 @@ fn maps_of_maps_create_their_inner_map_first() {
     cyclic.add_map_of_maps("a", MapSpec::new(MapType::ArrayOfMaps, 4, 4, 1), "b");
     cyclic.add_map_of_maps("b", MapSpec::new(MapType::ArrayOfMaps, 4, 4, 1), "a");
     let err = cyclic.load().expect_err("a cycle");
-    assert!(err.to_string().contains("cycle"), "{err}");
+    assert!(err.to_string().starts_with("map `"), "{err}");
+    assert!(
+        !err.to_string().contains("cycle"),
+        "the cause is source(), not repeated"
+    );
+    assert!(err.with_causes().to_string().contains("cycle"), "{err}");
     let mut missing = CollectionSpec::new();
     missing.add_map_of_maps("a", MapSpec::new(MapType::ArrayOfMaps, 4, 4, 1), "nope");
     let err = missing.load().expect_err("no inner");
     assert_eq!(
-        err.to_string(),
+        err.with_causes().to_string(),
         "map `a`: the collection has no map named `nope` (maps: a)"
     );
 }
@@ -226,7 +233,9 @@ fn sections_give_types_attach_targets_and_flags() {
     .expect("parses");
     let err = bad.load().expect_err("no such BTF type");
     assert!(
-        err.to_string().contains("btf_trace_no_such_tracepoint_x"),
+        err.with_causes()
+            .to_string()
+            .contains("btf_trace_no_such_tracepoint_x"),
         "{err}"
     );
 }

@@ -6,6 +6,7 @@ mod common;
 
 use std::os::fd::{AsFd, AsRawFd};
 
+use ebpf_asm::RawInsn;
 use ebpf_loader::flags::{BPF_F_MMAPABLE, BPF_F_NO_PREALLOC};
 use ebpf_loader::{
     possible_cpus, Array, BloomFilter, Error, HashMap, Map, MapSpec, MapType, PerCpuArray,
@@ -13,7 +14,10 @@ use ebpf_loader::{
 };
 
 /// r0 = 0; exit
-const RETURN_0: [u8; 16] = [0xb7, 0, 0, 0, 0, 0, 0, 0, 0x95, 0, 0, 0, 0, 0, 0, 0];
+const RETURN_0: [RawInsn; 2] = [
+    RawInsn::from_bytes([0xb7, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00]),
+    RawInsn::from_bytes([0x95, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00]),
+];
 
 fn k(i: u32) -> [u8; 4] {
     i.to_ne_bytes()
@@ -179,15 +183,13 @@ fn typed_wrappers_check_sizes() {
     assert_eq!(a.len(), 4);
 }
 
-/// A user struct made `Pod` by hand.
+/// A user struct: deriving `Pod` checks at compile time that it has no padding.
 #[repr(C)]
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, bytemuck::Pod, bytemuck::Zeroable)]
 struct Point {
     x: u32,
     y: u32,
 }
-// SAFETY: two u32 fields, no padding, any bit pattern is valid.
-unsafe impl ebpf_loader::Pod for Point {}
 
 #[test]
 fn user_struct_values() {

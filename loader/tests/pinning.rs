@@ -6,16 +6,17 @@ use std::path::Path;
 use std::process::Command;
 
 use common::BpffsMount;
+use ebpf_asm::RawInsn;
 use ebpf_loader::flags::BPF_F_RDONLY;
 use ebpf_loader::{
-    is_bpffs, unpin, Error, Map, MapSpec, MapType, Program, ProgramSpec, ProgramType, BPF_ANY,
+    is_bpffs, unpin, Error, LoadedProgram, Map, MapSpec, MapType, ProgramSpec, ProgramType, BPF_ANY,
 };
 
 /// r0 = 0
 /// exit
-const RETURN_0: [u8; 16] = [
-    0xb7, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, //
-    0x95, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+const RETURN_0: [RawInsn; 2] = [
+    RawInsn::from_bytes([0xb7, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00]),
+    RawInsn::from_bytes([0x95, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00]),
 ];
 
 #[test]
@@ -61,7 +62,7 @@ fn pin_round_trip_on_private_bpffs() {
         .expect("load");
     let ppath = fs.path().join("p");
     prog.pin(&ppath).expect("pin prog");
-    let p2 = Program::from_pinned(&ppath).expect("open pinned prog");
+    let p2 = LoadedProgram::from_pinned(&ppath).expect("open pinned prog");
     assert_eq!(p2.name(), "pinned_prog");
     assert_eq!(p2.prog_type(), ProgramType::Xdp);
     assert_eq!(p2.info().expect("info").id, prog.info().expect("info").id);

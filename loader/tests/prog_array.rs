@@ -3,14 +3,13 @@
 
 mod common;
 
-use std::os::fd::{AsFd, AsRawFd};
-
-use ebpf_asm_core::assemble_named;
+use ebpf_asm::assemble_named;
 use ebpf_loader::{MapSpec, MapType, ProgArray, ProgramSpec, ProgramType, TestRun};
 
-fn socket_filter(name: &str, text: &str) -> ebpf_loader::Program {
+fn socket_filter(name: &str, text: &str) -> ebpf_loader::LoadedProgram {
     let p = assemble_named(&format!("{name}.s"), text).expect("assembles");
     ProgramSpec::from_program(name, ProgramType::SocketFilter, &p)
+        .expect("resolved")
         .load()
         .expect("loads")
 }
@@ -34,12 +33,13 @@ fn tail_calls_go_through_the_slot_and_fall_through_when_empty() {
     .expect("assembles");
     entry
         .editor()
-        .rewrite_map("jump_table", slots.map().as_fd().as_raw_fd())
+        .rewrite_map("jump_table", slots.map())
         .expect("rewrite");
     let entry = ProgramSpec::from_program("entry", ProgramType::SocketFilter, &entry)
+        .expect("resolved")
         .load()
         .expect("loads");
-    let run = |p: &ebpf_loader::Program| {
+    let run = |p: &ebpf_loader::LoadedProgram| {
         p.test_run(&TestRun {
             data_in: &[0u8; 64],
             ..Default::default()

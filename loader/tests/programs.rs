@@ -3,39 +3,51 @@
 
 mod common;
 
+use ebpf_asm::{RawInsn, SourceMap};
 use ebpf_loader::flags::{BPF_LOG_LEVEL2, BPF_LOG_STATS};
 use ebpf_loader::{
-    ids, Error, LogPolicy, ObjKind, Program, ProgramSpec, ProgramType, VerifierError,
+    ids, Error, LoadedProgram, LogPolicy, ObjKind, ProgramSpec, ProgramType, VerifierError,
 };
 
 /// r0 = 0
 /// exit
-const RETURN_0: [u8; 16] = [
-    0xb7, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, //
-    0x95, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+const RETURN_0: [RawInsn; 2] = [
+    RawInsn::from_bytes([0xb7, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00]),
+    RawInsn::from_bytes([0x95, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00]),
 ];
 
 /// r1 = 1
 /// r2 = 2
 /// exit          ; R0 was never set: "R0 !read_ok" at instruction 2
-const EXIT_WITHOUT_R0: [u8; 24] = [
-    0xb7, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, //
-    0xb7, 0x02, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, //
-    0x95, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+const EXIT_WITHOUT_R0: [RawInsn; 3] = [
+    RawInsn::from_bytes([0xb7, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00]),
+    RawInsn::from_bytes([0xb7, 0x02, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00]),
+    RawInsn::from_bytes([0x95, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00]),
 ];
 
 /// r1 = 0 ll     ; two slots
 /// exit          ; slot 2: "R0 !read_ok"
-const LDDW_THEN_EXIT: [u8; 24] = [
-    0x18, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, //
-    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, //
-    0x95, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+const LDDW_THEN_EXIT: [RawInsn; 3] = [
+    RawInsn::from_bytes([0x18, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00]),
+    RawInsn::from_bytes([0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00]),
+    RawInsn::from_bytes([0x95, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00]),
 ];
 
-fn source_map(n: usize) -> Vec<Option<String>> {
-    (0..n)
-        .map(|i| Some(format!("prog.rs:{}:9", 10 + i)))
-        .collect()
+/// A source map of `file` with one `(line, column)` or unknown location per slot.
+fn locations(file: &str, slots: &[Option<(u32, u32)>]) -> SourceMap {
+    let mut map = SourceMap::new();
+    let id = map.file_id(&file.into());
+    for slot in slots {
+        let (line, column) = slot.unwrap_or((0, 0));
+        map.push_at(id, line, column);
+    }
+    map
+}
+
+/// Slot `i` written at `prog.rs:{10 + i}:9`.
+fn source_map(n: u32) -> SourceMap {
+    let slots: Vec<_> = (0..n).map(|i| Some((10 + i, 9))).collect();
+    locations("prog.rs", &slots)
 }
 
 fn verifier_error(e: Error) -> Box<VerifierError> {
@@ -70,7 +82,7 @@ fn loads_and_introspects() {
         .collect::<Result<_, _>>()
         .expect("ids");
     assert!(all.contains(&info.id));
-    let again = Program::from_id(info.id).expect("from id");
+    let again = LoadedProgram::from_id(info.id).expect("from id");
     assert_eq!(again.name(), "ok_prog");
     assert_eq!(again.prog_type(), ProgramType::SocketFilter);
 }
@@ -113,11 +125,7 @@ fn rejection_names_the_source_line() {
 #[test]
 fn insn_index_counts_slots() {
     require_root!();
-    let map = vec![
-        Some("a.rs:1:1".to_string()),
-        None,
-        Some("a.rs:2:1".to_string()),
-    ];
+    let map = locations("a.rs", &[Some((1, 1)), None, Some((2, 1))]);
     let e = ProgramSpec::new("lddw", ProgramType::SocketFilter, LDDW_THEN_EXIT)
         .source_map(map)
         .load()
@@ -130,9 +138,9 @@ fn insn_index_counts_slots() {
 #[test]
 fn minimal_rejection_from_the_brief() {
     require_root!();
-    let exit = [0x95, 0, 0, 0, 0, 0, 0, 0];
+    let exit = [RawInsn::new(0x95, 0, 0, 0, 0)];
     let e = ProgramSpec::new("", ProgramType::SocketFilter, exit)
-        .source_map(vec![Some("t.rs:1:1".into())])
+        .source_map(locations("t.rs", &[Some((1, 1))]))
         .load()
         .expect_err("exit alone");
     assert!(
@@ -210,13 +218,14 @@ fn validation_before_the_kernel() {
         .load()
         .expect_err("len");
     assert!(e.to_string().contains("15"), "{e}");
-    let e = ProgramSpec::new("odd", ProgramType::Xdp, vec![0u8; 12])
-        .load()
-        .expect_err("12 bytes");
+    let e = ProgramSpec::from_bytes("odd", ProgramType::Xdp, &[0u8; 12]).expect_err("12 bytes");
     assert!(
         matches!(e, Error::InstructionsNotMultipleOf8 { len: 12 }),
         "{e}"
     );
+    let bytes: Vec<u8> = RETURN_0.iter().flat_map(|i| i.to_bytes()).collect();
+    let spec = ProgramSpec::from_bytes("bytes", ProgramType::Xdp, &bytes).expect("16 bytes");
+    assert_eq!(spec.insns, RETURN_0);
 }
 
 #[test]
@@ -227,9 +236,9 @@ fn gpl_only_helper_needs_gpl() {
     // r0 = 0
     // exit
     let printk = [
-        0x85, 0x00, 0x00, 0x00, 0x06, 0x00, 0x00, 0x00, //
-        0xb7, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, //
-        0x95, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        RawInsn::new(0x85, 0, 0, 0, 6),
+        RawInsn::new(0xb7, 0, 0, 0, 0),
+        RawInsn::new(0x95, 0, 0, 0, 0),
     ];
     let e = ProgramSpec::new("mit", ProgramType::Kprobe, printk)
         .license("MIT")
@@ -249,4 +258,25 @@ fn sleepable_flag_is_required_for_syscall_programs() {
         .flags(ebpf_loader::flags::BPF_F_SLEEPABLE)
         .load()
         .expect("sleepable syscall program");
+}
+
+#[test]
+fn an_unresolved_reference_is_refused_at_its_line() {
+    // No kernel needed: from_program checks before anything is loaded.
+    let call = ebpf_asm::assemble_named("call.s", ".extern sub\nr0 = 0\ncall sub\nexit")
+        .expect("assembles");
+    let e = ProgramSpec::from_program("call", ProgramType::Xdp, &call).expect_err("unlinked");
+    assert!(matches!(e, Error::Unresolved(_)), "{e:?}");
+    assert!(
+        e.to_string()
+            .starts_with("call.s:3:1: unresolved call to `sub`"),
+        "{e}"
+    );
+    let map = ebpf_asm::assemble_named("map.s", "r0 = 0\nr1 = counts ll\nexit").expect("assembles");
+    let e = ProgramSpec::from_program("map", ProgramType::Xdp, &map).expect_err("no map");
+    assert!(
+        e.to_string()
+            .starts_with("map.s:2:1: unresolved reference to `counts`"),
+        "{e}"
+    );
 }

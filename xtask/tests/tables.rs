@@ -2,6 +2,7 @@
 //! makes of the checked-in snapshot (any machine), and the snapshot equals what the
 //! running kernel's BTF says (only on the snapshot's kernel release).
 
+use ebpf_asm_test_support::skip;
 use xtask::snapshot::Snapshot;
 use xtask::{extract, generate, generate_from_tree, read, workspace_root, SNAPSHOT};
 
@@ -29,14 +30,6 @@ fn every_generated_file_says_so() {
     for o in &outputs {
         assert!(o.text.starts_with(generate::HEADER), "{}", o.path.display());
     }
-}
-
-/// Skips (with the reason printed) unless `EBPF_ASM_NO_SKIP=1` makes it a failure.
-fn skip(reason: &str) {
-    if std::env::var("EBPF_ASM_NO_SKIP").as_deref() == Ok("1") {
-        panic!("{reason}; EBPF_ASM_NO_SKIP=1 forbids skipping");
-    }
-    eprintln!("skipped: {reason}");
 }
 
 #[test]

@@ -2,16 +2,24 @@
 //! fragments, the heir of cilium/ebpf's `Edit(&insns).RewriteMap(...)`.
 //!
 //! ```
-//! let mut prog = ebpf_asm_core::assemble("r1 = counters ll\nr0 = 0\nexit").unwrap();
+//! use std::os::fd::AsRawFd;
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let mut prog = ebpf_asm_core::assemble("r1 = counters ll\nr0 = 0\nexit")?;
+//! // A map's fd in real life (`ebpf_loader::Map` is `AsFd`); any open file shows the edit.
+//! let map = std::fs::File::open("/dev/null")?;
 //! let mut ed = prog.editor();
 //! assert_eq!(ed.references()[0].name.as_str(), "counters");
-//! ed.rewrite_map("counters", 7).unwrap();
-//! ed.finish().unwrap();
-//! assert_eq!(prog.insns()[0].to_string(), "ld_pseudo r1, 1, 7");
+//! ed.rewrite_map("counters", &map)?;
+//! ed.finish()?;
+//! let fd = map.as_raw_fd();
+//! assert_eq!(prog.insns()[0].to_string(), format!("ld_pseudo r1, 1, {fd}"));
+//! # Ok(())
+//! # }
 //! ```
 
 use std::collections::HashSet;
 use std::fmt;
+use std::os::fd::{AsFd, AsRawFd};
 
 use crate::model::insn::*;
 use crate::model::target::*;
@@ -167,10 +175,10 @@ impl Program {
     }
 }
 
-impl Editor<'_> {
+impl Program {
     /// Every unresolved name: symbol references and external calls, in program order.
-    pub fn references(&self) -> Vec<Reference> {
-        let p = &*self.program;
+    pub fn unresolved(&self) -> Vec<Reference> {
+        let p = self;
         let mut out: Vec<Reference> = p
             .references()
             .map(|(index, name)| Reference {
@@ -188,6 +196,26 @@ impl Editor<'_> {
             .collect();
         out.sort_by_key(|r| r.index);
         out
+    }
+
+    /// Succeeds when no reference is left (the program is ready to load); otherwise names
+    /// the first one and where it was written.
+    pub fn check_resolved(&self) -> Result<(), EditError> {
+        match self.unresolved().into_iter().next() {
+            None => Ok(()),
+            Some(r) => Err(EditError::Unresolved {
+                name: r.name,
+                kind: r.kind,
+                location: r.location,
+            }),
+        }
+    }
+}
+
+impl Editor<'_> {
+    /// Every unresolved name: symbol references and external calls, in program order.
+    pub fn references(&self) -> Vec<Reference> {
+        self.program.unresolved()
     }
 
     fn rewrite(&mut self, name: &str, to: Imm64) -> Result<usize, EditError> {
@@ -215,20 +243,23 @@ impl Editor<'_> {
         Ok(n)
     }
 
-    /// Points every `rN = name ll` at the map `fd` (`BPF_PSEUDO_MAP_FD`); returns how many
-    /// instructions changed.
-    pub fn rewrite_map(&mut self, name: &str, fd: i32) -> Result<usize, EditError> {
+    /// Points every `rN = name ll` at `map` (`BPF_PSEUDO_MAP_FD` with its fd); returns how
+    /// many instructions changed. The instruction holds the fd's number, so keep the map
+    /// open until the program is loaded.
+    pub fn rewrite_map(&mut self, name: &str, map: &impl AsFd) -> Result<usize, EditError> {
+        let fd = map.as_fd().as_raw_fd();
         self.rewrite(name, Imm64::MapFd(fd))
     }
 
-    /// Points every `rN = name ll` at the address of map `fd`'s value plus `offset`
-    /// (`BPF_PSEUDO_MAP_VALUE`).
+    /// Points every `rN = name ll` at the address of `map`'s value plus `offset`
+    /// (`BPF_PSEUDO_MAP_VALUE`); keep the map open until the program is loaded.
     pub fn rewrite_map_value(
         &mut self,
         name: &str,
-        fd: i32,
+        map: &impl AsFd,
         offset: i32,
     ) -> Result<usize, EditError> {
+        let fd = map.as_fd().as_raw_fd();
         self.rewrite(name, Imm64::MapValue { fd, offset })
     }
 
@@ -240,13 +271,6 @@ impl Editor<'_> {
     /// Succeeds when no reference is left; otherwise names the first one and where it
     /// was written.
     pub fn finish(&self) -> Result<(), EditError> {
-        match self.references().into_iter().next() {
-            None => Ok(()),
-            Some(r) => Err(EditError::Unresolved {
-                name: r.name,
-                kind: r.kind,
-                location: r.location,
-            }),
-        }
+        self.program.check_resolved()
     }
 }

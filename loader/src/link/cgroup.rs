@@ -7,15 +7,15 @@ use std::path::Path;
 
 use super::{link_create, raw_fd, Hook, Link};
 use crate::error::{Error, Result};
-use crate::program::Program;
-use crate::program_type::AttachType;
+use crate::programs::AttachType;
+use crate::programs::LoadedProgram;
 use crate::sys::link::LinkCreateAttr;
 
 /// Where a cgroup v2 hierarchy is commonly mounted, in the order they are tried by tests
 /// and tools (`/sys/fs/cgroup` itself is v2 on systemd-unified hosts).
 pub const CGROUP2_MOUNTS: &[&str] = &["/sys/fs/cgroup/unified", "/sys/fs/cgroup"];
 
-impl Program {
+impl LoadedProgram {
     /// Attaches this program to the cgroup v2 directory `cgroup` at `attach_type`
     /// (e.g. [`AttachType::CgroupInetIngress`]); programs of all processes in the cgroup
     /// and its descendants are affected.

@@ -1,7 +1,7 @@
 //! Which hook an attach error came from, and what the errno most likely means there
 //! (a pure table, unit-tested without a kernel).
 
-use crate::error::ENOTSUPP;
+use crate::errno::ENOTSUPP;
 
 /// The kind of hook a program is attached to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -6,8 +6,8 @@
 //! ```no_run
 //! use ebpf_loader::{link::XdpMode, ProgramSpec, ProgramType};
 //! # fn main() -> Result<(), ebpf_loader::Error> {
-//! let insns = [0xb7, 0, 0, 0, 2, 0, 0, 0, 0x95, 0, 0, 0, 0, 0, 0, 0]; // r0 = XDP_PASS
-//! let prog = ProgramSpec::new("pass", ProgramType::Xdp, insns).load()?;
+//! let pass = ebpf_asm::assemble("r0 = 2 # XDP_PASS\nexit")?;
+//! let prog = ProgramSpec::from_program("pass", ProgramType::Xdp, &pass)?.load()?;
 //! let link = prog.attach_xdp("lo", XdpMode::Generic)?;
 //! drop(link); // detached
 //! # Ok(())

@@ -7,8 +7,8 @@ use std::path::Path;
 
 use super::{attach_error, raw_fd, Hook, Link};
 use crate::error::{Error, Result};
-use crate::program::Program;
-use crate::program_type::AttachType;
+use crate::programs::AttachType;
+use crate::programs::LoadedProgram;
 use crate::sys::link::{link_create, LinkCreateAttr};
 use crate::sys::perf::{
     perf_event_open, perf_ioctl, PerfEventAttr, IOC_DISABLE, IOC_ENABLE, IOC_SET_BPF,
@@ -63,7 +63,7 @@ impl Drop for PerfLink {
 
 /// Attaches `prog` to an open perf event fd.
 pub(crate) fn attach_to_perf_fd(
-    prog: &Program,
+    prog: &LoadedProgram,
     perf: OwnedFd,
     hook: Hook,
     what: &str,
@@ -91,8 +91,8 @@ pub(crate) fn attach_to_perf_fd(
     }
 }
 
-fn prog_type_mismatch(prog: &Program, hook: Hook) -> bool {
-    use crate::program_type::ProgramType as T;
+fn prog_type_mismatch(prog: &LoadedProgram, hook: Hook) -> bool {
+    use crate::programs::ProgramType as T;
     let ok = match hook {
         Hook::Tracepoint => matches!(
             prog.prog_type(),
@@ -130,7 +130,7 @@ impl PerfEventConfig {
     }
 }
 
-impl Program {
+impl LoadedProgram {
     /// Attaches this `perf_event` program to a sampling event on `cpu` for all processes
     /// (`pid = None`) or one process.
     pub fn attach_perf_event(

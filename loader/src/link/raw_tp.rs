@@ -4,14 +4,16 @@
 use std::ffi::CString;
 use std::os::fd::AsFd;
 
+use ebpf_asm_core::RawInsn;
+
 use super::{attach_error, Hook, Link};
 use crate::btf::{Btf, BtfKind};
 use crate::error::{Error, Result};
-use crate::program::{Program, ProgramSpec};
-use crate::program_type::{AttachType, ProgramType};
+use crate::programs::{AttachType, ProgramType};
+use crate::programs::{LoadedProgram, ProgramSpec, RETURN_0};
 use crate::sys::link::raw_tracepoint_open as raw_tp_open;
 
-impl Program {
+impl LoadedProgram {
     /// Attaches this `raw_tracepoint` program to the raw tracepoint `name` (e.g.
     /// `sys_enter`); the program sees the tracepoint's arguments as a u64 array.
     pub fn attach_raw_tracepoint(&self, name: &str) -> Result<Link> {
@@ -45,7 +47,7 @@ impl ProgramSpec {
     pub fn tp_btf(
         prog_name: &str,
         tracepoint: &str,
-        insns: impl Into<Vec<u8>>,
+        insns: impl Into<Vec<RawInsn>>,
     ) -> Result<ProgramSpec> {
         let btf = Btf::from_kernel()?;
         let type_name = format!("btf_trace_{tracepoint}");
@@ -77,9 +79,7 @@ pub fn check_trampolines() -> Result<()> {
             hint: "no probe target function found in the kernel BTF".into(),
         });
     };
-    // r0 = 0; exit
-    let insns = [0xb7, 0, 0, 0, 0, 0, 0, 0, 0x95, 0, 0, 0, 0, 0, 0, 0];
-    let spec = ProgramSpec::new("probe_fentry", ProgramType::Tracing, insns)
+    let spec = ProgramSpec::new("probe_fentry", ProgramType::Tracing, RETURN_0)
         .expected_attach_type(AttachType::TraceFentry)
         .attach_btf_id(target);
     match spec.load() {

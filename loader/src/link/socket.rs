@@ -4,8 +4,8 @@ use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 
 use super::{attach_error, Hook};
 use crate::error::{Error, Result};
-use crate::program::Program;
-use crate::program_type::ProgramType;
+use crate::programs::LoadedProgram;
+use crate::programs::ProgramType;
 use crate::sys::os::setsockopt_int;
 
 const SO_ATTACH_BPF: libc::c_int = 50;
@@ -34,7 +34,7 @@ impl Drop for SocketFilterLink {
     }
 }
 
-impl Program {
+impl LoadedProgram {
     /// Attaches this socket filter to `socket` (UDP, TCP, raw, packet, ...). A filter
     /// returning 0 drops the packet, a smaller length truncates it.
     pub fn attach_socket_filter(&self, socket: &impl AsFd) -> Result<SocketFilterLink> {

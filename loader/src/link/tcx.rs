@@ -5,8 +5,8 @@ use std::os::fd::{AsFd, BorrowedFd};
 use super::xdp::Interface;
 use super::{link_create, raw_fd, Hook, Link};
 use crate::error::Result;
-use crate::program::Program;
-use crate::program_type::AttachType;
+use crate::programs::AttachType;
+use crate::programs::LoadedProgram;
 use crate::sys::link::LinkCreateAttr;
 
 const BPF_F_BEFORE: u32 = 1 << 3;
@@ -71,7 +71,7 @@ impl Anchor<'_> {
     }
 }
 
-impl Program {
+impl LoadedProgram {
     /// Attaches this `sched_cls` program to `iface`'s tcx hook at `anchor`. Return
     /// `TCX_NEXT` (-1) to run the next program, `TCX_PASS` (0), `TCX_DROP` (2), ...
     pub fn attach_tcx(

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use super::perf_event::{attach_to_perf_fd, PerfLink};
 use super::{attach_error, Hook};
 use crate::error::{Error, Result};
-use crate::program::Program;
+use crate::programs::LoadedProgram;
 use crate::sys::os::mount_tracefs;
 use crate::sys::perf::{perf_event_open, PerfEventAttr};
 
@@ -61,7 +61,7 @@ pub fn tracepoint_id(category: &str, name: &str) -> Result<u64> {
     })
 }
 
-impl Program {
+impl LoadedProgram {
     /// Attaches this `tracepoint` program to `category/name`. The program may read only up
     /// to the event's size (see the tracepoint's `format` file), or the attach fails with
     /// EACCES.

@@ -10,7 +10,7 @@ use object::{Object, ObjectSegment, ObjectSymbol};
 use super::perf_event::{attach_to_perf_fd, PerfLink};
 use super::{attach_error, Hook};
 use crate::error::{Error, Result};
-use crate::program::Program;
+use crate::programs::LoadedProgram;
 use crate::sys::perf::{perf_event_open, PerfEventAttr};
 
 const PMU_DIR: &str = "/sys/bus/event_source/devices";
@@ -92,7 +92,7 @@ fn probe_attr(
     }
 }
 
-impl Program {
+impl LoadedProgram {
     /// Attaches this `kprobe`-type program as a uprobe (or uretprobe) on `binary` at
     /// `location`, for all processes (`pid = None`) or one.
     pub fn attach_uprobe(

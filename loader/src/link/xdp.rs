@@ -5,8 +5,8 @@ use std::os::fd::AsFd;
 
 use super::{link_create, raw_fd, Hook, Link};
 use crate::error::{Error, Result};
-use crate::program::Program;
-use crate::program_type::AttachType;
+use crate::programs::AttachType;
+use crate::programs::LoadedProgram;
 use crate::sys::{link::LinkCreateAttr, os::if_nametoindex};
 
 /// A network interface, by name (looked up in the caller's network namespace) or index.
@@ -88,7 +88,7 @@ impl XdpMode {
     }
 }
 
-impl Program {
+impl LoadedProgram {
     /// Attaches this XDP program to `iface` in `mode`; the returned link detaches on drop.
     pub fn attach_xdp(&self, iface: impl Into<Interface>, mode: XdpMode) -> Result<Link> {
         let iface = iface.into();

@@ -15,8 +15,8 @@ pub(crate) mod link;
 mod mmap;
 pub(crate) mod os;
 pub(crate) mod perf;
-mod pod;
 pub(crate) mod ring;
+pub(crate) mod rlimit;
 
 use std::ffi::CStr;
 use std::io;
@@ -24,8 +24,6 @@ use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 
 pub use cmd::Cmd;
 pub(crate) use mmap::Mmap;
-pub use pod::Pod;
-pub(crate) use pod::{bytes_of, bytes_of_slice, read_pod};
 
 use attr::{
     AttrStruct, IdAttr, InfoAttr, InfoStruct, MapBatchAttr, MapCreateAttr, MapElemAttr, ObjAttr,

@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
+use ebpf_asm::RawInsn;
+use ebpf_asm_test_support::skip;
 use ebpf_loader::{Map, MapSpec, MapType, ProgramSpec, ProgramType};
 
 /// An array map of 4 u64 counters.
@@ -37,17 +39,15 @@ pub fn count_source(slot: u32, ret: i64) -> String {
 }
 
 /// Instruction bytes of [`count_source`] with `counts` bound to `map`.
-pub fn count_insns(map: &Map, slot: u32, ret: i64) -> Vec<u8> {
+pub fn count_insns(map: &Map, slot: u32, ret: i64) -> Vec<RawInsn> {
     insns_with_map(&count_source(slot, ret), "counts", map)
 }
 
 /// Assembles `src` and binds the map symbol `name` to `map`.
-pub fn insns_with_map(src: &str, name: &str, map: &Map) -> Vec<u8> {
-    let mut p = ebpf_asm_core::assemble(src).expect("assemble");
-    p.editor()
-        .rewrite_map(name, map.as_fd().as_raw_fd())
-        .expect("rewrite map");
-    p.to_bytes()
+pub fn insns_with_map(src: &str, name: &str, map: &Map) -> Vec<RawInsn> {
+    let mut p = ebpf_asm::assemble(src).expect("assemble");
+    p.editor().rewrite_map(name, &map).expect("rewrite map");
+    p.to_raw()
 }
 
 /// A program of `prog_type` counting into `map` slot 0 and returning `ret`.
@@ -223,15 +223,7 @@ pub fn have_ip() -> bool {
         .output()
         .is_ok_and(|o| o.status.success());
     if !ok {
-        skip_or_fail("iproute2 (`ip`) is not installed");
+        skip("iproute2 (`ip`) is not installed");
     }
     ok
-}
-
-/// Skips with `reason`, or fails when `EBPF_ASM_NO_SKIP=1` (CI).
-pub fn skip_or_fail(reason: &str) {
-    if std::env::var("EBPF_ASM_NO_SKIP").is_ok_and(|v| v == "1") {
-        panic!("test would be skipped but EBPF_ASM_NO_SKIP=1: {reason}");
-    }
-    eprintln!("SKIPPED: {reason}");
 }

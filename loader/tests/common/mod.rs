@@ -5,34 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// CAP_SYS_ADMIN and CAP_BPF bits of the capability sets.
-const CAP_SYS_ADMIN: u32 = 21;
-const CAP_BPF: u32 = 39;
-
-/// Skips the current test with `reason`, or fails it when `EBPF_ASM_NO_SKIP=1` (CI).
-pub fn skip(reason: &str) {
-    if std::env::var("EBPF_ASM_NO_SKIP").is_ok_and(|v| v == "1") {
-        panic!("test would be skipped but EBPF_ASM_NO_SKIP=1: {reason}");
-    }
-    eprintln!("SKIPPED: {reason}");
-}
-
-fn effective_caps() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("CapEff:"))?;
-    u64::from_str_radix(line.trim_start_matches("CapEff:").trim(), 16).ok()
-}
-
-/// Whether this process may use bpf(): root with CAP_BPF or CAP_SYS_ADMIN. Prints the skip
-/// reason (or panics in CI) when not.
-pub fn have_bpf_privileges() -> bool {
-    let caps = effective_caps().unwrap_or(0);
-    let ok = caps & (1 << CAP_BPF) != 0 || caps & (1 << CAP_SYS_ADMIN) != 0;
-    if !ok {
-        skip("needs CAP_BPF or CAP_SYS_ADMIN (run as root)");
-    }
-    ok
-}
+// Not every test uses both.
+#[allow(unused_imports)]
+pub use ebpf_asm_test_support::{have_bpf_privileges, skip};
 
 /// Returns from the calling test (after printing why) unless bpf() is usable.
 #[macro_export]

@@ -7,25 +7,22 @@
 //! counts outputs that failed (ring full).
 #![allow(dead_code)]
 
-use std::os::fd::{AsFd, AsRawFd};
-
-use ebpf_loader::{Map, MapSpec, MapType, Program, ProgramSpec, ProgramType, TestRun};
+use ebpf_asm::RawInsn;
+use ebpf_loader::{LoadedProgram, Map, MapSpec, MapType, ProgramSpec, ProgramType, TestRun};
 
 /// A producer: the program, its record buffer map, and the record size.
 pub struct Producer {
-    pub prog: Program,
+    pub prog: LoadedProgram,
     pub buf: Map,
     pub size: u32,
 }
 
-fn assemble(src: &str, maps: &[(&str, &Map)]) -> Vec<u8> {
-    let mut p = ebpf_asm_core::assemble(src).expect("assemble producer");
+fn assemble(src: &str, maps: &[(&str, &Map)]) -> Vec<RawInsn> {
+    let mut p = ebpf_asm::assemble(src).expect("assemble producer");
     for (name, map) in maps {
-        p.editor()
-            .rewrite_map(name, map.as_fd().as_raw_fd())
-            .expect("rewrite map");
+        p.editor().rewrite_map(name, &map).expect("rewrite map");
     }
-    p.to_bytes()
+    p.to_raw()
 }
 
 fn buf_map(size: u32) -> Map {

@@ -6,7 +6,10 @@
 use std::fmt;
 use std::io;
 
-use crate::error::{errno_name, hint};
+use ebpf_asm_core::SourceMap;
+
+use crate::errno::{errno_name, hint};
+use crate::names::text_until_nul;
 use crate::sys::Cmd;
 
 /// The kernel's largest accepted log buffer (`UINT32_MAX >> 2`).
@@ -109,8 +112,7 @@ impl LogPolicy {
 
 /// Converts a kernel log buffer to text: up to the first NUL, invalid UTF-8 replaced.
 pub fn log_text(buf: &[u8]) -> String {
-    let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
-    String::from_utf8_lossy(&buf[..end]).into_owned()
+    text_until_nul(buf)
 }
 
 fn is_stats_line(line: &str) -> bool {
@@ -217,21 +219,18 @@ pub struct VerifierError {
 }
 
 impl VerifierError {
-    /// Builds the error from the kernel's answer. `source_map[i]` is the source location of
-    /// instruction slot `i`. `truncated` says the log buffer hit its size limit.
+    /// Builds the error from the kernel's answer. `source_map.get(i)` is the source
+    /// location of instruction slot `i`. `truncated` says the log buffer hit its size limit.
     pub fn new(
         program: impl Into<String>,
         source: io::Error,
         log: &[u8],
-        source_map: Option<&[Option<String>]>,
+        source_map: &SourceMap,
         truncated: bool,
     ) -> Self {
         let log = log_text(log);
         let insn = last_insn_index(&log);
-        let location = match (insn, source_map) {
-            (Some(i), Some(map)) => map.get(i).cloned().flatten(),
-            _ => None,
-        };
+        let location = insn.and_then(|i| source_map.get(i)).map(|l| l.to_string());
         VerifierError {
             program: program.into(),
             source,
@@ -462,16 +461,16 @@ mod tests {
 
     #[test]
     fn display_short_long_and_location() {
-        let map: Vec<Option<String>> = vec![
-            Some("a.rs:1:1".into()),
-            Some("a.rs:2:1".into()),
-            Some("a.rs:3:5".into()),
-        ];
+        let mut map = SourceMap::new();
+        let file = map.file_id(&"a.rs".into());
+        for (line, column) in [(1, 1), (2, 1), (3, 5)] {
+            map.push_at(file, line, column);
+        }
         let e = VerifierError::new(
             "t",
             io::Error::from_raw_os_error(libc::EACCES),
             LOG.as_bytes(),
-            Some(&map),
+            &map,
             false,
         );
         let short = e.to_string();

@@ -5,7 +5,7 @@ use std::os::fd::{AsFd, AsRawFd};
 use super::{Map, MapType};
 use crate::error::{Error, Result};
 use crate::flags::BPF_ANY;
-use crate::program::Program;
+use crate::programs::LoadedProgram;
 
 /// A `BPF_MAP_TYPE_PROG_ARRAY`: slot `i` holds a program that `bpf_tail_call(ctx, map, i)`
 /// jumps to; an empty slot makes the tail call fall through.
@@ -30,7 +30,7 @@ impl ProgArray {
     }
 
     /// Puts `program` in slot `index` (the kernel keeps its own reference to it).
-    pub fn set(&self, index: u32, program: &Program) -> Result<()> {
+    pub fn set(&self, index: u32, program: &LoadedProgram) -> Result<()> {
         let fd = program.as_fd().as_raw_fd() as u32;
         self.map
             .update(&index.to_ne_bytes(), &fd.to_ne_bytes(), BPF_ANY)

@@ -1,14 +1,18 @@
 //! Maps: creation from a [`MapSpec`], the untyped byte API on [`Map`], and submodules for
-//! batches, per-CPU values, mmap and typed wrappers.
+//! batches, per-CPU values, mmap, typed wrappers and the event readers (ring buffer,
+//! perf buffer).
 
 mod batch;
 mod map_type;
 mod mmap;
 mod percpu;
+pub mod perf_reader;
 mod prog_array;
+pub mod ringbuf;
 mod typed;
 
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::path::Path;
 
 pub use batch::BatchCursor;
 pub use map_type::MapType;
@@ -19,7 +23,9 @@ pub use typed::{Array, BloomFilter, HashMap, PerCpuArray, PerCpuHashMap, Queue, 
 
 use crate::error::{Error, Result};
 use crate::flags::BPF_F_NUMA_NODE;
+use crate::ids::{fd_by_id, ObjKind};
 use crate::names::{name_bytes, name_from_bytes};
+use crate::pin::{open_pinned, pin_fd};
 use crate::sys::{self, attr::MapCreateAttr, attr::MapInfoRaw, Cmd, MapLayout};
 
 /// What to create: the arguments of `BPF_MAP_CREATE`.
@@ -228,6 +234,26 @@ impl Map {
             flags: info.flags,
             ..m
         })
+    }
+
+    /// Opens the map with kernel id `id`.
+    pub fn from_id(id: u32) -> Result<Map> {
+        Map::from_fd(fd_by_id(ObjKind::Map, id)?)
+    }
+
+    /// Opens a map pinned at `path` (read-write).
+    pub fn from_pinned(path: impl AsRef<Path>) -> Result<Map> {
+        Map::from_fd(open_pinned(path.as_ref(), 0)?)
+    }
+
+    /// Opens a pinned map with `BPF_F_RDONLY` or `BPF_F_WRONLY`.
+    pub fn from_pinned_with_flags(path: impl AsRef<Path>, file_flags: u32) -> Result<Map> {
+        Map::from_fd(open_pinned(path.as_ref(), file_flags)?)
+    }
+
+    /// Pins the map at `path` on bpffs.
+    pub fn pin(&self, path: impl AsRef<Path>) -> Result<()> {
+        pin_fd(self.as_fd(), path.as_ref())
     }
 
     /// The name given at creation.

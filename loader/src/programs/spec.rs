@@ -1,24 +1,34 @@
-//! Programs: [`ProgramSpec`] (what to load) and [`Program`] (a loaded program), with the
-//! load mechanism that follows the verifier-log [`LogPolicy`].
+//! [`ProgramSpec`]: what to load, and the load mechanism that follows the verifier-log
+//! [`LogPolicy`].
 
 use std::ffi::CString;
-use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 
+use ebpf_asm_core::{RawInsn, SourceMap};
+
+use super::loaded::LoadedProgram;
+use super::program_type::{AttachType, ProgramType};
+use super::verifier_log::{log_text, parse_stats, LogPolicy, VerifierError};
 use crate::error::{Error, Result};
 use crate::names::name_bytes;
-use crate::program_type::{AttachType, ProgramType};
 use crate::sys::{self, attr::ProgLoadAttr};
-use crate::verifier_log::{log_text, parse_stats, LogPolicy, VerifierError, VerifierStats};
 
-/// Everything `BPF_PROG_LOAD` needs. Instructions are raw 8-byte slots for now.
+/// `r0 = 0; exit`: the smallest program every type accepts, for probes.
+pub(crate) const RETURN_0: [RawInsn; 2] = [
+    RawInsn::new(0xb7, 0, 0, 0, 0), // r0 = 0 (BPF_ALU64 | BPF_MOV | BPF_K)
+    RawInsn::new(0x95, 0, 0, 0, 0), // exit (BPF_JMP | BPF_EXIT)
+];
+
+/// Everything `BPF_PROG_LOAD` needs: the instruction slots, where each was written, and
+/// the load attributes. Build one from an assembled program with
+/// [`ProgramSpec::from_program`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProgramSpec {
     /// Object name (letters, digits, `_`, `.`; at most 15 bytes).
     pub name: String,
     /// The program type.
     pub prog_type: ProgramType,
-    /// Instruction bytes, a multiple of 8.
-    pub insns: Vec<u8>,
+    /// The instruction slots, as the kernel gets them (a 64-bit load takes two).
+    pub insns: Vec<RawInsn>,
     /// License string; GPL-only helpers need a GPL-compatible one.
     pub license: String,
     /// Expected attach type (some program types require it).
@@ -35,14 +45,18 @@ pub struct ProgramSpec {
     pub log_size: u32,
     /// How logs are retried and grown.
     pub log_policy: LogPolicy,
-    /// `source_map[i]`: source location of instruction slot `i` (e.g. `prog.rs:12:9`),
-    /// shown when the verifier stops at that slot.
-    pub source_map: Option<Vec<Option<String>>>,
+    /// `source_map.get(i)`: where slot `i` was written (e.g. `prog.rs:12:9`), shown when the
+    /// verifier stops at that slot. Empty when unknown.
+    pub source_map: SourceMap,
 }
 
 impl ProgramSpec {
     /// A spec with license "GPL" and no log unless the load fails.
-    pub fn new(name: impl Into<String>, prog_type: ProgramType, insns: impl Into<Vec<u8>>) -> Self {
+    pub fn new(
+        name: impl Into<String>,
+        prog_type: ProgramType,
+        insns: impl Into<Vec<RawInsn>>,
+    ) -> Self {
         ProgramSpec {
             name: name.into(),
             prog_type,
@@ -55,8 +69,22 @@ impl ProgramSpec {
             log_level: 0,
             log_size: 0,
             log_policy: LogPolicy::default(),
-            source_map: None,
+            source_map: SourceMap::new(),
         }
+    }
+
+    /// A spec for instructions given as bytes in the kernel's layout (8 bytes a slot).
+    pub fn from_bytes(
+        name: impl Into<String>,
+        prog_type: ProgramType,
+        bytes: &[u8],
+    ) -> Result<Self> {
+        let (slots, rest) = bytes.as_chunks::<8>();
+        if !rest.is_empty() {
+            return Err(Error::InstructionsNotMultipleOf8 { len: bytes.len() });
+        }
+        let insns: Vec<RawInsn> = slots.iter().map(|s| RawInsn::from_bytes(*s)).collect();
+        Ok(ProgramSpec::new(name, prog_type, insns))
     }
 
     /// Sets the license.
@@ -104,19 +132,15 @@ impl ProgramSpec {
     }
 
     /// Sets the per-slot source map.
-    pub fn source_map(mut self, map: Vec<Option<String>>) -> Self {
-        self.source_map = Some(map);
+    pub fn source_map(mut self, map: SourceMap) -> Self {
+        self.source_map = map;
         self
     }
 
     /// Loads the program. On failure the error carries the verifier log, captured by
     /// retrying with a log (and growing it on ENOSPC) as the [`LogPolicy`] says.
-    pub fn load(&self) -> Result<Program> {
-        if !self.insns.len().is_multiple_of(8) {
-            return Err(Error::InstructionsNotMultipleOf8 {
-                len: self.insns.len(),
-            });
-        }
+    pub fn load(&self) -> Result<LoadedProgram> {
+        let insns: Vec<u8> = self.insns.iter().flat_map(|i| i.to_bytes()).collect();
         let license = CString::new(self.license.as_str()).map_err(|_| {
             Error::InvalidArgument(format!("license {:?} contains a NUL byte", self.license))
         })?;
@@ -137,18 +161,18 @@ impl ProgramSpec {
             let mut buf = vec![0u8; attempt.size as usize];
             attr.log_level = attempt.level;
             let log = (attempt.size > 0).then_some(buf.as_mut_slice());
-            match sys::prog_load(&mut attr, &self.insns, &license, log) {
+            match sys::prog_load(&mut attr, &insns, &license, log) {
                 Ok(fd) => {
                     let log = (attempt.size > 0).then(|| log_text(&buf));
                     let stats = log.as_deref().and_then(parse_stats);
-                    return Ok(Program {
+                    return Ok(LoadedProgram::loaded(
                         fd,
-                        name: self.name.clone(),
-                        prog_type: self.prog_type,
+                        self.name.clone(),
+                        self.prog_type,
                         log,
                         stats,
                         attempts,
-                    });
+                    ));
                 }
                 Err(e) => {
                     let errno = e.raw_os_error().unwrap_or(0);
@@ -161,79 +185,12 @@ impl ProgramSpec {
                         self.name.clone(),
                         e,
                         &buf,
-                        self.source_map.as_deref(),
+                        &self.source_map,
                         truncated,
                     )
                     .into());
                 }
             }
         }
-    }
-}
-
-/// A loaded program, owned through its file descriptor (unloaded when the last
-/// reference to it goes away).
-#[derive(Debug)]
-pub struct Program {
-    fd: OwnedFd,
-    name: String,
-    prog_type: ProgramType,
-    log: Option<String>,
-    stats: Option<VerifierStats>,
-    attempts: u32,
-}
-
-impl Program {
-    /// Adopts a program fd (from a pin or an id), reading name and type from the kernel.
-    pub fn from_fd(fd: OwnedFd) -> Result<Program> {
-        let info = crate::info::program_info(fd.as_fd())?;
-        let prog_type = info.prog_type.ok_or_else(|| Error::UnknownName {
-            kind: "program type",
-            name: info.prog_type_raw.to_string(),
-        })?;
-        Ok(Program {
-            fd,
-            name: info.name,
-            prog_type,
-            log: None,
-            stats: None,
-            attempts: 0,
-        })
-    }
-
-    /// The name given at load.
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-
-    /// The program type.
-    pub fn prog_type(&self) -> ProgramType {
-        self.prog_type
-    }
-
-    /// The verifier log of the successful load, when one was requested.
-    pub fn verifier_log(&self) -> Option<&str> {
-        self.log.as_deref()
-    }
-
-    /// The verifier's statistics line, when a log was requested.
-    pub fn verifier_stats(&self) -> Option<&VerifierStats> {
-        self.stats.as_ref()
-    }
-
-    /// How many `BPF_PROG_LOAD` calls the load took (more than 1 when the log grew).
-    pub fn load_attempts(&self) -> u32 {
-        self.attempts
-    }
-
-    /// Gives up ownership of the fd.
-    pub fn into_fd(self) -> OwnedFd {
-        self.fd
-    }
-}
-
-impl AsFd for Program {
-    fn as_fd(&self) -> BorrowedFd<'_> {
-        self.fd.as_fd()
     }
 }

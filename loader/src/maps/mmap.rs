@@ -5,7 +5,10 @@ use std::os::fd::AsFd;
 use super::{percpu::slot_size, Map, MapType};
 use crate::error::{Error, Result};
 use crate::flags::BPF_F_MMAPABLE;
-use crate::sys::{self, Mmap, Pod};
+use bytemuck::Pod;
+
+use super::typed::read_pod;
+use crate::sys::{self, Mmap};
 
 /// A shared mapping of a `BPF_F_MMAPABLE` array: element `i` lives at
 /// `i × round_up(value_size, 8)`. Reads and writes are coherent with syscalls and programs.
@@ -92,11 +95,11 @@ impl MapMmap {
         if size_of::<V>() != self.value_size {
             return None;
         }
-        self.get_bytes(index).and_then(|b| sys::read_pod(&b))
+        self.get_bytes(index).and_then(|b| read_pod(&b))
     }
 
     /// Sets element `index` to `value`.
     pub fn set<V: Pod>(&mut self, index: usize, value: &V) -> Result<()> {
-        self.set_bytes(index, sys::bytes_of(value))
+        self.set_bytes(index, bytemuck::bytes_of(value))
     }
 }

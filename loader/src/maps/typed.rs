@@ -1,11 +1,23 @@
 //! Typed views of maps over [`Pod`] keys and values; sizes are checked when the wrapper
 //! is made.
+//!
+//! Keys and values are [`bytemuck::Pod`]: the integers, arrays of them, and your own
+//! `#[repr(C)]` structs with `#[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]`,
+//! whose derive refuses padding at compile time (add explicit `_pad` fields).
 
 use std::marker::PhantomData;
 
+use bytemuck::{bytes_of, cast_slice as bytes_of_slice, Pod};
+
 use super::{percpu::slot_size, Map, MapType};
 use crate::error::{Error, Result};
-use crate::sys::{bytes_of, bytes_of_slice, read_pod, Pod};
+
+/// Reads a `V` from the start of `bytes`; `None` if there are too few bytes.
+pub(super) fn read_pod<V: Pod>(bytes: &[u8]) -> Option<V> {
+    bytes
+        .get(..size_of::<V>())
+        .map(bytemuck::pod_read_unaligned)
+}
 
 fn check_shape(
     map: &Map,
@@ -358,5 +370,21 @@ impl<V: Pod> BloomFilter<V> {
     /// Whether `value` may be in the set (`false` means surely not).
     pub fn contains(&self, value: &V) -> Result<bool> {
         self.map.bloom_contains(bytes_of(value))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_read_from_the_start_of_a_longer_slot() {
+        let slot = [5u8, 4, 3, 2, 0xff, 0xff, 0xff, 0xff];
+        assert_eq!(
+            read_pod::<u32>(&slot),
+            Some(u32::from_ne_bytes([5, 4, 3, 2]))
+        );
+        assert_eq!(read_pod::<u64>(&slot[..7]), None);
+        assert_eq!(bytes_of_slice::<u16, u8>(&[1, 2]).len(), 4);
     }
 }

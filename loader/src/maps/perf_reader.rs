@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use crate::error::{Error, Result};
 use crate::flags::BPF_ANY;
-use crate::map::{Map, MapType};
+use crate::maps::{Map, MapType};
 use crate::sys::perf::{perf_event_open, perf_ioctl, PerfEventAttr, IOC_ENABLE};
 use crate::sys::{self, epoll::Epoll, ring, Mmap};
 

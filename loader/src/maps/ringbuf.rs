@@ -31,7 +31,7 @@ use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
-use crate::map::{Map, MapType};
+use crate::maps::{Map, MapType};
 use crate::sys::{self, epoll::Epoll, ring, Mmap};
 
 /// Header bit: the record is reserved but not yet committed.

@@ -3,8 +3,8 @@
 use std::os::fd::AsFd;
 
 use crate::error::{Error, Result};
-use crate::program::Program;
-use crate::program_type::ProgramType;
+use crate::programs::LoadedProgram;
+use crate::programs::ProgramType;
 use crate::sys::{self, attr::TestRunAttr, Cmd, TestRunBufs};
 
 /// Extra room given to an automatically sized `data_out` (programs may grow packets).
@@ -76,7 +76,7 @@ fn kernel_repeat(t: ProgramType, run: &TestRun<'_>) -> Result<u32> {
     )))
 }
 
-impl Program {
+impl LoadedProgram {
     /// Runs the program once (or `repeat` times) in the kernel with `run`'s inputs.
     ///
     /// Raw tracepoint and syscall programs take only `ctx_in` (a raw tracepoint's

@@ -1,0 +1,18 @@
+//! Programs: what to load ([`ProgramSpec`]), the loaded program ([`LoadedProgram`]), its type,
+//! the verifier log, test runs, kernel info and the bridge to the assembler.
+
+mod asm_program;
+mod info;
+mod loaded;
+pub(crate) mod program_type;
+mod spec;
+mod test_run;
+pub mod verifier_log;
+
+pub use asm_program::slot_source_map;
+pub use info::{program_info, program_xlated_insns, ProgramInfo};
+pub use loaded::LoadedProgram;
+pub use program_type::{AttachType, ProgramType};
+pub use spec::ProgramSpec;
+pub(crate) use spec::RETURN_0;
+pub use test_run::{TestRun, TestRunResult};
