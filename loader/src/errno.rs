@@ -62,6 +62,10 @@ pub fn hint(op: Cmd, errno: i32) -> &'static str {
              ({:#} or .log() prints the whole log)"
         }
         (_, libc::EACCES) => "permission denied: the object may be read-only for this fd",
+        (ProgTestRun, libc::EINTR) => {
+            "a signal interrupted the test run, and the kernel does not resume one: run it \
+             again, with fewer repetitions, or with the signal blocked"
+        }
         (ProgLoad, libc::E2BIG) => {
             "program too large (too many instructions) or a trailing attribute is non-zero"
         }

@@ -280,3 +280,16 @@ fn an_unresolved_reference_is_refused_at_its_line() {
         "{e}"
     );
 }
+
+/// Issue 15, row 11: no instructions is said to be that, before any syscall (the kernel
+/// answers E2BIG, "program too large").
+#[test]
+fn an_empty_program_is_refused_as_empty() {
+    let e = ProgramSpec::new("empty", ProgramType::SocketFilter, Vec::<RawInsn>::new())
+        .load()
+        .unwrap_err();
+    assert!(matches!(e, Error::InvalidArgument(_)), "{e:?}");
+    let shown = e.to_string();
+    assert!(shown.contains("`empty` has no instructions"), "{shown}");
+    assert!(!shown.contains("E2BIG"), "{shown}");
+}

@@ -140,6 +140,13 @@ impl ProgramSpec {
     /// Loads the program. On failure the error carries the verifier log, captured by
     /// retrying with a log (and growing it on ENOSPC) as the [`LogPolicy`] says.
     pub fn load(&self) -> Result<LoadedProgram> {
+        if self.insns.is_empty() {
+            // The kernel says E2BIG ("program too large") for no instructions at all.
+            return Err(Error::InvalidArgument(format!(
+                "program `{}` has no instructions: the kernel needs at least `exit`",
+                self.name
+            )));
+        }
         let insns: Vec<u8> = self.insns.iter().flat_map(|i| i.to_bytes()).collect();
         let license = CString::new(self.license.as_str()).map_err(|_| {
             Error::InvalidArgument(format!("license {:?} contains a NUL byte", self.license))

@@ -37,7 +37,16 @@ const PROG_LOAD_EAGAIN_RETRIES: u32 = 5;
 #[repr(C, align(8))]
 struct AttrBuf([u8; ATTR_SIZE]);
 
-/// Issues one bpf() command, retrying EINTR (and EAGAIN `eagain_retries` times).
+/// Whether `cmd` is issued again when bpf() returns EINTR. A signal interrupts only
+/// `BPF_PROG_TEST_RUN` in practice (the verifier answers a pending signal with EAGAIN),
+/// and the kernel does not resume a test run: issuing it again starts every repetition
+/// over, so under a steady timer signal a long run never ended. It reports EINTR instead.
+fn retries_eintr(cmd: Cmd) -> bool {
+    !matches!(cmd, Cmd::ProgTestRun)
+}
+
+/// Issues one bpf() command, retrying EINTR where [`retries_eintr`] says so (and EAGAIN
+/// `eagain_retries` times).
 ///
 /// `attr` is copied into a zeroed 168-byte buffer so fields this crate does not know are
 /// zero, and copied back afterwards so the caller sees what the kernel wrote.
@@ -67,7 +76,7 @@ fn bpf<A: AttrStruct>(cmd: Cmd, attr: &mut A, eagain_retries: u32) -> io::Result
         }
         let err = io::Error::last_os_error();
         match err.raw_os_error() {
-            Some(libc::EINTR) => continue,
+            Some(libc::EINTR) if retries_eintr(cmd) => continue,
             Some(libc::EAGAIN) if eagain_left > 0 => eagain_left -= 1,
             _ => break Err(err),
         }
@@ -492,4 +501,25 @@ pub(crate) fn page_size() -> usize {
     // SAFETY: sysconf only reads a system constant.
     let n = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
     usize::try_from(n).ok().filter(|&n| n > 0).unwrap_or(4096)
+}
+
+#[cfg(test)]
+mod retry_tests {
+    use super::*;
+
+    /// Issue 15, row 7: a test run interrupted by a signal is reported, not restarted
+    /// from zero; everything else is issued again as before.
+    #[test]
+    fn only_test_runs_report_eintr() {
+        assert!(!retries_eintr(Cmd::ProgTestRun));
+        for cmd in [
+            Cmd::ProgLoad,
+            Cmd::MapCreate,
+            Cmd::MapLookupElem,
+            Cmd::ObjPin,
+        ] {
+            assert!(retries_eintr(cmd), "{cmd:?}");
+        }
+        assert!(crate::hint(Cmd::ProgTestRun, libc::EINTR).contains("signal"));
+    }
 }
