@@ -14,12 +14,21 @@ use ebpf_asm::{assemble, program, Program};
 const STEP: i32 = 1;
 
 fn main() {
+    let mut prog = write_and_look();
+    resolve_the_map(&mut prog);
+    let linked = link(&prog);
+    show_errors();
+    hand_to_the_loader(&prog, &linked);
+}
+
+/// 1 and 2: a program written with `program!`, printed, and its bytes and locations.
+fn write_and_look() -> Program {
     // 1. Write a program. `program!` takes LLVM's BPF assembly syntax as Rust tokens and
     //    assembles it at compile time: a typo here is a compile error at the typo.
     //    Statements end at a line break or `;`. `{expr}` puts a Rust value in an
     //    immediate. `counters ll` names a map we do not have yet, `count_bytes` a
     //    subprogram that lives in another fragment (declared with `.extern`).
-    let mut prog = program! {
+    let prog = program! {
         .extern count_bytes
         r6 = r1                          // keep the context (struct xdp_md *)
         r1 = 0
@@ -51,7 +60,11 @@ fn main() {
         "\ninstruction 7 (`{}`) was written at {loc}\n",
         prog.insns()[7]
     );
+    prog
+}
 
+/// 3: the references the program leaves open, and the map's rewritten by the Editor.
+fn resolve_the_map(prog: &mut Program) {
     // 3. References: names the program uses but does not define. A loader creates the
     //    map, gets its file descriptor, and rewrites the reference with the Editor.
     println!("== references before editing");
@@ -80,7 +93,10 @@ fn main() {
     }
     let map_load = references[0].index;
     println!("the map load now reads: {}\n", prog.insns()[map_load]);
+}
 
+/// 4: the fragment that defines `count_bytes` linked in.
+fn link(prog: &Program) -> Program {
     // 4. Link: append the fragment that defines `count_bytes`, resolving the call.
     //    Fragments are programs too; here one is assembled from text at run time, with
     //    the same grammar the macro uses.
@@ -105,7 +121,11 @@ fn main() {
     );
     println!("== linked bytes (ready for ebpf_loader)");
     print_hex(&linked);
+    linked
+}
 
+/// 5: what errors look like.
+fn show_errors() {
     // 5. Errors. In `program!` they are compile errors; from text, `assemble` returns
     //    every error of the input, each as FILE:LINE:COL with what to write instead.
     let bad = "r0 = 0\nr1 = r11\nw2 += r3\nexit";
@@ -113,17 +133,20 @@ fn main() {
         Ok(_) => unreachable!("r11 is not a register"),
         Err(e) => println!("\n== assembling a bad program\n{e}"),
     }
+}
 
+/// 6: the loader's spec, refused while a reference is open.
+fn hand_to_the_loader(prog: &Program, linked: &Program) {
     // 6. Hand it to the loader. Loading needs root (or CAP_BPF), so the tour stops at the
     //    spec: the instruction slots, and where each was written so a verifier rejection
     //    can name the Rust line of the failing instruction. A program with a reference
     //    left unresolved is refused here, naming the reference and its line.
     use ebpf_loader::{ProgramSpec, ProgramType};
-    match ProgramSpec::from_program("dsl_tour", ProgramType::Xdp, &prog) {
+    match ProgramSpec::from_program("dsl_tour", ProgramType::Xdp, prog) {
         Ok(_) => unreachable!("`prog` still calls `count_bytes`, which only `linked` defines"),
         Err(e) => println!("\n== the unlinked program is refused\n{e}"),
     }
-    let spec = ProgramSpec::from_program("dsl_tour", ProgramType::Xdp, &linked)
+    let spec = ProgramSpec::from_program("dsl_tour", ProgramType::Xdp, linked)
         .expect("every reference of `linked` is resolved");
     println!(
         "\n== ready to load: `{}`, {} slots, slot 0 written at {}; `spec.load()` would do it (as root)",

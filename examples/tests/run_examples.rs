@@ -102,10 +102,10 @@ fn dsl_tour_runs_without_root_and_shows_each_step() {
     );
     for needle in [
         "== the program (14 instructions)\n.extern count_bytes\n",
-        "instruction 7 (`if r0 == 0 goto out`) was written at examples/dsl_tour.rs:30:9",
-        "still unresolved: examples/dsl_tour.rs:34:9: unresolved call to `count_bytes`",
+        "instruction 7 (`if r0 == 0 goto out`) was written at examples/dsl_tour.rs:39:9",
+        "still unresolved: examples/dsl_tour.rs:43:9: unresolved call to `count_bytes`",
         "the map load now reads: ld_pseudo r1, 1, ",
-        "== the unlinked program is refused\nexamples/dsl_tour.rs:34:9: unresolved call to `count_bytes`",
+        "== the unlinked program is refused\nexamples/dsl_tour.rs:43:9: unresolved call to `count_bytes`",
         "== ready to load: `dsl_tour`, 20 slots, slot 0 written at examples/dsl_tour.rs:",
         "== linked: 19 instructions, `count_bytes` at Some(14)",
     ] {
