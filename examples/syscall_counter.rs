@@ -61,45 +61,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         .name("syscalls")
         .create()?;
 
-    // The raw tracepoint program. Its context (r1) is the tracepoint's arguments as a u64
-    // array (for sys_enter: the registers and the syscall number); we only need to know
-    // who is calling, which a helper tells us.
-    let mut prog = ebpf_asm::program! {
-        call bpf_get_current_pid_tgid    // r0 = tgid << 32 | thread id
-        r0 >>= 32                        // the process id (tgid), as `ps` shows it
-        *(u32 *)(r10 - 4) = r0           // key = pid, on the stack
-        r2 = r10
-        r2 += -4                         // r2 = &key
-        r1 = counts ll                   // the map; the Editor fills in its fd below
-        call bpf_map_lookup_elem
-        if r0 == 0 goto first            // no entry yet: this is the process's first call
-        r1 = 1
-        lock *(u64 *)(r0 + 0) += r1      // atomic: other CPUs may count the same process
-        goto out
-    first:
-        r1 = 1
-        *(u64 *)(r10 - 16) = r1          // value = 1, on the stack
-        r1 = counts ll
-        r2 = r10
-        r2 += -4                         // r2 = &key
-        r3 = r10
-        r3 += -16                        // r3 = &value
-        r4 = 1                           // BPF_NOEXIST: insert only if still absent
-        call bpf_map_update_elem
-        if r0 == 0 goto out
-        // Another CPU inserted the same pid between our lookup and our insert (EEXIST):
-        // look the entry up again and add to it.
-        r1 = counts ll
-        r2 = r10
-        r2 += -4
-        call bpf_map_lookup_elem
-        if r0 == 0 goto out              // the map is full: give up on this one call
-        r1 = 1
-        lock *(u64 *)(r0 + 0) += r1
-    out:
-        r0 = 0
-        exit
-    };
+    let mut prog = counting_program();
     prog.editor().rewrite_map("counts", &counts)?;
 
     let loaded =
@@ -158,6 +120,48 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     })?;
     // Dropping the link detaches the program; dropping the map and program closes them.
     Ok(())
+}
+
+/// The raw tracepoint program. Its context (r1) is the tracepoint's arguments as a u64
+/// array (for sys_enter: the registers and the syscall number); we only need to know
+/// who is calling, which a helper tells us.
+fn counting_program() -> ebpf_asm::Program {
+    ebpf_asm::program! {
+        call bpf_get_current_pid_tgid    // r0 = tgid << 32 | thread id
+        r0 >>= 32                        // the process id (tgid), as `ps` shows it
+        *(u32 *)(r10 - 4) = r0           // key = pid, on the stack
+        r2 = r10
+        r2 += -4                         // r2 = &key
+        r1 = counts ll                   // the map; the Editor fills in its fd below
+        call bpf_map_lookup_elem
+        if r0 == 0 goto first            // no entry yet: this is the process's first call
+        r1 = 1
+        lock *(u64 *)(r0 + 0) += r1      // atomic: other CPUs may count the same process
+        goto out
+    first:
+        r1 = 1
+        *(u64 *)(r10 - 16) = r1          // value = 1, on the stack
+        r1 = counts ll
+        r2 = r10
+        r2 += -4                         // r2 = &key
+        r3 = r10
+        r3 += -16                        // r3 = &value
+        r4 = 1                           // BPF_NOEXIST: insert only if still absent
+        call bpf_map_update_elem
+        if r0 == 0 goto out
+        // Another CPU inserted the same pid between our lookup and our insert (EEXIST):
+        // look the entry up again and add to it.
+        r1 = counts ll
+        r2 = r10
+        r2 += -4
+        call bpf_map_lookup_elem
+        if r0 == 0 goto out              // the map is full: give up on this one call
+        r1 = 1
+        lock *(u64 *)(r0 + 0) += r1
+    out:
+        r0 = 0
+        exit
+    }
 }
 
 /// The process's command name from `/proc/PID/comm`, remembered in `names` so that a

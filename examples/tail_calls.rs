@@ -94,39 +94,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         // `loaded` is dropped here: the table holds its own reference to the program.
     }
 
-    // The entry program: check the packet is long enough and is IPv4, then tail-call
-    // into the handler for its protocol.
-    let mut entry = ebpf_asm::program! {
-        r6 = r1                          // keep the context: the tail call needs it
-        r2 = *(u32 *)(r1 + 4)            // data_end
-        r1 = *(u32 *)(r1 + 0)            // data
-        r3 = r1
-        r3 += 34                         // Ethernet (14 bytes) + IPv4 header (20 bytes)
-        if r3 > r2 goto pass             // too short: the verifier insists on this check
-        r3 = *(u16 *)(r1 + 12)           // EtherType, in network byte order
-        if r3 != 0x0008 goto pass        // not 0x0800 (IPv4) read as a little-endian u16
-        r3 = *(u8 *)(r1 + 23)            // r3 = IPv4 protocol: the index
-        r1 = r6                          // r1 = the context
-        r2 = jump_table ll               // r2 = the prog array
-        call bpf_tail_call               // jumps away if jump_table[r3] holds a program
-        // Only reached when jump_table[r3] is empty (or the index is out of range):
-        // count the fall-through in slot 0 and drop the packet.
-        r1 = {FALL_THROUGH}
-        *(u32 *)(r10 - 4) = r1
-        r2 = r10
-        r2 += -4
-        r1 = counters ll
-        call bpf_map_lookup_elem
-        if r0 == 0 goto drop
-        r1 = 1
-        lock *(u64 *)(r0 + 0) += r1
-    drop:
-        r0 = {XDP_DROP}
-        exit
-    pass:
-        r0 = {XDP_PASS}
-        exit
-    };
+    let mut entry = dispatch_program();
     let mut editor = entry.editor();
     editor.rewrite_map("jump_table", jump_table.map())?;
     editor.rewrite_map("counters", &counters)?;
@@ -180,6 +148,42 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     // Dropping the maps and programs closes them; the kernel frees them with the last
     // reference (the prog array's entries are cleared when its last fd closes).
     Ok(())
+}
+
+/// The entry program: check the packet is long enough and is IPv4, then tail-call
+/// into the handler for its protocol.
+fn dispatch_program() -> ebpf_asm::Program {
+    ebpf_asm::program! {
+        r6 = r1                          // keep the context: the tail call needs it
+        r2 = *(u32 *)(r1 + 4)            // data_end
+        r1 = *(u32 *)(r1 + 0)            // data
+        r3 = r1
+        r3 += 34                         // Ethernet (14 bytes) + IPv4 header (20 bytes)
+        if r3 > r2 goto pass             // too short: the verifier insists on this check
+        r3 = *(u16 *)(r1 + 12)           // EtherType, in network byte order
+        if r3 != 0x0008 goto pass        // not 0x0800 (IPv4) read as a little-endian u16
+        r3 = *(u8 *)(r1 + 23)            // r3 = IPv4 protocol: the index
+        r1 = r6                          // r1 = the context
+        r2 = jump_table ll               // r2 = the prog array
+        call bpf_tail_call               // jumps away if jump_table[r3] holds a program
+        // Only reached when jump_table[r3] is empty (or the index is out of range):
+        // count the fall-through in slot 0 and drop the packet.
+        r1 = {FALL_THROUGH}
+        *(u32 *)(r10 - 4) = r1
+        r2 = r10
+        r2 += -4
+        r1 = counters ll
+        call bpf_map_lookup_elem
+        if r0 == 0 goto drop
+        r1 = 1
+        lock *(u64 *)(r0 + 0) += r1
+    drop:
+        r0 = {XDP_DROP}
+        exit
+    pass:
+        r0 = {XDP_PASS}
+        exit
+    }
 }
 
 /// All counters, in slot order.
