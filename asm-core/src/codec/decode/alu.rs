@@ -12,21 +12,12 @@ pub(super) fn decode_alu<E: Reason>(s: RawInsn, width: Width) -> Result<Insn, E>
     let op = OpCode(s.code).op();
     let is_x = OpCode(s.code).source() == source::X;
     let dst = reg::<E>(s.dst, "destination")?;
-    let src = |s: RawInsn| -> Result<Src, E> {
-        if is_x {
-            zero::<E>(s.imm as i64, "imm", what)?;
-            Ok(Src::Reg(reg::<E>(s.src, "source")?))
-        } else {
-            zero::<E>(s.src as i64, "src_reg", what)?;
-            Ok(Src::Imm(s.imm))
-        }
-    };
     let plain = |aop: AluOp| -> Result<Insn, E> {
         Ok(Insn::Alu {
             width,
             op: aop,
             dst,
-            src: src(s)?,
+            src: src_operand(s, is_x)?,
         })
     };
     let signed = |unsigned: AluOp, signed: AluOp| -> Result<Insn, E> {
@@ -78,13 +69,7 @@ fn decode_mov<E: Reason>(s: RawInsn, width: Width, dst: Reg, is_x: bool) -> Resu
     let what = Op(s.code);
     if !is_x || s.off == 0 {
         zero::<E>(s.off as i64, "off", what)?;
-        let src = if is_x {
-            zero::<E>(s.imm as i64, "imm", what)?;
-            Src::Reg(reg::<E>(s.src, "source")?)
-        } else {
-            zero::<E>(s.src as i64, "src_reg", what)?;
-            Src::Imm(s.imm)
-        };
+        let src = src_operand(s, is_x)?;
         return Ok(Insn::Alu {
             width,
             op: AluOp::Mov,

@@ -30,13 +30,7 @@ pub(super) fn decode_jmp<E: Reason>(s: RawInsn, width: Width) -> Result<Insn, E>
     let op = OpCode(s.code).op();
     let is_x = OpCode(s.code).source() == source::X;
     if let Some(c) = cond(op) {
-        let src = if is_x {
-            zero::<E>(s.imm as i64, "imm", what)?;
-            Src::Reg(reg::<E>(s.src, "source")?)
-        } else {
-            zero::<E>(s.src as i64, "src_reg", what)?;
-            Src::Imm(s.imm)
-        };
+        let src = src_operand(s, is_x)?;
         return Ok(Insn::Jump {
             width,
             cond: c,

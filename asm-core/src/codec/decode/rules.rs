@@ -3,6 +3,7 @@
 
 use crate::model::insn::*;
 use crate::model::opcode::{size, OpCode};
+use crate::model::raw::RawInsn;
 use crate::model::reg::Reg;
 
 use std::fmt;
@@ -73,5 +74,18 @@ pub(super) fn mem_size(code: u8) -> Size {
         size::H => Size::U16,
         size::B => Size::U8,
         _ => Size::U64,
+    }
+}
+
+/// The second operand of an ALU or JMP instruction: the source register (`BPF_X`, the
+/// immediate must be 0) or the immediate (`BPF_K`, the source register must be 0).
+pub(super) fn src_operand<E: Reason>(s: RawInsn, is_x: bool) -> Result<Src, E> {
+    let what = Op(s.code);
+    if is_x {
+        zero::<E>(s.imm as i64, "imm", what)?;
+        Ok(Src::Reg(reg::<E>(s.src, "source")?))
+    } else {
+        zero::<E>(s.src as i64, "src_reg", what)?;
+        Ok(Src::Imm(s.imm))
     }
 }
