@@ -40,3 +40,4 @@ pub use program::editor::{EditError, Editor, RefKind, Reference};
 pub use program::program::{Program, ProgramError};
 pub use program::source_map::{SourceLoc, SourceMap};
 pub use syntax::diag::{AsmError, Diagnostic};
+pub use syntax::errors::MAX_KEPT_ERRORS;

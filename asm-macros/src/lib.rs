@@ -39,7 +39,8 @@ fn expand_program(input: TokenStream) -> TokenStream {
     let file: Arc<str> = Arc::from(file.as_str());
     let grammar = toks.grammar_tokens();
     let mut builder = Builder::new(file.clone(), false);
-    let parse_errors = parse(grammar.iter().copied(), |e| builder.event(e));
+    let (parse_errors, mut omitted) =
+        parse(grammar.iter().copied(), |e| builder.event(e)).into_sorted();
     let mut errors: Vec<syn::Error> = Vec::new();
     errors.extend(toks.errors.iter().cloned());
     for e in parse_errors
@@ -51,12 +52,14 @@ fn expand_program(input: TokenStream) -> TokenStream {
     let built = builder.finish();
     let (program, fixups) = match built {
         Ok(pf) if errors.is_empty() => pf,
-        Ok(_) => return combine(errors),
+        Ok(_) => return combine(errors, omitted),
         Err(es) => {
+            let (es, more) = es.into_sorted();
+            omitted += more;
             for e in es {
                 errors.push(syn::Error::new(toks.span(e.index), e.message));
             }
-            return combine(errors);
+            return combine(errors, omitted);
         }
     };
     let patches = fixups
@@ -66,7 +69,14 @@ fn expand_program(input: TokenStream) -> TokenStream {
     emit(&program, &file, patches, quote!())
 }
 
-fn combine(mut errors: Vec<syn::Error>) -> TokenStream {
+/// One compile error of `errors`, and of a count of `omitted` ones not kept.
+fn combine(mut errors: Vec<syn::Error>, omitted: usize) -> TokenStream {
+    if omitted > 0 {
+        errors.push(syn::Error::new(
+            Span::call_site(),
+            format!("{omitted} more errors in this program!, not shown: fix these first"),
+        ));
+    }
     let mut first = errors.remove(0);
     for e in errors {
         first.combine(e);

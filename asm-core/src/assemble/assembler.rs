@@ -8,6 +8,7 @@ use crate::assemble::chunks::{parse_in_parts, Part, MAX_RESERVED_INSNS};
 use crate::program::program::Program;
 use crate::syntax::builder::Builder;
 use crate::syntax::diag::{shorten_message, AsmError, Diagnostic};
+use crate::syntax::errors::Errors;
 use crate::syntax::lex::Lexer;
 use crate::syntax::parse::{parse_statements, ParseError};
 
@@ -77,7 +78,7 @@ impl<'f> Assembler<'f> {
             Ok((program, _)) if errors.is_empty() => Ok(program),
             Ok(_) => Err(to_asm_error(&file, errors)),
             Err(e) => {
-                errors.extend(e);
+                errors.append(e);
                 Err(to_asm_error(&file, errors))
             }
         }
@@ -133,6 +134,7 @@ fn check_size(file: &Arc<str>, len: usize) -> Result<(), AsmError> {
         return Ok(());
     }
     Err(AsmError {
+        omitted: 0,
         diagnostics: vec![Diagnostic {
             file: file.clone(),
             line: 1,
@@ -151,7 +153,7 @@ pub(crate) fn parse_part<'a>(
     file: &Arc<str>,
     source: &'a str,
     lines: u32,
-) -> (Builder<'a>, Vec<ParseError>) {
+) -> (Builder<'a>, Errors) {
     let mut lexer = Lexer::new(source);
     // An instruction takes at least 5 bytes of text (`exit` and a line break): reserving
     // for that many saves copying while the vectors grow, up to a bound, so that a huge
@@ -171,9 +173,10 @@ pub(crate) fn parse_part<'a>(
 }
 
 /// Turns parser errors into sorted diagnostics for `file`.
-pub(crate) fn to_asm_error(file: &Arc<str>, mut errors: Vec<ParseError>) -> AsmError {
-    errors.sort_by_key(|e| (e.line, e.column));
+pub(crate) fn to_asm_error(file: &Arc<str>, errors: Errors) -> AsmError {
+    let (errors, omitted) = errors.into_sorted();
     AsmError {
+        omitted,
         diagnostics: errors
             .into_iter()
             .map(|e| Diagnostic {

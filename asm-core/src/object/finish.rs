@@ -5,7 +5,7 @@ use super::*;
 
 impl<'a> State<'a> {
     /// Checks what needs the whole file and forms the programs; errors go to `errors`.
-    pub(super) fn finish(&mut self, errors: &mut Vec<ParseError>) -> Vec<ProgramDef> {
+    pub(super) fn finish(&mut self, errors: &mut Errors) -> Vec<ProgramDef> {
         self.check_inner_maps(errors);
         let mut sections = std::mem::take(&mut self.sections);
         for i in 1..sections.len() {
@@ -48,7 +48,7 @@ impl<'a> State<'a> {
     }
 
     /// Inner maps must be declared and must not form a cycle.
-    fn check_inner_maps(&self, errors: &mut Vec<ParseError>) {
+    fn check_inner_maps(&self, errors: &mut Errors) {
         let inner_of: HashMap<&str, &str> = self
             .maps
             .iter()
@@ -89,7 +89,7 @@ impl<'a> State<'a> {
         s: Section<'a>,
         name: String,
         homes: &Homes<'_, 'a>,
-        errors: &mut Vec<ParseError>,
+        errors: &mut Errors,
     ) -> Option<ProgramDef> {
         // An empty section whose lines had errors is not worth a second message.
         let until = s.next_line.unwrap_or(u32::MAX);
@@ -102,14 +102,14 @@ impl<'a> State<'a> {
         }
         // Names used here but defined elsewhere (or nowhere): our errors replace the
         // builder's, which cannot know about other sections or maps.
-        let mut ours: Vec<(u32, u32)> = Vec::new();
+        let mut ours: std::collections::HashSet<(u32, u32)> = Default::default();
         for &(used, tok, kind) in &s.uses {
             if s.labels.contains_key(used) {
                 continue;
             }
             if let Some(message) = self.unresolved(used, kind, homes) {
                 errors.push(err(&tok, message));
-                ours.push((tok.line, tok.column));
+                ours.insert((tok.line, tok.column));
             }
         }
         match s.builder.finish() {
@@ -121,11 +121,9 @@ impl<'a> State<'a> {
                 program,
                 location: self.loc(&s.at),
             }),
-            Err(es) => {
-                errors.extend(
-                    es.into_iter()
-                        .filter(|e| !ours.contains(&(e.line, e.column))),
-                );
+            Err(mut es) => {
+                es.retain(|e| !ours.contains(&(e.line, e.column)));
+                errors.append(es);
                 None
             }
         }

@@ -45,6 +45,7 @@ use crate::program::program::Program;
 use crate::program::source_map::SourceLoc;
 use crate::syntax::builder::Builder;
 use crate::syntax::diag::AsmError;
+use crate::syntax::errors::Errors;
 use crate::syntax::lex::Lexer;
 use crate::syntax::parse::{describe, parse, Event, ParseError};
 use crate::syntax::token::{Token, TokenKind};
@@ -110,7 +111,7 @@ pub fn parse_object(file: &str, text: &str) -> Result<ObjectSpec, AsmError> {
         maps: Vec::new(),
         map_tokens: HashMap::new(),
         license: None,
-        errors: Vec::new(),
+        errors: Errors::new(),
         outside_reported: false,
     };
     let mut errors = parse(&mut lexer, |e| st.event(e));
@@ -122,7 +123,7 @@ pub fn parse_object(file: &str, text: &str) -> Result<ObjectSpec, AsmError> {
             message: format!("unterminated {what}"),
         });
     }
-    errors.append(&mut st.errors);
+    errors.append(std::mem::take(&mut st.errors));
     let programs = st.finish(&mut errors);
     if errors.is_empty() {
         Ok(ObjectSpec {
@@ -165,7 +166,7 @@ struct State<'a> {
     maps: Vec<(MapDef, (Token<'a>, Option<Token<'a>>))>,
     map_tokens: HashMap<String, Token<'a>>,
     license: Option<(String, Token<'a>)>,
-    errors: Vec<ParseError>,
+    errors: Errors,
     outside_reported: bool,
 }
 

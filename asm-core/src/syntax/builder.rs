@@ -7,6 +7,7 @@ use crate::model::insn::*;
 use crate::model::target::*;
 use crate::program::program::{Program, ProgramError};
 use crate::program::source_map::SourceMap;
+use crate::syntax::errors::Errors;
 use crate::syntax::parse::{Event, Fixup, ParseError};
 use crate::syntax::token::Token;
 use crate::util::hash::HashMap;
@@ -169,7 +170,7 @@ impl<'a> Builder<'a> {
 
     /// Resolves labels and symbols and forms the program; errors carry the positions of
     /// the offending tokens.
-    pub fn finish(mut self) -> Result<(Program, Vec<InsnFixup>), Vec<ParseError>> {
+    pub fn finish(mut self) -> Result<(Program, Vec<InsnFixup>), Errors> {
         // `rN = name ll` naming a label of this program is a function address (as libbpf
         // reads a relocation against a text symbol); other names stay symbol references.
         for insn in &mut self.insns {
@@ -187,7 +188,7 @@ impl<'a> Builder<'a> {
         }
         let label_tokens = std::mem::take(&mut self.label_tokens);
         // A call to a label nobody defines is a typo unless declared `.extern`.
-        let mut call_errors: Vec<ParseError> = Vec::new();
+        let mut call_errors = Errors::new();
         for &(index, tok, is_call) in &label_tokens {
             let label = self.insns[index].target().and_then(TargetRef::label);
             if let (true, Some(l)) = (is_call, label) {
@@ -255,7 +256,6 @@ impl<'a> Builder<'a> {
                 .collect::<Vec<_>>(),
         };
         call_errors.extend(result);
-        call_errors.sort_by_key(|e| (e.line, e.column));
         Err(call_errors)
     }
 }

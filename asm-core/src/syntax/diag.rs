@@ -59,11 +59,15 @@ fn write_escaped(f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result {
     Ok(())
 }
 
-/// Every error found in one input, in source order.
+/// Every error found in one input, in source order: the first
+/// [`MAX_KEPT_ERRORS`](crate::syntax::MAX_KEPT_ERRORS) in full, and how many more.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct AsmError {
     /// The diagnostics, at least one.
     pub diagnostics: Vec<Diagnostic>,
+    /// How many more errors the input has after the last of `diagnostics`, counted but
+    /// not kept (its `Display` ends with a line that says so).
+    pub omitted: usize,
 }
 
 impl fmt::Display for AsmError {
@@ -73,6 +77,17 @@ impl fmt::Display for AsmError {
                 f.write_str("\n")?;
             }
             d.fmt(f)?;
+        }
+        if let (Some(last), n @ 1..) = (self.diagnostics.last(), self.omitted) {
+            f.write_str("\n")?;
+            write_escaped(f, &last.file)?;
+            write!(
+                f,
+                ": error: {n} more errors after line {}, not shown (only the first {} are \
+                 kept): fix these and assemble again",
+                last.line,
+                self.diagnostics.len()
+            )?;
         }
         Ok(())
     }

@@ -287,7 +287,7 @@ fn scan(b: &[u8], mut pos: usize) -> Scan {
 #[inline(always)]
 fn compact_statement(b: &[u8], mut pos: usize, buf: &mut TokenBuf<'_>) -> (Scan, usize) {
     // The entries are written through a local slice, and counted in a local.
-    let mut n = buf.n;
+    let (start, mut n) = (pos, buf.n);
     let mut k = &mut buf.k[..];
     loop {
         let entry = match scan(b, pos) {
@@ -307,6 +307,10 @@ fn compact_statement(b: &[u8], mut pos: usize, buf: &mut TokenBuf<'_>) -> (Scan,
         };
         if let Some(slot) = k.get_mut(n) {
             *slot = entry;
+        } else if pos - start > COMPACT_MAX_LEN {
+            // Too long for the compact form: stop before growing for it (a 10 MB statement
+            // would take 80 MB of entries), as a rare character past the limit does.
+            return (Scan::Rare(pos, 0), n);
         } else {
             buf.n = n;
             buf.grow();
@@ -576,6 +580,11 @@ impl<'a> Iterator for Lexer<'a> {
                     q.next += 1;
                     return Some(v.token(q.next - 1));
                 }
+            }
+            // A statement cut at its first dropped token: that token still comes, so
+            // that the parser's own buffer sees the statement is too long and says so.
+            if let Some(t) = q.buf.overflow.take() {
+                return Some(t);
             }
             if let Some(end) = q.end.take() {
                 return Some(end);

@@ -5,6 +5,7 @@
 pub(crate) mod builder;
 pub(crate) mod code;
 pub(crate) mod diag;
+pub(crate) mod errors;
 pub(crate) mod event;
 pub(crate) mod grammar;
 pub(crate) mod lex;
@@ -14,6 +15,7 @@ pub(crate) mod token;
 
 // What the `program!` macro drives (the crate root hides this module from the docs).
 pub use builder::{Builder, InsnFixup};
+pub use errors::{Errors, MAX_KEPT_ERRORS};
 pub use lex::Lexer;
 pub use number::{parse_literal, Field};
 pub use parse::{parse, Event, FixField, Fixup, ParseError};

@@ -6,9 +6,12 @@
 
 use crate::model::insn::Insn;
 use crate::syntax::code::Code;
+use crate::syntax::errors::Errors;
 pub use crate::syntax::event::{Event, FixField, Fixup, ParseError};
 use crate::syntax::number::Field;
-use crate::syntax::token::{code_of, Entry, Token, TokenBuf, TokenKind, TokenSource, View};
+use crate::syntax::token::{
+    code_of, Entry, Token, TokenBuf, TokenKind, TokenSource, View, MAX_STATEMENT_TOKENS,
+};
 
 /// Parses every statement from `source`, calling `consumer` for each; returns the errors.
 ///
@@ -17,7 +20,7 @@ use crate::syntax::token::{code_of, Entry, Token, TokenBuf, TokenKind, TokenSour
 pub fn parse<'a, S: TokenSource<'a>>(
     mut source: S,
     consumer: impl FnMut(Event<'_, 'a>) -> Result<(), String>,
-) -> Vec<ParseError> {
+) -> Errors {
     parse_statements(
         |buf| {
             let more = loop {
@@ -39,7 +42,7 @@ pub fn parse<'a, S: TokenSource<'a>>(
 pub(crate) fn parse_statements<'a>(
     fill: impl FnMut(&mut TokenBuf<'a>) -> bool,
     consumer: impl FnMut(Event<'_, 'a>) -> Result<(), String>,
-) -> Vec<ParseError> {
+) -> Errors {
     parse_statements_at::<true>(fill, consumer)
 }
 
@@ -60,8 +63,8 @@ const NO_POSITION: Token<'static> = Token {
 pub(crate) fn parse_statements_at<'a, const POSITIONS: bool>(
     mut fill: impl FnMut(&mut TokenBuf<'a>) -> bool,
     mut consumer: impl FnMut(Event<'_, 'a>) -> Result<(), String>,
-) -> Vec<ParseError> {
-    let mut errors = Vec::new();
+) -> Errors {
+    let mut errors = Errors::new();
     let mut buf = TokenBuf::new();
     let mut fixups: Vec<Fixup> = Vec::new();
     let mut args: Vec<Token<'a>> = Vec::new();
@@ -69,6 +72,10 @@ pub(crate) fn parse_statements_at<'a, const POSITIONS: bool>(
     while !done {
         buf.clear();
         done = !fill(&mut buf);
+        if let Some(t) = buf.overflow {
+            errors.push(error_at(&t, too_long()));
+            continue;
+        }
         for view in buf.views() {
             parse_view::<POSITIONS>(view, &mut fixups, &mut args, &mut errors, &mut consumer);
         }
@@ -82,7 +89,7 @@ fn parse_view<'a, const POSITIONS: bool>(
     view: View<'_, 'a>,
     fixups: &mut Vec<Fixup>,
     args: &mut Vec<Token<'a>>,
-    errors: &mut Vec<ParseError>,
+    errors: &mut Errors,
     consumer: &mut impl FnMut(Event<'_, 'a>) -> Result<(), String>,
 ) {
     let (n, k) = (view.len(), view.entries());
@@ -141,6 +148,15 @@ fn parse_view<'a, const POSITIONS: bool>(
     }
 }
 
+/// The error at the first token past [`MAX_STATEMENT_TOKENS`] of a statement.
+#[cold]
+fn too_long() -> String {
+    format!(
+        "this statement has more than {MAX_STATEMENT_TOKENS} tokens (an instruction has at \
+         most 13): end each statement with a line break or `;`"
+    )
+}
+
 /// The word at token `i`, without a position (see [`NO_POSITION`]).
 #[inline(always)]
 fn bare_name<'a>(view: View<'_, 'a>, i: usize) -> Token<'a> {
@@ -188,7 +204,7 @@ fn insn_at<'a>(
     insn: Insn,
     label_at: Option<usize>,
     fixups: &[Fixup],
-    errors: &mut Vec<ParseError>,
+    errors: &mut Errors,
     consumer: &mut impl FnMut(Event<'_, 'a>) -> Result<(), String>,
 ) {
     let at = view.token(start);

@@ -80,7 +80,15 @@ pub(crate) struct TokenBuf<'a> {
     pub(crate) toks: Vec<Token<'a>>,
     /// Compact form: the source text.
     pub(crate) src: &'a str,
+    /// The first token of a full-form statement past [`MAX_STATEMENT_TOKENS`]: it and the
+    /// rest of that statement were dropped, and the parser reports it as an error.
+    pub(crate) overflow: Option<Token<'a>>,
 }
+
+/// The most tokens one statement may have. An instruction has at most 13 and a directive a
+/// few per name it lists; the bound keeps a runaway statement (10 MB of `+` on one line)
+/// from holding a token per byte of it (issue 15, row 3).
+pub(crate) const MAX_STATEMENT_TOKENS: usize = 1 << 16;
 
 /// Where a statement is in a [`TokenBuf`].
 #[derive(Clone, Copy)]
@@ -141,6 +149,7 @@ impl<'a> TokenBuf<'a> {
             stmts: Vec::new(),
             toks: Vec::new(),
             src: "",
+            overflow: None,
         }
     }
 
@@ -159,6 +168,7 @@ impl<'a> TokenBuf<'a> {
         self.n = 0;
         self.stmts.clear();
         self.toks.clear();
+        self.overflow = None;
     }
 
     /// Makes room for more entries in `k`.
@@ -184,6 +194,10 @@ impl<'a> TokenBuf<'a> {
     /// Appends a token of a statement in full form.
     #[inline]
     pub(crate) fn push_full(&mut self, t: Token<'a>, code: Code) {
+        if self.toks.len() >= MAX_STATEMENT_TOKENS {
+            self.overflow.get_or_insert(t);
+            return;
+        }
         self.toks.push(t);
         self.push(Entry { code, ..Entry::END });
     }
