@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 use ebpf_asm_core::assemble_bytecode;
 
-use crate::{blocks, hex, input, Status};
+use crate::{blocks, input, Status};
+use ebpf_asm_core::hex;
 
 /// Arguments of `bpfasm asm`.
 #[derive(clap::Args, Debug)]

@@ -14,7 +14,8 @@ use std::path::PathBuf;
 
 use ebpf_asm_core::{decode_iter, slots_of, DecodeError, Insn, Program};
 
-use crate::{hex, input, Status, OUT_BLOCK};
+use crate::{input, Status, OUT_BLOCK};
+use ebpf_asm_core::hex;
 
 /// Arguments of `bpfasm disasm`.
 #[derive(clap::Args, Debug)]

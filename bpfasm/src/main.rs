@@ -23,7 +23,6 @@ mod asm_cmd;
 mod blocks;
 mod disasm_cmd;
 mod dot_cmd;
-mod hex;
 mod input;
 mod load_cmd;
 mod run_cmd;

@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use ebpf_loader::{LoadOptions, ProgramType, TestRun};
 
 use crate::load_cmd::{print_load_error, read_spec};
-use crate::{hex, Status};
+use crate::Status;
+use ebpf_asm_core::hex;
 
 /// Arguments of `bpfasm run`.
 #[derive(clap::Args, Debug)]

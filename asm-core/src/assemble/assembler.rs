@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use crate::assemble::bytecode::{Bytecode, SlotPart};
-use crate::assemble::chunks::{parse_in_parts, Part, MAX_RESERVED_INSNS};
+use crate::assemble::chunks::{parse_split, parts_for, Part, MAX_RESERVED_INSNS};
 use crate::program::program::Program;
 use crate::syntax::builder::Builder;
 use crate::syntax::diag::{shorten_message, AsmError, Diagnostic};
@@ -48,13 +48,19 @@ pub struct Assembler<'f> {
     file: &'f str,
     /// At most this many threads per input; 0: one per CPU.
     threads: usize,
+    /// Parts forced by [`Assembler::split_in`], whatever the input's size.
+    split: Option<usize>,
 }
 
 impl<'f> Assembler<'f> {
     /// An assembler whose diagnostics and source locations name `file`, using one thread
     /// per CPU for inputs of a megabyte or more.
     pub fn new(file: &'f str) -> Assembler<'f> {
-        Assembler { file, threads: 0 }
+        Assembler {
+            file,
+            threads: 0,
+            split: None,
+        }
     }
 
     /// Parses one input on at most `n` threads (at least one). With 1, everything happens
@@ -64,11 +70,29 @@ impl<'f> Assembler<'f> {
         self
     }
 
+    /// Cuts every input into up to `parts` parts parsed on their own threads, however
+    /// small it is (inputs of a megabyte or more are cut anyway). For tests and fuzzing of
+    /// the parallel path on small inputs: the result must not depend on it.
+    #[doc(hidden)]
+    pub fn split_in(mut self, parts: usize) -> Assembler<'f> {
+        self.split = Some(parts);
+        self
+    }
+
+    /// How many parts to parse `source` in, or `None` for one piece.
+    fn parts(&self, source: &str) -> Option<usize> {
+        match self.split {
+            Some(n) if n >= 2 => Some(n),
+            _ => parts_for(source, self.threads),
+        }
+    }
+
     /// Assembles `source` into a [`Program`].
     pub fn program(&self, source: &str) -> Result<Program, AsmError> {
         let file: Arc<str> = Arc::from(self.file);
         check_size(&file, source.len())?;
-        if let Some(builder) = parse_in_parts::<Builder<'_>>(&file, source, self.threads) {
+        let parts = self.parts(source);
+        if let Some(builder) = parts.and_then(|n| parse_split::<Builder<'_>>(&file, source, n)) {
             if let Ok((program, _)) = builder.finish() {
                 return Ok(program);
             }
@@ -90,7 +114,8 @@ impl<'f> Assembler<'f> {
     pub fn bytecode(&self, source: &str) -> Result<Bytecode, AsmError> {
         let file: Arc<str> = Arc::from(self.file);
         check_size(&file, source.len())?;
-        let part = match parse_in_parts::<SlotPart<'_>>(&file, source, self.threads) {
+        let parts = self.parts(source);
+        let part = match parts.and_then(|n| parse_split::<SlotPart<'_>>(&file, source, n)) {
             Some(p) => Some(p),
             None => SlotPart::parse(&file, source, 0),
         };

@@ -66,17 +66,6 @@ pub(crate) fn parts_for(source: &str, threads: usize) -> Option<usize> {
     (parts >= 2).then_some(parts)
 }
 
-/// Parses a large `source` on up to `threads` threads (0: one per CPU) into one part.
-/// `None` when the input is better parsed in one piece, or when any part had an error
-/// (the caller then reparses it in one piece, which reports every error in order).
-pub(crate) fn parse_in_parts<'a, P: Part<'a>>(
-    file: &Arc<str>,
-    source: &'a str,
-    threads: usize,
-) -> Option<P> {
-    parse_split(file, source, parts_for(source, threads)?)
-}
-
 /// Parses `source` cut into up to `parts` parts, each on its own thread but the first.
 pub(crate) fn parse_split<'a, P: Part<'a>>(
     file: &Arc<str>,

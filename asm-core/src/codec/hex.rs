@@ -1,4 +1,6 @@
-//! Hex text: writing slots as lowercase hex, and reading the hex that `disasm` accepts.
+//! Hex text: writing slots as lowercase hex, and reading hex dumps of instructions (what
+//! `bpfasm disasm` and `bpfasm run` accept), with the byte offset of every error found in
+//! one pass.
 //!
 //! Accepted input: hex digit pairs in object-file byte order. Groups of digits are separated
 //! by ASCII whitespace or commas and may be of any size (`b7 00 ...`, `b700000000000000`,
