@@ -68,9 +68,14 @@ pub struct HexError {
     pub message: String,
 }
 
+/// How many errors [`parse`] keeps in full; the rest are counted in one last error.
+const MAX_KEPT: usize = 1000;
+
 /// What a pass over the text found, besides the digits it reported.
 struct Scan {
     errors: Vec<HexError>,
+    /// Errors past [`MAX_KEPT`]: how many, and where the first was.
+    omitted: Option<(usize, usize)>,
     digits: usize,
     /// Byte offset and digit count of the first group with an odd number of digits.
     first_odd_group: Option<(usize, usize)>,
@@ -80,6 +85,7 @@ struct Scan {
 fn scan(text: &[u8], mut on_digit: impl FnMut(usize, u8)) -> Scan {
     let mut scan = Scan {
         errors: Vec::new(),
+        omitted: None,
         digits: 0,
         first_odd_group: None,
     };
@@ -94,10 +100,7 @@ fn scan(text: &[u8], mut on_digit: impl FnMut(usize, u8)) -> Scan {
         if text[i] == b'0' && matches!(text.get(i + 1), Some(b'x' | b'X')) {
             i += 2;
             if text.get(i).is_none_or(|&b| CLASS[b as usize] == SEP) {
-                scan.errors.push(HexError {
-                    at: start,
-                    message: "`0x` without hex digits after it".into(),
-                });
+                scan.error(start, || "`0x` without hex digits after it".into());
                 continue;
             }
         }
@@ -108,13 +111,12 @@ fn scan(text: &[u8], mut on_digit: impl FnMut(usize, u8)) -> Scan {
                 break;
             }
             if c == BAD {
-                scan.errors.push(HexError {
-                    at: i,
-                    message: format!(
+                scan.error(i, || {
+                    format!(
                         "`{}` is not a hex digit (hex input is digits 0-9, a-f, A-F in pairs, \
                          separated by whitespace or commas, each group optionally after `0x`)",
                         char_at(text, i).escape_debug()
-                    ),
+                    )
                 });
                 // One error per group: skip to its end.
                 while i < text.len() && CLASS[text[i] as usize] != SEP {
@@ -131,7 +133,31 @@ fn scan(text: &[u8], mut on_digit: impl FnMut(usize, u8)) -> Scan {
             scan.first_odd_group = Some((start, count));
         }
     }
+    if let Some((n, at)) = scan.omitted {
+        scan.errors.push(HexError {
+            at,
+            message: format!(
+                "{n} more errors from here on, not shown (only the first {MAX_KEPT} are kept)"
+            ),
+        });
+    }
     scan
+}
+
+impl Scan {
+    /// An error at `at`: kept in full while fewer than [`MAX_KEPT`] are, else counted (a
+    /// megabyte of bad groups would otherwise hold a message each).
+    fn error(&mut self, at: usize, message: impl FnOnce() -> String) {
+        if self.errors.len() < MAX_KEPT {
+            self.errors.push(HexError {
+                at,
+                message: message(),
+            });
+        } else {
+            let (n, _) = self.omitted.get_or_insert((0, at));
+            *n += 1;
+        }
+    }
 }
 
 /// The character that starts at byte `at` (the replacement character if it is not UTF-8).
@@ -143,7 +169,8 @@ fn char_at(text: &[u8], at: usize) -> char {
         .unwrap_or(char::REPLACEMENT_CHARACTER)
 }
 
-/// Parses hex input into bytes; on errors returns every one of them.
+/// Parses hex input into bytes; on errors returns them in order: the first 1,000 in full,
+/// then (if there were more) one that counts the rest.
 pub fn parse(text: &[u8]) -> Result<Vec<u8>, Vec<HexError>> {
     let mut out = Vec::with_capacity(text.len() / 2);
     let mut high: Option<u8> = None;
@@ -234,6 +261,20 @@ mod tests {
         assert!(e[0].message.starts_with("`z` is not a hex digit"));
         assert_eq!(e[1].message, "`0x` without hex digits after it");
         assert!(e[3].message.starts_with("`é` is not a hex digit"));
+    }
+
+    #[test]
+    fn errors_past_the_limit_are_counted() {
+        let text = "zz ".repeat(MAX_KEPT + 500);
+        let e = parse(text.as_bytes()).unwrap_err();
+        assert_eq!(e.len(), MAX_KEPT + 1);
+        assert_eq!(e[MAX_KEPT - 1].at, 3 * (MAX_KEPT - 1));
+        let last = &e[MAX_KEPT];
+        assert_eq!(last.at, 3 * MAX_KEPT);
+        assert_eq!(
+            last.message,
+            "500 more errors from here on, not shown (only the first 1000 are kept)"
+        );
     }
 
     #[test]
