@@ -28,6 +28,9 @@ pub enum Error {
     /// `BPF_PROG_LOAD` failed; carries the verifier log.
     #[error(transparent)]
     Verifier(Box<VerifierError>),
+    /// `BPF_BTF_LOAD` failed; carries the kernel's BTF log.
+    #[error(transparent)]
+    BtfLoad(Box<crate::btf_load::BtfLoadError>),
     /// A program or map name the kernel would reject.
     #[error("invalid name {name:?}: {reason}")]
     InvalidName {
