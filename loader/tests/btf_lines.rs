@@ -24,3 +24,70 @@ fn text_program_rejection_names_the_source_line() {
     println!("{log}");
     assert!(log.contains("; r0 = r2 @ bad.s:4"), "{log}");
 }
+
+#[test]
+fn macro_program_rejection_names_the_rust_line() {
+    require_root!();
+    let line = line!() + 4;
+    let prog = ebpf_asm::program! {
+        r1 = 1
+        r3 = 2
+        r0 = r2
+        exit
+    };
+    let spec =
+        ProgramSpec::from_program("bad_macro", ProgramType::SocketFilter, &prog).expect("spec");
+    let log = rejection(&spec);
+    println!("{log}");
+    // The kernel prints the file's base name.
+    let want = format!("; r0 = r2 @ btf_lines.rs:{line}");
+    assert!(log.contains(&want), "want {want:?} in:\n{log}");
+}
+
+#[test]
+fn bpftool_shows_lines_and_a_btf_id() {
+    require_root!();
+    let src = "main:\n  r1 = 7\n  call twice\n  exit\ntwice:\n  r0 = r1\n  r0 += r1\n  exit\n";
+    let prog = ebpf_asm::assemble_named("twice.s", src).expect("assembles");
+    let loaded = ProgramSpec::from_program("twice", ProgramType::SocketFilter, &prog)
+        .expect("spec")
+        .load()
+        .expect("loads");
+    assert!(loaded.btf().is_some(), "{loaded:?}");
+    assert_eq!(loaded.btf_fallback(), None);
+    let info = loaded.info().expect("info");
+    assert_ne!(info.btf_id, 0, "no btf_id: {info:?}");
+    let Some(dump) = bpftool(&[
+        "prog",
+        "dump",
+        "xlated",
+        "id",
+        &info.id.to_string(),
+        "linum",
+    ]) else {
+        return;
+    };
+    println!("{dump}");
+    // bpftool 7.1 spells `[file:line:col]` out.
+    assert!(
+        dump.contains("; r0 += r1 [file:twice.s line_num:7 line_col:3]"),
+        "{dump}"
+    );
+    assert!(dump.contains("long twice()"), "{dump}");
+    let show = bpftool(&["prog", "show", "id", &info.id.to_string()]).expect("bpftool ran");
+    assert!(show.contains(&format!("btf_id {}", info.btf_id)), "{show}");
+}
+
+/// `bpftool ARGS` output, or `None` (after `skip`) when bpftool is missing.
+fn bpftool(args: &[&str]) -> Option<String> {
+    match std::process::Command::new("bpftool").args(args).output() {
+        Ok(out) => {
+            assert!(out.status.success(), "bpftool {args:?}: {out:?}");
+            Some(String::from_utf8_lossy(&out.stdout).into_owned())
+        }
+        Err(e) => {
+            common::skip(&format!("bpftool not runnable: {e}"));
+            None
+        }
+    }
+}

@@ -338,8 +338,8 @@ pub(crate) fn directive(
         _ if IGNORED_DIRECTIVES.contains(&name) => Ok(()),
         _ if others => Ok(()),
         _ => Err(format!(
-            "unknown directive `.{name}`: the assembler reads instructions, labels, `.8byte` and \
-             `.extern` (for `.section`, `.map` and `.license` use the object format: \
+            "unknown directive `.{name}`: the assembler reads instructions, labels, `.8byte`, \
+             `.extern` and `.globl` (for `.section`, `.map` and `.license` use the object format: \
              parse_object, bpfasm load)"
         )),
     }
