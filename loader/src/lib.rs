@@ -45,6 +45,8 @@ mod programs;
 mod sys;
 
 pub mod btf;
+/// The BTF crate the loader builds program and map BTF with (for `#[derive(BtfType)]`).
+pub use ebpf_btf;
 pub use maps::{perf_reader, ringbuf};
 pub use programs::verifier_log;
 
@@ -59,7 +61,8 @@ pub use ids::{fd_by_id, ids, Ids, ObjKind};
 pub use link::{Link, PerfLink, SocketFilterLink};
 pub use maps::{
     map_info, parse_cpu_list, possible_cpus, Array, BatchCursor, BloomFilter, HashMap, Keys, Map,
-    MapInfo, MapMmap, MapSpec, MapType, PerCpuArray, PerCpuHashMap, ProgArray, Queue, Stack,
+    MapBtf, MapInfo, MapMmap, MapSpec, MapType, PerCpuArray, PerCpuHashMap, ProgArray, Queue,
+    Stack,
 };
 pub use memlock::{memlock_accounting, remove_memlock_rlimit, MemlockAccounting, MemlockOutcome};
 pub use names::validate_name;
