@@ -5,7 +5,7 @@ use std::io;
 use std::path::PathBuf;
 
 use crate::errno::{errno_name, hint};
-use crate::programs::verifier_log::VerifierError;
+use crate::programs::verifier_log::{BtfLoadError, VerifierError};
 use crate::sys::Cmd;
 
 /// Everything that can go wrong in this crate.
@@ -30,7 +30,7 @@ pub enum Error {
     Verifier(Box<VerifierError>),
     /// `BPF_BTF_LOAD` failed; carries the kernel's BTF log.
     #[error(transparent)]
-    BtfLoad(Box<crate::btf_load::BtfLoadError>),
+    BtfLoad(Box<BtfLoadError>),
     /// A program or map name the kernel would reject.
     #[error("invalid name {name:?}: {reason}")]
     InvalidName {

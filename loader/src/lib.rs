@@ -28,7 +28,6 @@
 // Checked, not just written down: only `sys` may use `unsafe`.
 #![deny(unsafe_code)]
 
-mod btf_load;
 mod collection;
 mod errno;
 mod error;
@@ -50,7 +49,6 @@ pub use ebpf_btf;
 pub use maps::{perf_reader, ringbuf};
 pub use programs::verifier_log;
 
-pub use btf_load::{BtfLoadError, BtfObject};
 pub use collection::{
     kernel_name, Collection, CollectionMap, CollectionProgram, CollectionSpec, LoadOptions,
 };
@@ -69,11 +67,11 @@ pub use names::validate_name;
 pub use perf_reader::{PerfEvent, PerfReader, PerfReaderOptions};
 pub use pin::{check_bpffs, is_bpffs, open_pinned, pin_fd, unpin, BPF_FS_MAGIC};
 pub use programs::{
-    program_info, program_xlated_insns, slot_source_map, AttachType, BtfFunc, LoadedProgram,
-    ProgramBtf, ProgramInfo, ProgramSpec, ProgramType, TestRun, TestRunResult,
+    program_info, program_xlated_insns, slot_source_map, AttachType, BtfFunc, BtfObject,
+    LoadedProgram, ProgramBtf, ProgramInfo, ProgramSpec, ProgramType, TestRun, TestRunResult,
 };
 #[cfg(feature = "tokio")]
 pub use ringbuf::AsyncRingBuf;
 pub use ringbuf::{Record, RingBuf};
 pub use sys::Cmd;
-pub use verifier_log::{LogAttempt, LogPolicy, VerifierError, VerifierStats};
+pub use verifier_log::{BtfLoadError, LogAttempt, LogPolicy, VerifierError, VerifierStats};

@@ -91,3 +91,31 @@ fn bpftool(args: &[&str]) -> Option<String> {
         }
     }
 }
+
+#[test]
+fn refused_btf_carries_the_kernels_log() {
+    require_root!();
+    use ebpf_btf::{Builder, Func, Linkage, Type, TypeKind};
+    // A FUNC whose prototype (type 5) does not exist.
+    let mut b = Builder::new();
+    b.add(&Type {
+        name: "f",
+        kind: TypeKind::Func(Func {
+            proto: 5,
+            linkage: Linkage::Static,
+        }),
+    })
+    .expect("adds");
+    let err = ebpf_loader::BtfObject::load(&b.encode()).expect_err("refused");
+    let Error::BtfLoad(e) = &err else {
+        panic!("{err:?}")
+    };
+    println!("{err:#}");
+    assert_eq!(e.errno(), Some(libc::EINVAL));
+    assert!(!e.log().is_empty(), "the retry captured the kernel's log");
+    assert!(
+        err.to_string().starts_with("BPF_BTF_LOAD failed: EINVAL"),
+        "{err}"
+    );
+    assert!(format!("{err:#}").contains("BTF log:"), "{err:#}");
+}

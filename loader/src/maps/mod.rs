@@ -23,12 +23,12 @@ pub use percpu::{parse_cpu_list, possible_cpus};
 pub use prog_array::ProgArray;
 pub use typed::{Array, BloomFilter, HashMap, PerCpuArray, PerCpuHashMap, Queue, Stack};
 
-use crate::btf_load::BtfObject;
 use crate::error::{Error, Result};
 use crate::flags::BPF_F_NUMA_NODE;
 use crate::ids::{fd_by_id, ObjKind};
 use crate::names::{name_bytes, name_from_bytes};
 use crate::pin::{open_pinned, pin_fd};
+use crate::programs::BtfObject;
 use crate::sys::{self, attr::MapCreateAttr, attr::MapInfoRaw, Cmd, MapLayout};
 
 /// What to create: the arguments of `BPF_MAP_CREATE`.

@@ -3,9 +3,9 @@
 //! (a load that worked before never fails for it); the reason is kept on the program.
 
 use super::btf_info::ProgramBtf;
+use super::btf_object::BtfObject;
 use super::loaded::LoadedProgram;
 use super::spec::ProgramSpec;
-use crate::btf_load::BtfObject;
 use crate::error::{Error, Result};
 
 impl ProgramSpec {

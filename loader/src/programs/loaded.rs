@@ -3,10 +3,10 @@
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::path::Path;
 
+use super::btf_object::BtfObject;
 use super::info::{program_info, program_xlated_insns, ProgramInfo};
 use super::program_type::ProgramType;
 use super::verifier_log::VerifierStats;
-use crate::btf_load::BtfObject;
 use crate::error::{Error, Result};
 use crate::ids::{fd_by_id, ObjKind};
 use crate::pin::{open_pinned, pin_fd};

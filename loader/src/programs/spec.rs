@@ -7,10 +7,10 @@ use std::os::fd::AsFd;
 use ebpf_asm_core::{RawInsn, SourceMap};
 
 use super::btf_info::ProgramBtf;
+use super::btf_object::BtfObject;
 use super::loaded::LoadedProgram;
 use super::program_type::{AttachType, ProgramType};
 use super::verifier_log::{log_text, parse_stats, LogPolicy, VerifierError};
-use crate::btf_load::BtfObject;
 use crate::error::{Error, Result};
 use crate::names::name_bytes;
 use crate::sys::{self, attr::ProgLoadAttr, ProgBtfExt};

@@ -4,15 +4,12 @@
 //! A failed load is retried with a log as the verifier-log [`LogPolicy`] says, so the
 //! error carries the kernel's reason (which type it refused, and why).
 
-use std::fmt;
-use std::io;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::sync::Arc;
 
-use crate::errno::{errno_name, hint};
+use super::verifier_log::{BtfLoadError, LogPolicy};
 use crate::error::{Error, Result};
-use crate::programs::verifier_log::{log_text, summary_lines, LogPolicy};
-use crate::sys::{self, attr::BtfLoadAttr, Cmd};
+use crate::sys::{self, attr::BtfLoadAttr};
 
 /// A BTF object in the kernel. Cloning shares the fd.
 #[derive(Clone, Debug)]
@@ -48,10 +45,7 @@ impl BtfObject {
                         attempt = next;
                         continue;
                     }
-                    return Err(Error::BtfLoad(Box::new(BtfLoadError {
-                        source: e,
-                        log: log_text(&buf),
-                    })));
+                    return Err(Error::BtfLoad(Box::new(BtfLoadError::new(e, &buf))));
                 }
             }
         }
@@ -66,54 +60,5 @@ impl BtfObject {
 impl AsFd for BtfObject {
     fn as_fd(&self) -> BorrowedFd<'_> {
         self.fd.as_fd()
-    }
-}
-
-/// A failed `BPF_BTF_LOAD` with the kernel's BTF log: `Display` shows its last lines,
-/// `{:#}` the whole log, `source()` the `io::Error`.
-#[derive(Debug)]
-pub struct BtfLoadError {
-    source: io::Error,
-    log: String,
-}
-
-impl BtfLoadError {
-    /// The kernel's BTF log (possibly empty).
-    pub fn log(&self) -> &str {
-        &self.log
-    }
-
-    /// The raw errno.
-    pub fn errno(&self) -> Option<i32> {
-        self.source.raw_os_error()
-    }
-}
-
-impl fmt::Display for BtfLoadError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let errno = self.errno().unwrap_or(0);
-        write!(
-            f,
-            "{} failed: {} (errno {errno}): {}",
-            Cmd::BtfLoad,
-            errno_name(errno),
-            hint(Cmd::BtfLoad, errno)
-        )?;
-        if f.alternate() {
-            if !self.log.is_empty() {
-                write!(f, "\nBTF log:\n{}", self.log.trim_end())?;
-            }
-        } else {
-            for line in summary_lines(&self.log, 3) {
-                write!(f, "\n  | {line}")?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for BtfLoadError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.source)
     }
 }
