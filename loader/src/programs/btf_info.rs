@@ -7,6 +7,7 @@
 //!
 //! Pure: built from the instruction slots, the program's labels and its source map.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -384,24 +385,36 @@ fn line_records(
     let mut lines = LineTexts::default();
     let mut out = Vec::with_capacity(slots.len() * 16);
     let mut starts = funcs.iter().map(|f| f.slot as usize).peekable();
+    // The file of the previous record and its string offset: files rarely change.
+    let mut last_file: Option<(Arc<str>, u32)> = None;
     for (index, insn) in program.insns().iter().enumerate() {
         let Some(slot) = program.slot_of(index) else {
             continue;
         };
         let is_start = starts.next_if_eq(&slot).is_some();
         let loc = slot_map.get(slot);
-        let (file, line, column, text) = match &loc {
-            Some(l) => {
-                let text = lines
-                    .line(slot_map, &l.file, l.line)
-                    .map_or_else(|| insn.to_string(), |t| t.trim().to_owned());
-                (&*l.file, l.line, l.column, text)
-            }
-            None if is_start => ("", 0, 0, insn.to_string()),
+        let (file, line, column) = match &loc {
+            Some(l) => (l.file.clone(), l.line, l.column),
+            None if is_start => (Arc::from(""), 0, 0),
             None => continue,
         };
-        let file_off = b.add_str(file).map_err(btf_error)?;
-        let line_off = b.add_str(&text.replace('\0', " ")).map_err(btf_error)?;
+        let text: Cow<'_, str> = match lines.line(program.source_map(), &file, line) {
+            Some(t) => Cow::Borrowed(t.trim()),
+            None => Cow::Owned(insn.to_string()),
+        };
+        let line_off = match text.contains('\0') {
+            true => b.add_str(&text.replace('\0', " ")),
+            false => b.add_str(&text),
+        }
+        .map_err(btf_error)?;
+        let file_off = match &last_file {
+            Some((f, off)) if *f == file => *off,
+            _ => {
+                let off = b.add_str(&file).map_err(btf_error)?;
+                last_file = Some((file, off));
+                off
+            }
+        };
         // line_col: the line in the top 22 bits, the column in the low 10.
         let line_col = (line.min(0x3f_ffff) << 10) | column.min(0x3ff);
         for word in [slot as u32, file_off, line_off, line_col] {
@@ -414,22 +427,29 @@ fn line_records(
 /// Line lookup in the texts a source map carries, each file's line starts found once.
 #[derive(Default)]
 struct LineTexts {
-    index: HashMap<Arc<str>, Option<(Arc<str>, Vec<usize>)>>,
+    /// Per file: its text and where each line starts (`None`: no text).
+    files: Vec<(Arc<str>, Option<(Arc<str>, Vec<usize>)>)>,
 }
 
 impl LineTexts {
     fn line(&mut self, map: &SourceMap, file: &Arc<str>, line: u32) -> Option<&str> {
-        let entry = self.index.entry(file.clone()).or_insert_with(|| {
-            let text = map.text_of(file)?.clone();
-            let starts = std::iter::once(0)
-                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-                .collect();
-            Some((text, starts))
-        });
-        let (text, starts) = entry.as_ref()?;
-        let i = usize::try_from(line).ok()?.checked_sub(1)?;
-        let start = *starts.get(i)?;
-        let end = starts.get(i + 1).map_or(text.len(), |&e| e - 1);
+        let i = match self.files.iter().position(|(f, _)| f == file) {
+            Some(i) => i,
+            None => {
+                let indexed = map.text_of(file).map(|text| {
+                    let starts = std::iter::once(0)
+                        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                        .collect();
+                    (text.clone(), starts)
+                });
+                self.files.push((file.clone(), indexed));
+                self.files.len() - 1
+            }
+        };
+        let (text, starts) = self.files[i].1.as_ref()?;
+        let n = usize::try_from(line).ok()?.checked_sub(1)?;
+        let start = *starts.get(n)?;
+        let end = starts.get(n + 1).map_or(text.len(), |&e| e - 1);
         let l = text.get(start..end)?;
         Some(l.strip_suffix('\r').unwrap_or(l))
     }
@@ -455,7 +475,7 @@ mod tests {
 
     #[test]
     fn one_func_per_function_and_a_line_per_instruction() {
-        let src = "main:\n  r1 = 1 ll\n  call f\n  exit\n.globl f\nf:\n  if r1 > 2 goto +0\n  r0 = *(u32 *)(r2 + 0)\n  exit\n";
+        let src = "main:\n  r1 = 1 ll // one\n  call f\n  exit\n.globl f\nf:\n  if r1 > 2 goto +0\n  r0 = *(u32 *)(r2 + 0)\n  exit\n";
         let pb = build(src, ProgramType::SocketFilter);
         let names: Vec<_> = pb
             .funcs()
@@ -487,7 +507,8 @@ mod tests {
         ));
         // Line 2 of t.s, column 3, with its text.
         assert_eq!(li[3], (2 << 10) | 3);
-        assert_eq!(btf.string_at(li[2]).expect("text"), "r1 = 1 ll");
+        // The line's text as written (the comment shows it is not printed back).
+        assert_eq!(btf.string_at(li[2]).expect("text"), "r1 = 1 ll // one");
         assert_eq!(btf.string_at(li[1]).expect("file"), "t.s");
     }
 
