@@ -424,11 +424,14 @@ fn line_records(
     Ok(out)
 }
 
+/// A file's text and where each of its lines starts.
+type IndexedText = (Arc<str>, Vec<usize>);
+
 /// Line lookup in the texts a source map carries, each file's line starts found once.
 #[derive(Default)]
 struct LineTexts {
-    /// Per file: its text and where each line starts (`None`: no text).
-    files: Vec<(Arc<str>, Option<(Arc<str>, Vec<usize>)>)>,
+    /// Per file: its text, indexed (`None`: the map has no text for it).
+    files: Vec<(Arc<str>, Option<IndexedText>)>,
 }
 
 impl LineTexts {
