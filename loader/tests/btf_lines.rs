@@ -120,3 +120,27 @@ fn refused_btf_carries_the_kernels_log() {
     );
     assert!(format!("{err:#}").contains("BTF log:"), "{err:#}");
 }
+
+#[test]
+fn a_program_whose_btf_the_kernel_refuses_loads_without_it() {
+    require_root!();
+    // BTF describing two functions, given to a program that has one: the kernel says
+    // "number of funcs in func_info doesn't match number of subprogs", as an older kernel
+    // would refuse BTF it does not know. The program still loads, and says why.
+    let two = ebpf_asm::assemble("main:\ncall f\nexit\nf:\nr0 = 0\nexit").expect("assembles");
+    let one = ebpf_asm::assemble("r0 = 0\nexit").expect("assembles");
+    let mut spec =
+        ProgramSpec::from_program("fallback", ProgramType::SocketFilter, &one).expect("spec");
+    spec.btf = ProgramSpec::from_program("two", ProgramType::SocketFilter, &two)
+        .expect("spec")
+        .btf;
+    let loaded = spec.load().expect("loads without BTF");
+    assert!(loaded.btf().is_none());
+    let why = loaded.btf_fallback().expect("says why");
+    assert!(why.contains("func_info"), "{why}");
+    assert!(
+        format!("{loaded:?}").contains("btf_fallback: Some"),
+        "{loaded:?}"
+    );
+    assert_eq!(loaded.info().expect("info").btf_id, 0);
+}
