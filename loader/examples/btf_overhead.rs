@@ -38,6 +38,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         a += time(&without)?;
         b += time(&with)?;
     }
+    let blob = with
+        .btf
+        .as_ref()
+        .map(|b| b.blob().to_vec())
+        .unwrap_or_default();
+    let btf_load = Instant::now();
+    for _ in 0..n {
+        drop(ebpf_loader::BtfObject::load(&blob)?);
+    }
+    let btf_load = btf_load.elapsed() / n;
     let build = Instant::now();
     for _ in 0..n {
         ProgramSpec::from_program("overhead", ProgramType::SocketFilter, &prog)?;
@@ -51,6 +61,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "  with BTF:    {:>8.1} us per load (BPF_BTF_LOAD + BPF_PROG_LOAD)",
         b.as_secs_f64() * 1e6 / 3.0
+    );
+    println!(
+        "  BPF_BTF_LOAD alone ({} bytes): {:.1} us",
+        blob.len(),
+        btf_load.as_secs_f64() * 1e6
     );
     println!(
         "  building the spec with its BTF: {:.1} us",
