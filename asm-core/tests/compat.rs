@@ -24,7 +24,7 @@ fn clang_s_output_assembles_with_local_labels() {
     let p = ebpf_asm_core::assemble(CLANG_S).unwrap();
     assert_eq!(
         p.to_string(),
-        "prog:\n.LBB0_1:\n\tr0 = 0\n\tif r0 == 0 goto .LBB0_2\n\tgoto .LBB0_1\n.LBB0_2:\n\texit\n.Lfunc_end0:\n"
+        ".globl prog\nprog:\n.LBB0_1:\n\tr0 = 0\n\tif r0 == 0 goto .LBB0_2\n\tgoto .LBB0_1\n.LBB0_2:\n\texit\n.Lfunc_end0:\n"
     );
     let hex: Vec<String> = p
         .to_raw()
@@ -64,7 +64,7 @@ fn section_directives_still_point_at_the_object_format() {
     assert_eq!(
         e.to_string(),
         "<input>:2:1: error: unknown directive `.section`: the assembler reads instructions, \
-         labels, `.8byte` and `.extern` (for `.section`, `.map` and `.license` use the object \
-         format: parse_object, bpfasm load)"
+         labels, `.8byte`, `.extern` and `.globl` (for `.section`, `.map` and `.license` use \
+         the object format: parse_object, bpfasm load)"
     );
 }

@@ -378,8 +378,10 @@ fn directive_errors() {
     );
     assert_eq!(
         error(".globl f\n"),
-        "t.s:1:1: error: unknown directive `.globl`: object files know `.section`, `.map` and `.license`"
+        "t.s:1:1: error: `.globl` before any `.section`: write it in the section of the function it names"
     );
+    assert!(error(".section xdp\n.globl\nf:\nr0 = 0\nexit\n")
+        .contains("`.globl` needs the name of a function"));
     assert!(error(".extern f\n").contains("calls across sections are not supported"));
     assert!(error(".text\n").starts_with(
         "t.s:1:1: error: `.text` (subprograms shared by several sections) is not supported"
@@ -492,4 +494,19 @@ fn builder_errors_keep_their_positions() {
         Some("t.s:2:7: error: unterminated string")
     );
     assert!(!e.iter().any(|e| e.contains("no instructions")), "{e:#?}");
+}
+
+#[test]
+fn globl_marks_a_section_function_global() {
+    let obj = ebpf_asm_core::parse_object(
+        "g.s",
+        ".section socket\nmain:\n\tcall f\n\texit\n.globl f\nf:\n\tr0 = 0\n\texit\n",
+    )
+    .expect("parses");
+    let p = &obj.programs[0].program;
+    assert_eq!(p.globals(), [ebpf_asm_core::Label::from("f")]);
+    assert!(!p.is_global("main"));
+    // The program keeps the text it was written in: loaders show its lines.
+    let text = p.source_map().text_of("g.s").expect("text kept");
+    assert!(text.contains(".globl f\nf:"));
 }

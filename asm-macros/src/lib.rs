@@ -66,7 +66,37 @@ fn expand_program(input: TokenStream) -> TokenStream {
         .iter()
         .map(|f| patch(f, &toks, &file))
         .collect::<Vec<_>>();
-    emit(&program, &file, patches, quote!())
+    let text = used_lines(&program);
+    emit(&program, &file, &text, patches, quote!())
+}
+
+/// The lines of the invoking file that instructions were written on, every other line
+/// left empty (so line `n` of the text is line `n` of the file): a loader shows them next
+/// to the instructions (BTF line info). Empty when the file cannot be read.
+fn used_lines(program: &Program) -> String {
+    let Some(text) = Span::call_site()
+        .local_file()
+        .and_then(|f| std::fs::read_to_string(f).ok())
+    else {
+        return String::new();
+    };
+    let mut used: Vec<u32> = (0..program.len())
+        .filter_map(|i| program.location(i).map(|l| l.line))
+        .collect();
+    used.sort_unstable();
+    used.dedup();
+    let mut out = String::new();
+    for (n, line) in text.lines().enumerate() {
+        let n = n as u32 + 1;
+        if used.last().is_some_and(|&last| n > last) {
+            break;
+        }
+        if used.binary_search(&n).is_ok() {
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// One compile error of `errors`, and of a count of `omitted` ones not kept.
@@ -112,6 +142,7 @@ fn patch(f: &InsnFixup, toks: &tokens::Tokens, file: &str) -> TokenStream {
 fn emit(
     program: &Program,
     file: &str,
+    text: &str,
     patches: Vec<TokenStream>,
     extra: TokenStream,
 ) -> TokenStream {
@@ -140,6 +171,7 @@ fn emit(
         }
     }
     let targets = targets.iter().map(|(i, l)| quote!((#i, #l)));
+    let globals = program.globals().iter().map(|g| g.as_str());
     let symbols = symbols.iter().map(|(i, l)| quote!((#i, #l)));
     let locs = (0..n).map(|i| match program.location(i) {
         Some(l) => {
@@ -165,6 +197,8 @@ fn emit(
             raw: &[#(#raw),*],
             file: #file,
             locations: &[#(#locs),*],
+            globals: &[#(#globals),*],
+            text: #text,
         };
         let #mutability __program = ::ebpf_asm::__private::program_from_encoding(BYTES, &TABLES);
         #(#patches)*
@@ -197,5 +231,5 @@ fn expand_include(input: TokenStream) -> syn::Result<TokenStream> {
     let track = quote!(
         const _: &[u8] = include_bytes!(#abs);
     );
-    Ok(emit(&program, &rel, Vec::new(), track))
+    Ok(emit(&program, &rel, &text, Vec::new(), track))
 }

@@ -56,6 +56,10 @@ pub struct Tables {
     pub file: &'static str,
     /// `(line, column)` per instruction.
     pub locations: &'static [(u32, u32)],
+    /// Labels declared `.globl`.
+    pub globals: &'static [&'static str],
+    /// The text of the lines instructions were written on (other lines empty), or "".
+    pub text: &'static str,
 }
 
 /// Rebuilds the program the macro checked and encoded at compile time from its bytes and
@@ -101,7 +105,13 @@ pub fn program_from_encoding(bytes: &'static [u8], t: &Tables) -> Program {
     }
     let labels = t.labels.iter().map(|(l, i)| (Label::new(l), *i));
     match Program::with_locations(insns, labels, map) {
-        Ok(p) => p,
+        Ok(p) => {
+            let mut p = p.with_globals(t.globals.iter().copied());
+            if !t.text.is_empty() {
+                p.set_source_text(&file, Arc::from(t.text));
+            }
+            p
+        }
         Err(e) => unreachable!("program! checked this program at compile time: {e:?}"),
     }
 }

@@ -5,11 +5,14 @@
 //! the verifier fills in anyway, so `NAME: ok (N insns)` can be followed by its
 //! `processed ...` line. A rejected program is loaded once more with the verifier's trace
 //! (level 5) so the error names the instruction, and its FILE:LINE:COL, it stopped at.
+//! `--pin DIR` pins what was loaded, for `bpftool`.
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use ebpf_loader::{CollectionSpec, Error, LoadOptions};
+use std::os::fd::AsFd;
+
+use ebpf_loader::{pin_fd, Collection, CollectionSpec, Error, LoadOptions};
 
 use crate::{input, Status};
 
@@ -24,6 +27,10 @@ pub struct LoadArgs {
     /// of a failing path.
     #[arg(long, default_value_t = 4, value_name = "N")]
     pub log_level: u32,
+    /// Pin every loaded program and every map under DIR (a bpffs directory) by name, so
+    /// `bpftool` can inspect them after bpfasm exits (remove the files to unload them).
+    #[arg(long, value_name = "DIR")]
+    pub pin: Option<PathBuf>,
 }
 
 /// Reads the object file and its spec; prints the errors and returns `None` on failure.
@@ -108,9 +115,42 @@ pub fn run(args: &LoadArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Res
             print_load_error(&args.file, &p.name, e, full_log, err);
         }
     }
+    if let Some(dir) = &args.pin {
+        if !pin_all(&coll, dir, out, err)? {
+            return Ok(Status::InputErrors);
+        }
+    }
     Ok(if failures.is_empty() {
         Status::Success
     } else {
         Status::InputErrors
     })
+}
+
+/// Pins every program and map of `coll` at `DIR/NAME` (`/` in a name becomes `_`);
+/// prints each path, or the first error (false).
+fn pin_all(
+    coll: &Collection,
+    dir: &Path,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<bool> {
+    let programs = coll.programs().map(|(n, p)| (n, "program", p.as_fd()));
+    let maps = coll.maps().map(|(n, m)| (n, "map", m.as_fd()));
+    for (name, kind, fd) in programs.chain(maps) {
+        let path = dir.join(name.replace('/', "_"));
+        match pin_fd(fd, &path) {
+            Ok(()) => writeln!(out, "pinned {kind} {name} at {}", path.display())?,
+            Err(e) => {
+                let _ = writeln!(
+                    err,
+                    "{}: error: cannot pin {kind} `{name}`: {}",
+                    path.display(),
+                    e.with_causes()
+                );
+                return Ok(false);
+            }
+        }
+    }
+    Ok(true)
 }

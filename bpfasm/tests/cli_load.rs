@@ -267,3 +267,48 @@ fn run_needs_a_program_choice_and_valid_hex() {
         r.stderr
     );
 }
+
+#[test]
+fn load_pins_programs_and_maps_by_name() {
+    require_root!();
+    let Some(mount) = common::BpffsMount::new("cli-pin") else {
+        return;
+    };
+    let dir = mount.path().to_str().expect("UTF-8 temp path");
+    let r = bpfasm(&["load", "counter.s", "--pin", dir]);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""), "{}", r.stdout);
+    for (kind, name) in [
+        ("program", "count"),
+        ("program", "filter"),
+        ("map", "counts"),
+        ("map", "lengths"),
+    ] {
+        let path = mount.path().join(name);
+        assert!(
+            r.stdout
+                .contains(&format!("pinned {kind} {name} at {}", path.display())),
+            "{}",
+            r.stdout
+        );
+        // The object outlived bpfasm: the pin opens it.
+        let opened = match kind {
+            "program" => {
+                ebpf_loader::LoadedProgram::from_pinned(&path).map(|p| p.name().to_owned())
+            }
+            _ => ebpf_loader::Map::from_pinned(&path).map(|m| m.name().to_owned()),
+        };
+        assert_eq!(opened.expect("pinned object opens"), name);
+        std::fs::remove_file(&path).expect("unpinned");
+    }
+    // Pinning again over existing files is an error naming the path.
+    let r = bpfasm(&["load", "pass.s", "--pin", dir]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = bpfasm(&["load", "pass.s", "--pin", dir]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("cannot pin program `pass`") && r.stderr.contains("EEXIST"),
+        "{}",
+        r.stderr
+    );
+    std::fs::remove_file(mount.path().join("pass")).expect("unpinned");
+}

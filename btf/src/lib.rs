@@ -68,11 +68,13 @@ mod kind;
 mod lookup;
 mod model;
 mod name_index;
+mod rust_types;
 mod strings;
 mod vmlinux;
 
 pub use btf::Btf;
 pub use builder::Builder;
+pub use ebpf_btf_derive::BtfType;
 pub use error::{Error, Result};
 pub use header::{Endian, Header, HEADER_LEN, MAGIC, VERSION};
 pub use kind::Kind;
@@ -81,4 +83,5 @@ pub use model::{
     Array, Composite, Datasec, DeclTag, Enum, Enumerator, Func, FuncProto, FwdKind, Int,
     IntEncoding, Linkage, Member, Param, Type, TypeId, TypeKind, TypeTag, Var, VarSecInfo,
 };
+pub use rust_types::{add_struct, BpfSpinLock, BpfTimer, BtfType};
 pub use vmlinux::{module, vmlinux, SYSFS_BTF_DIR, VMLINUX_PATH};

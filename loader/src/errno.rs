@@ -75,6 +75,9 @@ pub fn hint(op: Cmd, errno: i32) -> &'static str {
             "the verifier refused an instruction or helper call (see the log), or the program \
              type, expected attach type, flags or license are invalid"
         }
+        (BtfLoad, libc::EINVAL) => {
+            "the kernel refused the BTF: the last lines of its BTF log name the type and why"
+        }
         (MapCreate, libc::EINVAL) => {
             "invalid map attributes: check key/value sizes, max_entries and flags for this map type"
         }

@@ -5,7 +5,7 @@ use std::io;
 use std::path::PathBuf;
 
 use crate::errno::{errno_name, hint};
-use crate::programs::verifier_log::VerifierError;
+use crate::programs::verifier_log::{BtfLoadError, VerifierError};
 use crate::sys::Cmd;
 
 /// Everything that can go wrong in this crate.
@@ -28,6 +28,9 @@ pub enum Error {
     /// `BPF_PROG_LOAD` failed; carries the verifier log.
     #[error(transparent)]
     Verifier(Box<VerifierError>),
+    /// `BPF_BTF_LOAD` failed; carries the kernel's BTF log.
+    #[error(transparent)]
+    BtfLoad(Box<BtfLoadError>),
     /// A program or map name the kernel would reject.
     #[error("invalid name {name:?}: {reason}")]
     InvalidName {

@@ -44,6 +44,8 @@ mod programs;
 mod sys;
 
 pub mod btf;
+/// The BTF crate the loader builds program and map BTF with (for `#[derive(BtfType)]`).
+pub use ebpf_btf;
 pub use maps::{perf_reader, ringbuf};
 pub use programs::verifier_log;
 
@@ -57,18 +59,19 @@ pub use ids::{fd_by_id, ids, Ids, ObjKind};
 pub use link::{Link, PerfLink, SocketFilterLink};
 pub use maps::{
     map_info, parse_cpu_list, possible_cpus, Array, BatchCursor, BloomFilter, HashMap, Keys, Map,
-    MapInfo, MapMmap, MapSpec, MapType, PerCpuArray, PerCpuHashMap, ProgArray, Queue, Stack,
+    MapBtf, MapInfo, MapMmap, MapSpec, MapType, PerCpuArray, PerCpuHashMap, ProgArray, Queue,
+    Stack,
 };
 pub use memlock::{memlock_accounting, remove_memlock_rlimit, MemlockAccounting, MemlockOutcome};
 pub use names::validate_name;
 pub use perf_reader::{PerfEvent, PerfReader, PerfReaderOptions};
 pub use pin::{check_bpffs, is_bpffs, open_pinned, pin_fd, unpin, BPF_FS_MAGIC};
 pub use programs::{
-    program_info, program_xlated_insns, slot_source_map, AttachType, LoadedProgram, ProgramInfo,
-    ProgramSpec, ProgramType, TestRun, TestRunResult,
+    program_info, program_xlated_insns, slot_source_map, AttachType, BtfFunc, BtfObject,
+    LoadedProgram, ProgramBtf, ProgramInfo, ProgramSpec, ProgramType, TestRun, TestRunResult,
 };
 #[cfg(feature = "tokio")]
 pub use ringbuf::AsyncRingBuf;
 pub use ringbuf::{Record, RingBuf};
 pub use sys::Cmd;
-pub use verifier_log::{LogAttempt, LogPolicy, VerifierError, VerifierStats};
+pub use verifier_log::{BtfLoadError, LogAttempt, LogPolicy, VerifierError, VerifierStats};

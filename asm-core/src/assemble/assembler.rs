@@ -91,15 +91,20 @@ impl<'f> Assembler<'f> {
     pub fn program(&self, source: &str) -> Result<Program, AsmError> {
         let file: Arc<str> = Arc::from(self.file);
         check_size(&file, source.len())?;
+        // The text goes with the program: a loader shows the line of each instruction.
+        let with_text = |mut p: Program| {
+            p.set_source_text(&file, Arc::from(source));
+            p
+        };
         let parts = self.parts(source);
         if let Some(builder) = parts.and_then(|n| parse_split::<Builder<'_>>(&file, source, n)) {
             if let Ok((program, _)) = builder.finish() {
-                return Ok(program);
+                return Ok(with_text(program));
             }
         }
         let (builder, mut errors) = parse_part(&file, source, 0);
         match builder.finish() {
-            Ok((program, _)) if errors.is_empty() => Ok(program),
+            Ok((program, _)) if errors.is_empty() => Ok(with_text(program)),
             Ok(_) => Err(to_asm_error(&file, errors)),
             Err(e) => {
                 errors.append(e);

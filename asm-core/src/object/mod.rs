@@ -124,7 +124,13 @@ pub fn parse_object(file: &str, text: &str) -> Result<ObjectSpec, AsmError> {
         });
     }
     errors.append(std::mem::take(&mut st.errors));
-    let programs = st.finish(&mut errors);
+    let mut programs = st.finish(&mut errors);
+    if !programs.is_empty() {
+        let text: Arc<str> = Arc::from(text);
+        for p in &mut programs {
+            p.program.set_source_text(&file, text.clone());
+        }
+    }
     if errors.is_empty() {
         Ok(ObjectSpec {
             license: st.license.map_or_else(|| "GPL".to_owned(), |(l, _)| l),
@@ -277,6 +283,19 @@ impl<'a> State<'a> {
             "section" => self.section(at, args),
             "map" => self.map(at, args),
             "license" => self.license(at, args),
+            _ if crate::syntax::builder::is_globl(name) => {
+                match crate::syntax::builder::globl_names(args) {
+                    Ok(names) => match self.sections.last_mut() {
+                        Some(s) => s.builder.add_globals(names),
+                        None => self.errors.push(err(
+                            &at,
+                            "`.globl` before any `.section`: write it in the section of the \
+                             function it names",
+                        )),
+                    },
+                    Err(m) => self.errors.push(err(&at, m)),
+                }
+            }
             "extern" => self.errors.push(err(
                 &at,
                 "`.extern` is not supported in object files: calls across sections are not \

@@ -152,7 +152,9 @@ impl Program {
         let mut labels = Vec::new();
         let mut map = SourceMap::new();
         let mut seen = HashSet::new();
+        let mut globals = Vec::new();
         for p in std::iter::once(self).chain(fragments.iter().copied()) {
+            globals.extend(p.globals().iter().cloned());
             let base = insns.len();
             for (i, l) in p.labels() {
                 if !seen.insert(l.clone()) {
@@ -163,7 +165,9 @@ impl Program {
             insns.extend_from_slice(p.insns());
             map.extend(p.source_map());
         }
-        let linked = Program::with_locations(insns, labels, map).map_err(EditError::Program)?;
+        let linked = Program::with_locations(insns, labels, map)
+            .map_err(EditError::Program)?
+            .with_globals(globals);
         if let Some((index, name)) = linked.external_calls().next() {
             return Err(EditError::Unresolved {
                 name: name.clone(),

@@ -81,6 +81,8 @@ pub struct Program {
     /// Labels in order of position, for printing.
     label_order: Vec<(usize, Label)>,
     locations: SourceMap,
+    /// Labels declared `.globl` (sorted): functions the kernel verifies on their own.
+    globals: Vec<Label>,
 }
 
 /// `insn` with every label target replaced by its offset. `next` is the slot after the
@@ -194,6 +196,7 @@ impl Program {
             labels: map,
             label_order: order,
             locations,
+            globals: Vec::new(),
         };
         for (idx, insn) in program.insns.iter().enumerate() {
             program.check_targets(idx, insn, &mut errors);
@@ -297,6 +300,37 @@ impl Program {
     /// Source locations of all instructions.
     pub fn source_map(&self) -> &SourceMap {
         &self.locations
+    }
+
+    /// Records `text` as the text of the file the instructions were written in, so a
+    /// loader can show the line of each instruction (the assembler does this).
+    pub fn set_source_text(&mut self, file: &std::sync::Arc<str>, text: std::sync::Arc<str>) {
+        let id = self.locations.file_id(file);
+        self.locations.set_text(id, text);
+    }
+
+    /// The labels declared global (`.globl NAME`), sorted: subprograms the kernel
+    /// verifies on their own, whatever their callers pass, when the program carries BTF.
+    pub fn globals(&self) -> &[Label] {
+        &self.globals
+    }
+
+    /// Whether the label `name` is declared global.
+    pub fn is_global(&self, name: &str) -> bool {
+        self.globals.iter().any(|g| g.as_str() == name)
+    }
+
+    /// Declares the labels `names` global; names that are not labels of this program are
+    /// left out (as LLVM, `.globl` of an undefined name only declares it).
+    pub fn with_globals<L: Into<Label>>(mut self, names: impl IntoIterator<Item = L>) -> Program {
+        for n in names {
+            let l = n.into();
+            if self.labels.contains_key(&l) && !self.globals.contains(&l) {
+                self.globals.push(l);
+            }
+        }
+        self.globals.sort();
+        self
     }
 
     /// Calls and function addresses naming a label this program does not define:
@@ -411,6 +445,7 @@ impl Program {
         labels.extend(names.into_iter().map(|(i, l)| (l, i)));
         // Offsets that were valid stay valid: only the spelling changed.
         Program::with_locations(insns, labels, self.locations.clone())
+            .map(|p| p.with_globals(self.globals.iter().cloned()))
             .unwrap_or_else(|_| self.clone())
     }
 }
@@ -428,6 +463,9 @@ impl fmt::Display for Program {
         let mut labels = self.label_order.iter().peekable();
         for (i, insn) in self.insns.iter().enumerate() {
             while let Some((_, l)) = labels.next_if(|(at, _)| *at == i) {
+                if self.globals.contains(l) {
+                    writeln!(f, ".globl {l}")?;
+                }
                 writeln!(f, "{l}:")?;
             }
             writeln!(f, "\t{insn}")?;

@@ -28,10 +28,14 @@ struct Loc {
     column: u32,
 }
 
-/// The source location of each instruction of a program, when known.
+/// The source location of each instruction of a program, when known, and the text of
+/// the files when known (so a loader can show the line an instruction was written on).
 #[derive(Clone, PartialEq, Eq, Debug, Default)]
 pub struct SourceMap {
     files: Vec<Arc<str>>,
+    /// The text of `files[i]`, when known: the whole file, or (for `program!`) a text with
+    /// the lines instructions were written on and every other line empty.
+    texts: Vec<Option<Arc<str>>>,
     locs: Vec<Option<Loc>>,
 }
 
@@ -45,6 +49,7 @@ impl SourceMap {
     pub fn with_capacity(n: usize) -> SourceMap {
         SourceMap {
             files: Vec::new(),
+            texts: Vec::new(),
             locs: Vec::with_capacity(n),
         }
     }
@@ -55,9 +60,36 @@ impl SourceMap {
             Some(i) => i as u32,
             None => {
                 self.files.push(file.clone());
+                self.texts.push(None);
                 (self.files.len() - 1) as u32
             }
         }
+    }
+
+    /// Records the text of file `file_id` (lines are counted from 1 in it).
+    pub fn set_text(&mut self, file_id: u32, text: Arc<str>) {
+        if let Some(t) = self.texts.get_mut(file_id as usize) {
+            *t = Some(text);
+        }
+    }
+
+    /// The text of `file`, when known.
+    pub fn text_of(&self, file: &str) -> Option<&Arc<str>> {
+        let i = self.files.iter().position(|f| &**f == file)?;
+        self.texts.get(i)?.as_ref()
+    }
+
+    /// The file number and its text, of a file of `other`, added to this map.
+    fn adopt_file(&mut self, other: &SourceMap, i: usize) -> u32 {
+        let id = self.file_id(&other.files[i]);
+        if let (Some(Some(text)), Some(slot)) =
+            (other.texts.get(i), self.texts.get_mut(id as usize))
+        {
+            if slot.is_none() {
+                *slot = Some(text.clone());
+            }
+        }
+        id
     }
 
     /// Appends the location of the next instruction in file `file_id` (line 0: unknown).
@@ -107,7 +139,9 @@ impl SourceMap {
 
     /// Moves every location of `other` to the end of this map.
     pub fn append(&mut self, other: SourceMap) {
-        let ids: Vec<u32> = other.files.iter().map(|f| self.file_id(f)).collect();
+        let ids: Vec<u32> = (0..other.files.len())
+            .map(|i| self.adopt_file(&other, i))
+            .collect();
         if ids.iter().enumerate().all(|(i, &id)| i as u32 == id) {
             self.locs.extend(other.locs);
         } else {
@@ -122,6 +156,9 @@ impl SourceMap {
 
     /// Appends every location of `other`.
     pub fn extend(&mut self, other: &SourceMap) {
+        for i in 0..other.files.len() {
+            self.adopt_file(other, i);
+        }
         for i in 0..other.len() {
             self.push(other.get(i).as_ref());
         }

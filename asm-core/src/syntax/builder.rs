@@ -13,10 +13,9 @@ use crate::syntax::token::Token;
 use crate::util::hash::HashMap;
 
 /// Directives llvm-mc accepts that change nothing in a single program's instructions.
-pub const IGNORED_DIRECTIVES: [&str; 14] = [
+/// (`.globl NAME` / `.global NAME` are not among them: they mark a function global.)
+pub const IGNORED_DIRECTIVES: [&str; 12] = [
     "text",
-    "globl",
-    "global",
     "p2align",
     "align",
     "type",
@@ -52,6 +51,8 @@ pub struct Builder<'a> {
     directives: bool,
     /// Names declared with `.extern`: calls to them may stay unresolved.
     externs: Vec<String>,
+    /// Names declared with `.globl`: global functions.
+    globals: Vec<String>,
     /// Added to every token's line: the lines of the input before this builder's part.
     line_offset: u32,
 }
@@ -77,6 +78,7 @@ impl<'a> Builder<'a> {
             fixups: Vec::new(),
             directives,
             externs: Vec::new(),
+            globals: Vec::new(),
             line_offset: 0,
         }
     }
@@ -111,6 +113,7 @@ impl<'a> Builder<'a> {
                 fixup: f.fixup,
             }));
         self.externs.extend(next.externs);
+        self.globals.extend(next.globals);
         self.insns.extend(next.insns);
         self.locations.append(next.locations);
         Ok(())
@@ -160,6 +163,10 @@ impl<'a> Builder<'a> {
                     let is_call = matches!(self.insns[index], Insn::Call(_));
                     self.label_tokens.push((index, t, is_call));
                 }
+                Ok(())
+            }
+            Event::Directive { name, args, .. } if is_globl(name) => {
+                self.globals.extend(globl_names(args)?);
                 Ok(())
             }
             Event::Directive { name, args, .. } => {
@@ -223,8 +230,9 @@ impl<'a> Builder<'a> {
                 .map(|i| (label_tokens[i].1, label_tokens[i].2))
         };
         let insns = std::mem::take(&mut self.insns);
+        let globals = std::mem::take(&mut self.globals);
         let result = match Program::with_locations(insns, self.labels, self.locations) {
-            Ok(p) if call_errors.is_empty() => return Ok((p, self.fixups)),
+            Ok(p) if call_errors.is_empty() => return Ok((p.with_globals(globals), self.fixups)),
             Ok(_) => Vec::new(),
             Err(errs) => errs
                 .into_iter()
@@ -257,6 +265,39 @@ impl<'a> Builder<'a> {
         };
         call_errors.extend(result);
         Err(call_errors)
+    }
+}
+
+/// Whether `name` is LLVM's directive for a global symbol (`.globl`, or `.global`).
+pub(crate) fn is_globl(name: &str) -> bool {
+    matches!(name, "globl" | "global")
+}
+
+/// The names of a `.globl a, b` directive.
+pub(crate) fn globl_names(args: &[Token<'_>]) -> Result<Vec<String>, String> {
+    let mut names = Vec::new();
+    for (i, t) in args.iter().enumerate() {
+        match (i % 2, t.kind) {
+            (0, crate::syntax::token::TokenKind::Ident(n)) => names.push(n.to_owned()),
+            (1, crate::syntax::token::TokenKind::Punct(',')) => {}
+            _ => {
+                return Err(format!(
+                    "`.globl` takes function names separated by commas, found {}",
+                    crate::syntax::parse::describe(t)
+                ))
+            }
+        }
+    }
+    match names.is_empty() {
+        true => Err("`.globl` needs the name of a function (a label of this program)".into()),
+        false => Ok(names),
+    }
+}
+
+impl Builder<'_> {
+    /// Declares `names` global (the object format's `.globl`, passed to its section).
+    pub(crate) fn add_globals(&mut self, names: Vec<String>) {
+        self.globals.extend(names);
     }
 }
 
@@ -297,8 +338,8 @@ pub(crate) fn directive(
         _ if IGNORED_DIRECTIVES.contains(&name) => Ok(()),
         _ if others => Ok(()),
         _ => Err(format!(
-            "unknown directive `.{name}`: the assembler reads instructions, labels, `.8byte` and \
-             `.extern` (for `.section`, `.map` and `.license` use the object format: \
+            "unknown directive `.{name}`: the assembler reads instructions, labels, `.8byte`, \
+             `.extern` and `.globl` (for `.section`, `.map` and `.license` use the object format: \
              parse_object, bpfasm load)"
         )),
     }

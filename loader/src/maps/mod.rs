@@ -3,6 +3,7 @@
 //! perf buffer).
 
 mod batch;
+mod map_btf;
 mod map_type;
 mod mmap;
 mod percpu;
@@ -15,6 +16,7 @@ use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::path::Path;
 
 pub use batch::BatchCursor;
+pub use map_btf::MapBtf;
 pub use map_type::MapType;
 pub use mmap::MapMmap;
 pub use percpu::{parse_cpu_list, possible_cpus};
@@ -26,6 +28,7 @@ use crate::flags::BPF_F_NUMA_NODE;
 use crate::ids::{fd_by_id, ObjKind};
 use crate::names::{name_bytes, name_from_bytes};
 use crate::pin::{open_pinned, pin_fd};
+use crate::programs::BtfObject;
 use crate::sys::{self, attr::MapCreateAttr, attr::MapInfoRaw, Cmd, MapLayout};
 
 /// What to create: the arguments of `BPF_MAP_CREATE`.
@@ -47,6 +50,8 @@ pub struct MapSpec {
     pub map_extra: u64,
     /// NUMA node to allocate on (sets `BPF_F_NUMA_NODE`).
     pub numa_node: Option<u32>,
+    /// Key and value types in BTF, when known.
+    pub btf: Option<MapBtf>,
 }
 
 impl MapSpec {
@@ -61,6 +66,7 @@ impl MapSpec {
             flags: 0,
             map_extra: 0,
             numa_node: None,
+            btf: None,
         }
     }
 
@@ -88,6 +94,13 @@ impl MapSpec {
         self
     }
 
+    /// Gives the map key and value types (see [`MapBtf::of`]): `bpftool map dump` prints
+    /// values by field, and values may hold a `bpf_spin_lock` or `bpf_timer`.
+    pub fn btf(mut self, btf: MapBtf) -> Self {
+        self.btf = Some(btf);
+        self
+    }
+
     /// Creates the map.
     pub fn create(&self) -> Result<Map> {
         self.create_inner(None)
@@ -104,6 +117,13 @@ impl MapSpec {
         if self.numa_node.is_some() {
             flags |= BPF_F_NUMA_NODE;
         }
+        let btf = match &self.btf {
+            Some(b) => {
+                b.check_sizes(&self.name, self.key_size, self.value_size)?;
+                Some((BtfObject::load(b.blob())?, b))
+            }
+            None => None,
+        };
         let attr = MapCreateAttr {
             map_type: self.map_type.as_u32(),
             key_size: self.key_size,
@@ -114,6 +134,11 @@ impl MapSpec {
             numa_node: self.numa_node.unwrap_or(0),
             map_name: name_bytes(&self.name)?,
             map_extra: self.map_extra,
+            btf_fd: btf
+                .as_ref()
+                .map_or(0, |(o, _)| o.as_fd().as_raw_fd() as u32),
+            btf_key_type_id: btf.as_ref().map_or(0, |(_, b)| b.key_type_id()),
+            btf_value_type_id: btf.as_ref().map_or(0, |(_, b)| b.value_type_id()),
             ..Default::default()
         };
         let fd = sys::map_create(&attr).map_err(|e| Error::kernel(Cmd::MapCreate, e))?;

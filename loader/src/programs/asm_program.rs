@@ -4,14 +4,16 @@
 
 use ebpf_asm_core::{Program, SourceMap};
 
+use super::btf_info::ProgramBtf;
 use super::loaded::LoadedProgram;
 use super::program_type::ProgramType;
 use super::spec::ProgramSpec;
 use crate::error::Result;
 
 impl ProgramSpec {
-    /// A spec for an assembled program: its instruction slots, and where each was written
-    /// (`FILE:LINE:COL`) for verifier errors. Every symbol reference must have been
+    /// A spec for an assembled program: its instruction slots, where each was written
+    /// (`FILE:LINE:COL`) for verifier errors, and its BTF ([`ProgramBtf`]: function names
+    /// and source lines the kernel shows). Every symbol reference must have been
     /// rewritten (see the [`Editor`](ebpf_asm_core::Editor)) and every call linked: an
     /// unresolved one is an error naming it and the line it was written on.
     ///
@@ -32,10 +34,12 @@ impl ProgramSpec {
         program: &Program,
     ) -> Result<Self> {
         program.check_resolved()?;
-        Ok(
-            ProgramSpec::new(name, prog_type, program.to_raw())
-                .source_map(slot_source_map(program)),
-        )
+        let name = name.into();
+        let (slots, map) = (program.to_raw(), slot_source_map(program));
+        let btf = ProgramBtf::build(&name, prog_type, program, &slots, &map)?;
+        Ok(ProgramSpec::new(name, prog_type, slots)
+            .source_map(map)
+            .btf(Some(btf)))
     }
 }
 

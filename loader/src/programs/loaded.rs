@@ -3,6 +3,7 @@
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::path::Path;
 
+use super::btf_object::BtfObject;
 use super::info::{program_info, program_xlated_insns, ProgramInfo};
 use super::program_type::ProgramType;
 use super::verifier_log::VerifierStats;
@@ -20,6 +21,10 @@ pub struct LoadedProgram {
     log: Option<String>,
     stats: Option<VerifierStats>,
     attempts: u32,
+    /// The program's BTF object, kept open as long as the program.
+    btf: Option<BtfObject>,
+    /// Why the program was loaded without its BTF, when it was.
+    btf_fallback: Option<String>,
 }
 
 impl LoadedProgram {
@@ -39,7 +44,27 @@ impl LoadedProgram {
             log,
             stats,
             attempts,
+            btf: None,
+            btf_fallback: None,
         }
+    }
+
+    /// Records the BTF the program was loaded with, or why it was loaded without.
+    pub(super) fn with_btf(mut self, btf: Option<BtfObject>, fallback: Option<String>) -> Self {
+        self.btf = btf;
+        self.btf_fallback = fallback;
+        self
+    }
+
+    /// The BTF object the program was loaded with (func_info, line_info), if any.
+    pub fn btf(&self) -> Option<&BtfObject> {
+        self.btf.as_ref()
+    }
+
+    /// Why the program was loaded without the BTF it had (the kernel refused it: an older
+    /// kernel), if it was.
+    pub fn btf_fallback(&self) -> Option<&str> {
+        self.btf_fallback.as_deref()
     }
 
     /// Adopts a program fd (from a pin or an id), reading name and type from the kernel.

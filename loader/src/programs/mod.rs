@@ -2,6 +2,9 @@
 //! the verifier log, test runs, kernel info and the bridge to the assembler.
 
 mod asm_program;
+mod btf_info;
+mod btf_load_path;
+mod btf_object;
 mod info;
 mod loaded;
 pub(crate) mod program_type;
@@ -10,6 +13,8 @@ mod test_run;
 pub mod verifier_log;
 
 pub use asm_program::slot_source_map;
+pub use btf_info::{BtfFunc, ProgramBtf};
+pub use btf_object::BtfObject;
 pub use info::{program_info, program_xlated_insns, ProgramInfo};
 pub use loaded::LoadedProgram;
 pub use program_type::{AttachType, ProgramType};

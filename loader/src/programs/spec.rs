@@ -2,15 +2,18 @@
 //! [`LogPolicy`].
 
 use std::ffi::CString;
+use std::os::fd::AsFd;
 
 use ebpf_asm_core::{RawInsn, SourceMap};
 
+use super::btf_info::ProgramBtf;
+use super::btf_object::BtfObject;
 use super::loaded::LoadedProgram;
 use super::program_type::{AttachType, ProgramType};
 use super::verifier_log::{log_text, parse_stats, LogPolicy, VerifierError};
 use crate::error::{Error, Result};
 use crate::names::name_bytes;
-use crate::sys::{self, attr::ProgLoadAttr};
+use crate::sys::{self, attr::ProgLoadAttr, ProgBtfExt};
 
 /// `r0 = 0; exit`: the smallest program every type accepts, for probes.
 pub(crate) const RETURN_0: [RawInsn; 2] = [
@@ -48,6 +51,9 @@ pub struct ProgramSpec {
     /// `source_map.get(i)`: where slot `i` was written (e.g. `prog.rs:12:9`), shown when the
     /// verifier stops at that slot. Empty when unknown.
     pub source_map: SourceMap,
+    /// The program's BTF (func_info and line_info), when it has one: loaded with it, and
+    /// without it when the kernel refuses BTF (see `LoadedProgram::btf_fallback`).
+    pub btf: Option<ProgramBtf>,
 }
 
 impl ProgramSpec {
@@ -70,6 +76,7 @@ impl ProgramSpec {
             log_size: 0,
             log_policy: LogPolicy::default(),
             source_map: SourceMap::new(),
+            btf: None,
         }
     }
 
@@ -137,9 +144,27 @@ impl ProgramSpec {
         self
     }
 
-    /// Loads the program. On failure the error carries the verifier log, captured by
-    /// retrying with a log (and growing it on ENOSPC) as the [`LogPolicy`] says.
+    /// Sets (or, with `None`, drops) the program's BTF.
+    pub fn btf(mut self, btf: Option<ProgramBtf>) -> Self {
+        self.btf = btf;
+        self
+    }
+
+    /// Loads the program (with its BTF, when it has one). On failure the error carries
+    /// the verifier log, captured by retrying with a log (and growing it on ENOSPC) as the
+    /// [`LogPolicy`] says.
     pub fn load(&self) -> Result<LoadedProgram> {
+        match &self.btf {
+            Some(btf) => self.load_with_btf(btf),
+            None => self.load_once(None),
+        }
+    }
+
+    /// One load (with its log retries), with `btf` loaded and its records, or without.
+    pub(super) fn load_once(
+        &self,
+        btf: Option<(&BtfObject, &ProgramBtf)>,
+    ) -> Result<LoadedProgram> {
         if self.insns.is_empty() {
             // The kernel says E2BIG ("program too large") for no instructions at all.
             return Err(Error::InvalidArgument(format!(
@@ -168,7 +193,12 @@ impl ProgramSpec {
             let mut buf = vec![0u8; attempt.size as usize];
             attr.log_level = attempt.level;
             let log = (attempt.size > 0).then_some(buf.as_mut_slice());
-            match sys::prog_load(&mut attr, &insns, &license, log) {
+            let ext = btf.map(|(obj, b)| ProgBtfExt {
+                btf_fd: obj.as_fd(),
+                func_info: b.func_info(),
+                line_info: b.line_info(),
+            });
+            match sys::prog_load(&mut attr, &insns, &license, log, ext) {
                 Ok(fd) => {
                     let log = (attempt.size > 0).then(|| log_text(&buf));
                     let stats = log.as_deref().and_then(parse_stats);

@@ -1,5 +1,5 @@
 //! Verifier log capture: the retry POLICY as pure functions (unit-tested without a
-//! kernel), log parsing, and [`VerifierError`].
+//! kernel), log parsing, [`VerifierError`] and [`BtfLoadError`] (the same for BTF).
 //!
 //! The mechanism that follows the policy is `ProgramSpec::load` ([`crate::ProgramSpec`]).
 
@@ -305,6 +305,65 @@ impl fmt::Display for VerifierError {
 }
 
 impl std::error::Error for VerifierError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
+/// A failed `BPF_BTF_LOAD` with the kernel's BTF log: `Display` shows its last lines,
+/// `{:#}` the whole log, `source()` the `io::Error`.
+#[derive(Debug)]
+pub struct BtfLoadError {
+    source: io::Error,
+    log: String,
+}
+
+impl BtfLoadError {
+    /// Builds the error from the kernel's answer and its log buffer.
+    pub(crate) fn new(source: io::Error, log: &[u8]) -> Self {
+        BtfLoadError {
+            source,
+            log: log_text(log),
+        }
+    }
+}
+
+impl BtfLoadError {
+    /// The kernel's BTF log (possibly empty).
+    pub fn log(&self) -> &str {
+        &self.log
+    }
+
+    /// The raw errno.
+    pub fn errno(&self) -> Option<i32> {
+        self.source.raw_os_error()
+    }
+}
+
+impl fmt::Display for BtfLoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let errno = self.errno().unwrap_or(0);
+        write!(
+            f,
+            "{} failed: {} (errno {errno}): {}",
+            Cmd::BtfLoad,
+            errno_name(errno),
+            hint(Cmd::BtfLoad, errno)
+        )?;
+        if f.alternate() {
+            if !self.log.is_empty() {
+                write!(f, "\nBTF log:\n{}", self.log.trim_end())?;
+            }
+        } else {
+            for line in summary_lines(&self.log, SUMMARY_LINES) {
+                write!(f, "\n  | {line}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for BtfLoadError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         Some(&self.source)
     }

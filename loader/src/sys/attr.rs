@@ -144,6 +144,18 @@ attr_structs! {
         pub(crate) keyring_id: i32 = KEYRING_ID,
     }
 
+    /// `BPF_BTF_LOAD`.
+    pub(crate) struct BtfLoadAttr in layouts::bpf_attr::btf {
+        pub(crate) btf: u64 = BTF,
+        pub(crate) btf_log_buf: u64 = BTF_LOG_BUF,
+        pub(crate) btf_size: u32 = BTF_SIZE,
+        pub(crate) btf_log_size: u32 = BTF_LOG_SIZE,
+        pub(crate) btf_log_level: u32 = BTF_LOG_LEVEL,
+        pub(crate) btf_log_true_size: u32 = BTF_LOG_TRUE_SIZE,
+        pub(crate) btf_flags: u32 = BTF_FLAGS,
+        pub(crate) btf_token_fd: i32 = BTF_TOKEN_FD,
+    }
+
     /// `BPF_OBJ_PIN`, `BPF_OBJ_GET`.
     pub(crate) struct ObjAttr in layouts::bpf_attr::pathname {
         pub(crate) pathname: u64 = PATHNAME,

@@ -53,6 +53,8 @@ pub enum Cmd {
     LinkCreate = bpf_cmd::BPF_LINK_CREATE as isize,
     /// `BPF_LINK_DETACH`
     LinkDetach = bpf_cmd::BPF_LINK_DETACH as isize,
+    /// `BPF_BTF_LOAD`
+    BtfLoad = bpf_cmd::BPF_BTF_LOAD as isize,
 }
 
 impl Cmd {
@@ -82,6 +84,7 @@ impl Cmd {
             Cmd::RawTracepointOpen => "BPF_RAW_TRACEPOINT_OPEN",
             Cmd::LinkCreate => "BPF_LINK_CREATE",
             Cmd::LinkDetach => "BPF_LINK_DETACH",
+            Cmd::BtfLoad => "BPF_BTF_LOAD",
         }
     }
 }

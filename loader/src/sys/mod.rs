@@ -26,8 +26,8 @@ pub use cmd::Cmd;
 pub(crate) use mmap::Mmap;
 
 use attr::{
-    AttrStruct, IdAttr, InfoAttr, InfoStruct, MapBatchAttr, MapCreateAttr, MapElemAttr, ObjAttr,
-    ProgInfoRaw, ProgLoadAttr, TestRunAttr, ATTR_SIZE,
+    AttrStruct, BtfLoadAttr, IdAttr, InfoAttr, InfoStruct, MapBatchAttr, MapCreateAttr,
+    MapElemAttr, ObjAttr, ProgInfoRaw, ProgLoadAttr, TestRunAttr, ATTR_SIZE,
 };
 
 /// How often `BPF_PROG_LOAD` is retried when the kernel says EAGAIN (libbpf uses 5).
@@ -343,14 +343,55 @@ pub(crate) fn map_write_batch(
     (a.count.min(count), r)
 }
 
-/// `BPF_PROG_LOAD`. The instruction, license and log pointers are set here from the
-/// slices; pointer fields this crate does not support are forced to zero. The kernel's
-/// `log_true_size` is left in `attr`.
+/// A program's BTF for `BPF_PROG_LOAD`: the loaded BTF object and the records that point
+/// into it (`bpf_func_info`: 8 bytes each, `bpf_line_info`: 16 bytes each).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ProgBtfExt<'a> {
+    /// The fd `BPF_BTF_LOAD` returned.
+    pub(crate) btf_fd: BorrowedFd<'a>,
+    /// `bpf_func_info` records.
+    pub(crate) func_info: &'a [u8],
+    /// `bpf_line_info` records.
+    pub(crate) line_info: &'a [u8],
+}
+
+/// Size of one `bpf_func_info` record (`insn_off`, `type_id`).
+pub(crate) const FUNC_INFO_REC_SIZE: usize = 8;
+/// Size of one `bpf_line_info` record (`insn_off`, `file_name_off`, `line_off`, `line_col`).
+pub(crate) const LINE_INFO_REC_SIZE: usize = 16;
+
+/// `BPF_BTF_LOAD`: loads a BTF blob; the log buffer (if any) receives the kernel's
+/// complaints. The kernel's `btf_log_true_size` is left in `attr`.
+pub(crate) fn btf_load(
+    attr: &mut BtfLoadAttr,
+    blob: &[u8],
+    log: Option<&mut [u8]>,
+) -> io::Result<OwnedFd> {
+    attr.btf = ptr(blob);
+    attr.btf_size = u32::try_from(blob.len()).map_err(|_| einval())?;
+    match log {
+        Some(buf) if !buf.is_empty() => {
+            attr.btf_log_size = u32::try_from(buf.len()).map_err(|_| einval())?;
+            attr.btf_log_buf = buf.as_mut_ptr() as u64;
+        }
+        _ => {
+            attr.btf_log_size = 0;
+            attr.btf_log_buf = 0;
+        }
+    }
+    attr.btf_log_true_size = 0;
+    owned_fd(bpf(Cmd::BtfLoad, attr, 0)?)
+}
+
+/// `BPF_PROG_LOAD`. The instruction, license, log and BTF record pointers are set here
+/// from the slices; pointer fields this crate does not support are forced to zero. The
+/// kernel's `log_true_size` is left in `attr`.
 pub(crate) fn prog_load(
     attr: &mut ProgLoadAttr,
     insns: &[u8],
     license: &CStr,
     log: Option<&mut [u8]>,
+    btf: Option<ProgBtfExt<'_>>,
 ) -> io::Result<OwnedFd> {
     if !insns.len().is_multiple_of(8) {
         return Err(einval());
@@ -368,8 +409,32 @@ pub(crate) fn prog_load(
             attr.log_buf = 0;
         }
     }
-    attr.func_info = 0;
-    attr.line_info = 0;
+    match btf {
+        Some(b)
+            if b.func_info.len().is_multiple_of(FUNC_INFO_REC_SIZE)
+                && b.line_info.len().is_multiple_of(LINE_INFO_REC_SIZE) =>
+        {
+            attr.prog_btf_fd = fd_u32(b.btf_fd);
+            attr.func_info_rec_size = FUNC_INFO_REC_SIZE as u32;
+            attr.func_info = ptr(b.func_info);
+            attr.func_info_cnt =
+                u32::try_from(b.func_info.len() / FUNC_INFO_REC_SIZE).map_err(|_| einval())?;
+            attr.line_info_rec_size = LINE_INFO_REC_SIZE as u32;
+            attr.line_info = ptr(b.line_info);
+            attr.line_info_cnt =
+                u32::try_from(b.line_info.len() / LINE_INFO_REC_SIZE).map_err(|_| einval())?;
+        }
+        Some(_) => return Err(einval()),
+        None => {
+            attr.prog_btf_fd = 0;
+            attr.func_info = 0;
+            attr.func_info_cnt = 0;
+            attr.func_info_rec_size = 0;
+            attr.line_info = 0;
+            attr.line_info_cnt = 0;
+            attr.line_info_rec_size = 0;
+        }
+    }
     attr.fd_array = 0;
     attr.core_relos = 0;
     attr.signature = 0;

@@ -1,0 +1,8 @@
+use ebpf_btf::BtfType;
+
+#[derive(BtfType)]
+struct Flow {
+    packets: u64,
+}
+
+fn main() {}
