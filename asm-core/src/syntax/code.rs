@@ -73,6 +73,8 @@ codes! {
     Caret = b'^',
     /// `|`
     Pipe = b'|',
+    /// `~`
+    Tilde = b'~',
 
     /// A number.
     Number = 0x80,
