@@ -319,6 +319,26 @@ impl Code {
         }
     }
 
+    /// True when this token after an operand may continue a constant expression
+    /// ([`crate::syntax::expr`]): the grammar leaves its fast path for a plain number when
+    /// it sees one.
+    #[inline(always)]
+    pub(crate) const fn continues_expr(self) -> bool {
+        matches!(
+            self,
+            Code::Plus
+                | Code::Minus
+                | Code::Star
+                | Code::Slash
+                | Code::Percent
+                | Code::Amp
+                | Code::Pipe
+                | Code::Caret
+                | Code::Lt
+                | Code::Gt
+        )
+    }
+
     /// For `atomic_fetch_add`, `_or`, `_and`, `_xor`: 0..=3.
     #[inline(always)]
     pub(crate) const fn fetch(self) -> Option<usize> {

@@ -52,25 +52,6 @@ impl BinOp {
     }
 }
 
-/// True when a token with code `c` after an operand may continue an expression: the
-/// grammar leaves its fast path for a plain number when it sees one.
-#[inline(always)]
-pub(crate) fn continues(c: Code) -> bool {
-    matches!(
-        c,
-        Code::Plus
-            | Code::Minus
-            | Code::Star
-            | Code::Slash
-            | Code::Percent
-            | Code::Amp
-            | Code::Pipe
-            | Code::Caret
-            | Code::Lt
-            | Code::Gt
-    )
-}
-
 impl<'a> Cursor<'_, 'a> {
     /// An operand that is more than a plain decimal number, from the current token (its
     /// sign, if any): a constant expression, checked against `field`. A range error is

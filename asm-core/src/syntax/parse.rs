@@ -8,7 +8,6 @@ use crate::model::insn::Insn;
 use crate::syntax::code::Code;
 use crate::syntax::errors::Errors;
 pub use crate::syntax::event::{Event, FixField, Fixup, ParseError};
-use crate::syntax::expr::continues;
 use crate::syntax::number::Field;
 use crate::syntax::token::{
     code_of, Entry, Token, TokenBuf, TokenKind, TokenSource, View, MAX_STATEMENT_TOKENS,
@@ -561,7 +560,7 @@ impl<'t, 'a> Cursor<'t, 'a> {
                 let at = self.i;
                 self.i += 1;
                 if let Some(m) = crate::syntax::number::parse_small(self.b.number_bytes(at)) {
-                    if !continues(self.code()) {
+                    if !self.code().continues_expr() {
                         let v = if negative { -(m as i128) } else { m as i128 };
                         return match field.check(v) {
                             Ok(v) => Ok(Value::Const(v)),
@@ -575,7 +574,7 @@ impl<'t, 'a> Cursor<'t, 'a> {
             Code::Interp => {
                 let t = self.tok(self.i);
                 self.i += 1;
-                if continues(self.code()) {
+                if self.code().continues_expr() {
                     return self.err(
                         "an interpolated `{...}` value cannot be part of an expression: compute \
                          the whole value in Rust, inside the braces",

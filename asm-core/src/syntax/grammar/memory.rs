@@ -5,7 +5,6 @@ use super::{MemType, R};
 use crate::model::insn::*;
 use crate::model::reg::{Reg, Width};
 use crate::syntax::code::Code;
-use crate::syntax::expr::continues;
 use crate::syntax::number::Field;
 use crate::syntax::parse::{Cursor, FixField, PResult, Value};
 
@@ -82,7 +81,7 @@ impl<'a> Cursor<'_, 'a> {
         }
         // The sign belongs to the first operand, as llvm-mc reads it: `r1 - 8 + 2` is r1 - 6.
         let small = match self.code_at(1) {
-            c if continues(c) || self.code() != Code::Number => None,
+            c if c.continues_expr() || self.code() != Code::Number => None,
             _ => crate::syntax::number::parse_small(self.b.number_bytes(start)),
         };
         let v = match small {
