@@ -420,6 +420,10 @@ impl<'a> Cursor<'_, 'a> {
             };
             return Ok(Insn::LdImm64 { dst: dst.reg, imm });
         }
+        let hint = crate::syntax::parse::case_hint(&self.tok(at));
+        if !hint.is_empty() {
+            return self.err_at(at, format!("unknown operand `{word}`{hint}"));
+        }
         self.err_at(
             at,
             format!(
