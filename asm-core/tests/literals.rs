@@ -40,6 +40,14 @@ fn numeric_labels_print_as_labels_that_assemble_back() {
     );
     assert_eq!(assemble(&p.to_string()).unwrap().to_bytes(), p.to_bytes());
     assert_eq!(p.label(".L1_1"), Some(2));
+    // `rN = 1b ll` is that label's address, as `rN = label ll` is.
+    assert!(matches!(
+        p.insns()[4],
+        ebpf_asm_core::Insn::LdImm64 {
+            imm: ebpf_asm_core::Imm64::Func(_),
+            ..
+        }
+    ));
 }
 
 /// Numeric labels in a large input (parsed in parts) resolve over the whole input.
@@ -121,6 +129,8 @@ fn refusals_are_errors_at_their_token() {
         // Character literals.
         ("r0 = '\\0'", 1, 6, "LLVM reads this escape as `0` itself"),
         ("r0 = '\\a'", 1, 6, "LLVM reads this escape"),
+        ("r0 = '\\v'", 1, 6, "LLVM reads this escape"),
+        ("r0 = '\\e'", 1, 6, "LLVM reads this escape"),
         ("r0 = '\\x41'", 1, 6, "no numeric escapes"),
         ("r0 = 'ab'", 1, 6, "holds one character"),
         ("r0 = ''", 1, 6, "one character in single quotes"),
