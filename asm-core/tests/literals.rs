@@ -194,6 +194,12 @@ fn refusals_are_errors_at_their_token() {
         ("r0 = *(U8 *)(r1 + 0)", 1, 8, "write `u8`"),
         ("R11 = 1", 1, 1, "register `R11` does not exist"),
         ("FROB r1", 1, 1, "unknown instruction `FROB`"),
+        (
+            "MOV r1, 1",
+            1,
+            1,
+            "unknown instruction `MOV`: this assembler reads LLVM's syntax",
+        ),
         // u32 atomics take an rN value for += only, as llvm-mc.
         (
             "lock *(u32 *)(r1 + 0) |= r2",

@@ -161,19 +161,12 @@ impl<'a> Builder<'a> {
                 Ok(())
             }
             Event::Insn {
-                mut insn,
+                insn,
                 at,
                 fixups,
                 label_at,
             } => {
                 let index = self.insns.len();
-                if let Some(Token {
-                    kind: TokenKind::Number(text),
-                    ..
-                }) = label_at
-                {
-                    self.local_reference(&mut insn, text, index, label_at);
-                }
                 self.fixups.extend(fixups.iter().map(|f| InsnFixup {
                     insn: index,
                     fixup: *f,
@@ -183,6 +176,9 @@ impl<'a> Builder<'a> {
                     .push_at(self.file_id, at.line + self.line_offset, at.column);
                 if let Some(mut t) = label_at {
                     t.line += self.line_offset;
+                    if let TokenKind::Number(text) = t.kind {
+                        self.local_reference(index, text, t);
+                    }
                     let is_call = matches!(self.insns[index], Insn::Call(_));
                     self.label_tokens.push((index, t, is_call));
                 }
@@ -198,28 +194,20 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// Points `insn`'s label at the definition the numeric label reference `text` (`1b`,
-    /// `1f`) means; an error (at `tok`) when there is none before it.
+    /// Points instruction `index`'s label at the definition the numeric label reference
+    /// `text` (`1b`, `1f`, at `tok`) means; an error at `tok` when there is none before it.
     #[cold]
-    fn local_reference(
-        &mut self,
-        insn: &mut Insn,
-        text: &'a str,
-        index: usize,
-        tok: Option<Token<'a>>,
-    ) {
+    fn local_reference(&mut self, index: usize, text: &'a str, tok: Token<'a>) {
         match self.local.reference(text, index) {
-            Ok(label) => set_label(insn, Some(label)),
+            Ok(label) => set_label(&mut self.insns[index], Some(label)),
             Err(message) => {
-                set_label(insn, None);
-                if let Some(t) = tok {
-                    self.local_errors.push(ParseError {
-                        line: t.line + self.line_offset,
-                        column: t.column,
-                        index: t.index,
-                        message,
-                    });
-                }
+                set_label(&mut self.insns[index], None);
+                self.local_errors.push(ParseError {
+                    line: tok.line,
+                    column: tok.column,
+                    index: tok.index,
+                    message,
+                });
             }
         }
     }

@@ -183,14 +183,11 @@ fn char_literal(text: &str) -> Result<u8, String> {
     Ok(v)
 }
 
-/// The common case of [`parse_literal`], decided without 128-bit arithmetic: up to 18
-/// decimal digits without a leading zero (so no overflow, and a value that is the same read
-/// as signed or unsigned 64 bits). Anything else returns `None` for the general path.
+/// The common case of [`parse_literal`], decided without 128-bit arithmetic: up to 19
+/// decimal digits without a leading zero (so no overflow). Anything else returns `None` for
+/// the general path. A field reads the value as 64-bit two's complement (`as i64`).
 #[inline]
 pub(crate) fn parse_small(b: &[u8]) -> Option<u64> {
-    if b.len() > 18 {
-        return None;
-    }
     plain_decimal(b)
 }
 

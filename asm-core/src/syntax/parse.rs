@@ -561,8 +561,13 @@ impl<'t, 'a> Cursor<'t, 'a> {
                 self.i += 1;
                 if let Some(m) = crate::syntax::number::parse_small(self.b.number_bytes(at)) {
                     if !self.code().continues_expr() {
-                        let v = if negative { -(m as i128) } else { m as i128 };
-                        return match field.check(v) {
+                        // The 64-bit two's complement reading, as LLVM's.
+                        let v = if negative {
+                            (m as i64).wrapping_neg()
+                        } else {
+                            m as i64
+                        };
+                        return match field.check(i128::from(v)) {
                             Ok(v) => Ok(Value::Const(v)),
                             Err(m) => self.err_at(at, m),
                         };

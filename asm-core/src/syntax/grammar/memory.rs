@@ -87,11 +87,12 @@ impl<'a> Cursor<'_, 'a> {
         let v = match small {
             Some(m) => {
                 self.i += 1;
-                if negative {
-                    -(m as i128)
+                // The 64-bit two's complement reading, as LLVM's.
+                i128::from(if negative {
+                    (m as i64).wrapping_neg()
                 } else {
-                    m as i128
-                }
+                    m as i64
+                })
             }
             None => {
                 self.i = start - 1;

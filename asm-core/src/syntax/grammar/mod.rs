@@ -607,7 +607,7 @@ fn not_a_reg(at: Spot<'_, '_>, bad: bool, text: &str) -> Box<ParseError> {
 /// The message for a word that is no instruction; mnemonics of other eBPF assembly
 /// dialects get the LLVM spelling.
 fn unknown_instruction(word: &str) -> String {
-    let llvm = match word {
+    let llvm = match word.to_ascii_lowercase().as_str() {
         "mov" | "mov64" | "mov32" => "`r1 = r2`, `r1 = 5` (`w1 = ...` for 32 bits)",
         "add" | "add64" | "add32" | "sub" | "sub64" | "sub32" | "mul" | "mul64" | "div" | "or"
         | "and" | "xor" | "lsh" | "rsh" | "arsh" | "mod" => {
