@@ -176,11 +176,11 @@ impl<'a> Builder<'a> {
                     .push_at(self.file_id, at.line + self.line_offset, at.column);
                 if let Some(mut t) = label_at {
                     t.line += self.line_offset;
-                    if let TokenKind::Number(text) = t.kind {
-                        self.local_reference(index, text, t);
-                    }
                     let is_call = matches!(self.insns[index], Insn::Call(_));
                     self.label_tokens.push((index, t, is_call));
+                    if let TokenKind::Number(_) = t.kind {
+                        self.local_reference();
+                    }
                 }
                 Ok(())
             }
@@ -194,10 +194,18 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// Points instruction `index`'s label at the definition the numeric label reference
-    /// `text` (`1b`, `1f`, at `tok`) means; an error at `tok` when there is none before it.
+    /// Points the label of the latest instruction with a label token, whose token is the
+    /// numeric label reference (`1b`, `1f`), at the definition it means; an error at the
+    /// token when there is none before it.
     #[cold]
-    fn local_reference(&mut self, index: usize, text: &'a str, tok: Token<'a>) {
+    #[inline(never)]
+    fn local_reference(&mut self) {
+        let Some(&(index, tok, _)) = self.label_tokens.last() else {
+            return;
+        };
+        let TokenKind::Number(text) = tok.kind else {
+            return;
+        };
         match self.local.reference(text, index) {
             Ok(label) => set_label(&mut self.insns[index], Some(label)),
             Err(message) => {
