@@ -68,3 +68,40 @@ fn section_directives_still_point_at_the_object_format() {
          the object format: parse_object, bpfasm load)"
     );
 }
+
+/// Issue 14: LLVM's literal and label forms (numeric labels, C suffixes, character
+/// literals, constant expressions, 64-bit spellings of 32-bit values, capitalised first
+/// words, the u32 atomic add with an rN value) give llvm-mc-19's bytes exactly; the forms
+/// beyond it are ones llvm-mc-19 rejects.
+#[test]
+fn llvm_literal_and_label_forms_give_llvm_mc_bytes() {
+    use support::forms::{BEYOND_LLVM, LLVM_FORMS};
+    let Some(llvm) = support::llvm("llvm_literal_and_label_forms_give_llvm_mc_bytes") else {
+        return;
+    };
+    let dir = support::scratch_dir("literal_forms");
+    let same = |src: &str| {
+        let ours = ebpf_asm_core::assemble(src).unwrap_or_else(|e| panic!("`{src}`:\n{e}"));
+        let theirs = llvm
+            .assemble(&dir, &format!("{src}\n"))
+            .unwrap_or_else(|e| panic!("`{src}`: {e}"));
+        (support::hex(&ours.to_bytes()), support::hex(&theirs.text))
+    };
+    // All forms in one file (both read numeric labels over the whole file alike); one
+    // file per form only to name the one that differs.
+    let all: Vec<&str> = LLVM_FORMS.iter().map(|(form, _)| *form).collect();
+    let (ours, theirs) = same(&all.join("\n"));
+    if ours != theirs {
+        for form in &all {
+            let (ours, theirs) = same(form);
+            assert_eq!(ours, theirs, "`{form}`");
+        }
+    }
+    assert_eq!(ours, theirs);
+    for (form, _) in BEYOND_LLVM {
+        assert!(
+            llvm.assemble(&dir, &format!("{form}\n")).is_err(),
+            "llvm-mc-19 accepts `{form}`: move it to LLVM_FORMS"
+        );
+    }
+}

@@ -510,3 +510,21 @@ fn globl_marks_a_section_function_global() {
     let text = p.source_map().text_of("g.s").expect("text kept");
     assert!(text.contains(".globl f\nf:"));
 }
+
+/// Issue 14: numeric labels work per section in the object format, and name no program.
+#[test]
+fn numeric_labels_resolve_in_each_section_and_name_no_program() {
+    let o = ok(
+        ".section xdp\n1: r0 = 0\nif r1 == 0 goto 1f\ngoto 1b\n1: exit\n\
+                .section socket\n1: r0 = 1\ngoto 1b\n",
+    );
+    assert_eq!(o.programs[0].name, "xdp");
+    assert_eq!(o.programs[1].name, "socket");
+    assert_eq!(
+        o.programs[0].program.resolved(1).to_string(),
+        "if r1 == 0 goto +1"
+    );
+    assert_eq!(o.programs[0].program.resolved(2).to_string(), "goto -3");
+    assert_eq!(o.programs[1].program.resolved(1).to_string(), "goto -2");
+    assert!(error(".section xdp\ngoto 1f\nexit\n").contains("t.s:2:6: error: `1f` refers"));
+}

@@ -102,12 +102,17 @@ impl Tokens {
                     let text = l.to_string();
                     if let Some(s) = text.strip_prefix('"').and_then(|s| s.strip_suffix('"')) {
                         self.push(OwnedKind::Str(s.to_owned()), span);
-                    } else if text.starts_with(|c: char| c.is_ascii_digit()) {
+                    } else if text.starts_with(|c: char| c.is_ascii_digit() || c == '\'') {
+                        // Integers (suffixes and numeric label references such as `1b` are
+                        // Rust suffixes, read by the grammar) and character literals.
                         self.push(OwnedKind::Number(text), span);
                     } else {
                         self.errors.push(syn::Error::new(
                             span,
-                            format!("unexpected literal `{text}`: eBPF assembly takes integers"),
+                            format!(
+                                "unexpected literal `{text}`: eBPF assembly takes integers and \
+                                 character literals"
+                            ),
                         ));
                         self.placeholder(span);
                     }

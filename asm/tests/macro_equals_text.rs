@@ -111,6 +111,17 @@ same_inline!(inline_subprograms:
     triple: r0 = r1; r0 *= 3; r2 = double ll; callx r2; exit;
 );
 
+// LLVM's literal and label forms (issue 14), as Rust tokenizes them: numeric labels and
+// their `1b`/`1f` references, C suffixes (Rust suffixes to the tokenizer), character
+// literals, constant expressions, 64-bit spellings of 32-bit values, capitalised first
+// words, and a u32 atomic add with an rN value.
+same_inline!(inline_llvm_literal_forms:
+    R1 = 1; W2 = 'a'; r3 = 1 << 4; r4 = (5 + 3) * 2 - ~0; r5 = 0xffffffffffffff00;
+    r6 = 5ULL ll; r7 = 0x10UL; w8 = '\n'; r9 = 4 - 1 & 2;
+    1: r0 = *(u32 *)(r1 + 2 * 4); if r0 == 'x' goto 1f; r0 += -1; goto 1b;
+    1: lock *(u32 *)(r1 + 0) += r2; CALL 1; Exit;
+);
+
 same_inline!(inline_every_atomic:
     lock *(u64 *)(r1 + 0) += r2; lock *(u64 *)(r1 + 0) |= r2;
     lock *(u64 *)(r1 + 0) &= r2; lock *(u64 *)(r1 + 0) ^= r2;

@@ -16,6 +16,7 @@ use crate::model::target::Target;
 use crate::program::program::Program;
 use crate::syntax::builder::directive;
 use crate::syntax::lex::Lexer;
+use crate::syntax::local_labels::is_numeric;
 use crate::syntax::parse::{parse_statements_at, Event};
 use crate::syntax::token::{Token, TokenKind};
 use crate::util::hash::HashMap;
@@ -143,6 +144,9 @@ impl<'a> SlotPart<'a> {
     #[inline]
     fn event(&mut self, e: Event<'_, 'a>) -> Result<(), String> {
         match e {
+            // Numeric labels (`1:`, `1b`) are left to the builder: an "error" here makes the
+            // input assemble as a Program.
+            Event::Label { name, .. } if is_numeric(name) => Err(String::new()),
             Event::Label { name, .. } => match self.labels.insert(name, self.next_slot()) {
                 None => Ok(()),
                 Some(_) => Err(String::new()),
@@ -161,7 +165,8 @@ impl<'a> SlotPart<'a> {
                     Some(Token {
                         kind: TokenKind::Ident(name),
                         ..
-                    }) => Some(name),
+                    }) if !is_numeric(name) => Some(name),
+                    // A numeric label reference (`1b`): see above.
                     Some(_) => return Err(String::new()),
                 };
                 if name.is_none() {

@@ -47,6 +47,7 @@ use crate::syntax::builder::Builder;
 use crate::syntax::diag::AsmError;
 use crate::syntax::errors::Errors;
 use crate::syntax::lex::Lexer;
+use crate::syntax::local_labels::is_numeric;
 use crate::syntax::parse::{describe, parse, Event, ParseError};
 use crate::syntax::token::{Token, TokenKind};
 
@@ -220,7 +221,8 @@ impl<'a> State<'a> {
                 let Some(s) = self.current(&at) else {
                     return Ok(());
                 };
-                if s.builder.is_empty() && s.entry.is_none() {
+                // A numeric label (`1:`) names no program.
+                if s.builder.is_empty() && s.entry.is_none() && !is_numeric(name) {
                     s.entry = Some(name);
                 }
                 s.labels.entry(name).or_insert(at);

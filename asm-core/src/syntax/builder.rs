@@ -8,8 +8,9 @@ use crate::model::target::*;
 use crate::program::program::{Program, ProgramError};
 use crate::program::source_map::SourceMap;
 use crate::syntax::errors::Errors;
+use crate::syntax::local_labels::{is_numeric, no_definition_after, LocalLabels};
 use crate::syntax::parse::{Event, Fixup, ParseError};
-use crate::syntax::token::Token;
+use crate::syntax::token::{Token, TokenKind};
 use crate::util::hash::HashMap;
 
 /// Directives llvm-mc accepts that change nothing in a single program's instructions.
@@ -55,6 +56,10 @@ pub struct Builder<'a> {
     globals: Vec<String>,
     /// Added to every token's line: the lines of the input before this builder's part.
     line_offset: u32,
+    /// Numeric labels (`1:`, `1b`, `1f`).
+    local: LocalLabels<'a>,
+    /// Errors of numeric label references, reported by [`Builder::finish`].
+    local_errors: Errors,
 }
 
 impl<'a> Builder<'a> {
@@ -80,6 +85,8 @@ impl<'a> Builder<'a> {
             externs: Vec::new(),
             globals: Vec::new(),
             line_offset: 0,
+            local: LocalLabels::default(),
+            local_errors: Errors::new(),
         }
     }
 
@@ -95,6 +102,10 @@ impl<'a> Builder<'a> {
     /// `next` defines a label this builder already defines: the caller then assembles the
     /// whole input in one piece to report it as usual.
     pub(crate) fn append(&mut self, next: Builder<'a>) -> Result<(), ()> {
+        // Numeric labels are numbered over the whole input: one piece.
+        if !self.local.is_empty() || !next.local.is_empty() {
+            return Err(());
+        }
         if next.defined.keys().any(|k| self.defined.contains_key(k)) {
             return Err(());
         }
@@ -134,6 +145,11 @@ impl<'a> Builder<'a> {
         match e {
             Event::Label { name, mut at } => {
                 at.line += self.line_offset;
+                if is_numeric(name) {
+                    let label = self.local.define(name)?;
+                    self.labels.push((label, self.insns.len()));
+                    return Ok(());
+                }
                 if let Some(prev) = self.defined.get(name) {
                     return Err(format!(
                         "label `{name}` is already defined at line {}, column {}",
@@ -162,6 +178,9 @@ impl<'a> Builder<'a> {
                     t.line += self.line_offset;
                     let is_call = matches!(self.insns[index], Insn::Call(_));
                     self.label_tokens.push((index, t, is_call));
+                    if let TokenKind::Number(_) = t.kind {
+                        self.local_reference();
+                    }
                 }
                 Ok(())
             }
@@ -175,9 +194,60 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// Points the label of the latest instruction with a label token, whose token is the
+    /// numeric label reference (`1b`, `1f`), at the definition it means; an error at the
+    /// token when there is none before it.
+    #[cold]
+    #[inline(never)]
+    fn local_reference(&mut self) {
+        let Some(&(index, tok, _)) = self.label_tokens.last() else {
+            return;
+        };
+        let TokenKind::Number(text) = tok.kind else {
+            return;
+        };
+        match self.local.reference(text, index) {
+            Ok(label) => set_label(&mut self.insns[index], Some(label)),
+            Err(message) => {
+                set_label(&mut self.insns[index], None);
+                self.local_errors.push(ParseError {
+                    line: tok.line,
+                    column: tok.column,
+                    index: tok.index,
+                    message,
+                });
+            }
+        }
+    }
+
+    /// The errors of numeric label references that no definition resolved; their
+    /// instructions get offset 0 so that no other error follows from them.
+    fn local_label_errors(&mut self) -> Errors {
+        let mut errors = std::mem::take(&mut self.local_errors);
+        let unresolved: Vec<usize> = self.local.unresolved().map(|f| f.insn).collect();
+        for insn in unresolved {
+            set_label(&mut self.insns[insn], None);
+            let found = self.label_tokens.binary_search_by_key(&insn, |e| e.0);
+            if let Ok(i) = found {
+                let t = self.label_tokens[i].1;
+                let TokenKind::Number(text) = t.kind else {
+                    continue;
+                };
+                errors.push(ParseError {
+                    line: t.line,
+                    column: t.column,
+                    index: t.index,
+                    message: no_definition_after(text),
+                });
+            }
+        }
+        errors
+    }
+
     /// Resolves labels and symbols and forms the program; errors carry the positions of
     /// the offending tokens.
     pub fn finish(mut self) -> Result<(Program, Vec<InsnFixup>), Errors> {
+        let local_errors = self.local_label_errors();
         // `rN = name ll` naming a label of this program is a function address (as libbpf
         // reads a relocation against a text symbol); other names stay symbol references.
         for insn in &mut self.insns {
@@ -187,7 +257,7 @@ impl<'a> Builder<'a> {
             } = insn
             {
                 if let Imm64::Symbol(l) = imm {
-                    if self.defined.contains_key(l.as_str()) {
+                    if self.defined.contains_key(l.as_str()) || self.local.defines(l.as_str()) {
                         *imm = Imm64::Func(Target::Label(l.clone()));
                     }
                 }
@@ -195,11 +265,12 @@ impl<'a> Builder<'a> {
         }
         let label_tokens = std::mem::take(&mut self.label_tokens);
         // A call to a label nobody defines is a typo unless declared `.extern`.
-        let mut call_errors = Errors::new();
+        let mut call_errors = local_errors;
         for &(index, tok, is_call) in &label_tokens {
             let label = self.insns[index].target().and_then(TargetRef::label);
             if let (true, Some(l)) = (is_call, label) {
                 if !self.defined.contains_key(l.as_str())
+                    && !self.local.defines(l.as_str())
                     && !self.externs.iter().any(|e| e == l.as_str())
                 {
                     call_errors.push(ParseError {
@@ -298,6 +369,30 @@ impl Builder<'_> {
     /// Declares `names` global (the object format's `.globl`, passed to its section).
     pub(crate) fn add_globals(&mut self, names: Vec<String>) {
         self.globals.extend(names);
+    }
+}
+
+/// Makes the label `insn` names `label`, or with `None`, a target of offset 0 (or a
+/// symbol of value 0): what stands for a reference that cannot be resolved.
+fn set_label(insn: &mut Insn, label: Option<Label>) {
+    if let Insn::LdImm64 {
+        imm: imm @ Imm64::Symbol(_),
+        ..
+    } = insn
+    {
+        *imm = match label {
+            Some(l) => Imm64::Symbol(l),
+            None => Imm64::Const(0),
+        };
+        return;
+    }
+    if let Some(mut t) = insn.target_mut() {
+        match label {
+            Some(l) => t.set_label(l),
+            None => {
+                t.set_offset(0);
+            }
+        }
     }
 }
 

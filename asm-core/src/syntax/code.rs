@@ -73,6 +73,8 @@ codes! {
     Caret = b'^',
     /// `|`
     Pipe = b'|',
+    /// `~`
+    Tilde = b'~',
 
     /// A number.
     Number = 0x80,
@@ -315,6 +317,26 @@ impl Code {
             | Code::Bswap64 => Some(self as u8 - Code::Le16 as u8),
             _ => None,
         }
+    }
+
+    /// True when this token after an operand may continue a constant expression
+    /// ([`crate::syntax::expr`]): the grammar leaves its fast path for a plain number when
+    /// it sees one.
+    #[inline(always)]
+    pub(crate) const fn continues_expr(self) -> bool {
+        matches!(
+            self,
+            Code::Plus
+                | Code::Minus
+                | Code::Star
+                | Code::Slash
+                | Code::Percent
+                | Code::Amp
+                | Code::Pipe
+                | Code::Caret
+                | Code::Lt
+                | Code::Gt
+        )
     }
 
     /// For `atomic_fetch_add`, `_or`, `_and`, `_xor`: 0..=3.

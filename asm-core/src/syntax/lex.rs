@@ -104,7 +104,8 @@ enum Class {
     /// Other ASCII punctuation, one token each, and its [`Code`] (looked up with the
     /// class, in one load).
     Punct(Code),
-    /// `#`, `/`, `"` and non-ASCII bytes: comments, strings and wide characters.
+    /// `#`, `/`, `"`, `'` and non-ASCII bytes: comments, strings, character literals and
+    /// wide characters.
     Rare,
 }
 
@@ -122,7 +123,7 @@ static CLASS: [Class; 256] = {
                 b' ' | b'\t' | b'\r' => Class::Space,
                 b'\n' => Class::Newline,
                 b';' => Class::Semi,
-                b'#' | b'/' | b'"' => Class::Rare,
+                b'#' | b'/' | b'"' | b'\'' => Class::Rare,
                 b'.' => Class::Dot,
                 _ => Class::Punct(match Code::from_u8(c) {
                     Some(code) => code,
@@ -546,6 +547,7 @@ impl<'a> Lexer<'a> {
                 self.wide_line |= !s.is_ascii();
                 Step::Token(self.tok(TokenKind::Str(s), start, line, col))
             }
+            b'\'' => self.char_literal(start),
             _ if c < 0x80 => {
                 self.pos += 1;
                 let col = self.column(start);
@@ -561,6 +563,32 @@ impl<'a> Lexer<'a> {
                 Step::Token(self.tok(TokenKind::Punct(ch), start, self.line, col))
             }
         }
+    }
+
+    /// A character literal from its `'` at `start` to the next `'` on the line (a `\`
+    /// escapes the character after it): one [`TokenKind::Number`] with the quotes, which
+    /// [`crate::syntax::number::parse_literal`] reads or explains. Without a closing quote,
+    /// the token runs to the end of the line (one error for it, not one per word).
+    fn char_literal(&mut self, start: usize) -> Step<'a> {
+        let b = self.bytes;
+        let (line, col) = (self.line, self.column(start));
+        let mut end = start + 1;
+        while end < b.len() && b[end] != b'\'' && b[end] != b'\n' {
+            end += if b[end] == b'\\' && b.get(end + 1).is_some_and(|&c| c != b'\n') {
+                2
+            } else {
+                1
+            };
+        }
+        let end = if b.get(end) == Some(&b'\'') {
+            end + 1
+        } else {
+            end.min(b.len())
+        };
+        self.pos = end;
+        let s = &self.src[start..end];
+        self.wide_line |= !s.is_ascii();
+        Step::Token(self.tok(TokenKind::Number(s), start, line, col))
     }
 
     fn skip_line(&mut self) {

@@ -1,17 +1,36 @@
 //! Integer literals and the ranges each instruction field accepts.
 
-/// Parses the text of a number token: decimal, `0x` hex, `0b` binary.
+/// Parses the text of a number token: decimal, `0x` hex, `0b` binary, each with an optional
+/// C integer suffix (`U`, `L`, `UL`, `ULL`, any case, as llvm-mc reads them), or a
+/// character literal (`'a'`, `'\n'`). The value is at most 64 bits; a field reads it as a
+/// 64-bit two's complement number, as LLVM does (`0xffffffffffffff00` is -256).
 ///
-/// A decimal with a leading zero is refused when its meaning depends on the reader: LLVM
-/// reads `017` as octal 15, a Rust reader as 17. `00` and `07` mean the same either way
-/// and are accepted. `_` between digits is accepted (`1_000`, `0x_ff`), unlike llvm-mc:
-/// the `program!` macro reads Rust literals, where it is ordinary, and one grammar serves
-/// both front ends.
+/// Refused, with a hint, where readers disagree: a decimal with a leading zero (LLVM reads
+/// `017` as octal 15, a Rust reader as 17; `00` and `07` mean the same either way and are
+/// accepted); a glued `ll`/`LL` suffix (`5ll` is a 32-bit move for LLVM, easily read as
+/// `5 ll`, a 64-bit load); character escapes LLVM reads apart from C and Rust (`'\0'` is
+/// 48 for LLVM). `_` between digits is accepted (`1_000`, `0x_ff`), unlike llvm-mc: the
+/// `program!` macro reads Rust literals, where it is ordinary, and one grammar serves both
+/// front ends. A numeric label reference (`1b`, `1f`) is no number: the error says where it
+/// may go.
 pub fn parse_literal(text: &str) -> Result<u128, String> {
     let b = text.as_bytes();
     if let Some(v) = plain_decimal(b) {
         return Ok(v as u128);
     }
+    if b.first() == Some(&b'\'') {
+        return char_literal(text).map(u128::from);
+    }
+    if is_local_label_ref(b) {
+        return Err(format!(
+            "`{text}` refers to the numeric label `{}:` (b: the nearest before, f: the nearest \
+             after); it can be a jump or call target, or `rN = {text} ll`, not a number",
+            &text[..text.len() - 1]
+        ));
+    }
+    let (body, suffix) = split_suffix(text);
+    check_suffix(text, body, suffix)?;
+    let b = body.as_bytes();
     let (digits, radix) = match b {
         [b'0', b'x' | b'X', rest @ ..] => (rest, 16),
         [b'0', b'b' | b'B', rest @ ..] => (rest, 2),
@@ -19,8 +38,7 @@ pub fn parse_literal(text: &str) -> Result<u128, String> {
     };
     if radix == 10 && b.len() > 1 && b[0] == b'0' && b.iter().all(u8::is_ascii_digit) {
         let zeros = b.iter().take_while(|&&c| c == b'0').count();
-        let significant = &b[zeros..];
-        match significant {
+        match &b[zeros..] {
             [] => return Ok(0),
             [d @ b'0'..=b'7'] => return Ok(u128::from(d - b'0')),
             _ => {}
@@ -32,7 +50,7 @@ pub fn parse_literal(text: &str) -> Result<u128, String> {
     }
     let mut value: u128 = 0;
     let mut any = false;
-    for (i, &c) in digits.iter().enumerate() {
+    for &c in digits {
         let d = match c {
             b'_' => continue,
             b'0'..=b'9' => c - b'0',
@@ -41,16 +59,9 @@ pub fn parse_literal(text: &str) -> Result<u128, String> {
             _ => 255,
         };
         if d as u32 >= radix {
-            let rest = &text[text.len() - digits.len() + i..];
-            if radix == 10 && rest.eq_ignore_ascii_case("ll") && any {
-                let stem = &text[..text.len() - 2];
-                return Err(format!(
-                    "`{text}`: LLVM reads a `ll` suffix glued to the number as a 32-bit move; \
-                     write `{stem} ll` (with a space) for a 64-bit load, or `{stem}`"
-                ));
-            }
             return Err(format!(
-                "`{text}` is not a number (decimal, 0x hex or 0b binary)"
+                "`{text}` is not a number (decimal, 0x hex or 0b binary, with an optional \
+                 U, L, UL or ULL suffix)"
             ));
         }
         any = true;
@@ -58,7 +69,7 @@ pub fn parse_literal(text: &str) -> Result<u128, String> {
             .checked_mul(radix as u128)
             .and_then(|v| v.checked_add(d as u128))
         {
-            Some(v) if v <= u64::MAX as u128 * 2 => v,
+            Some(v) if v <= u64::MAX as u128 => v,
             _ => {
                 return Err(format!(
                     "`{text}` is too large: no field takes more than 64 bits \
@@ -73,9 +84,108 @@ pub fn parse_literal(text: &str) -> Result<u128, String> {
     Ok(value)
 }
 
+/// True for a reference to a numeric local label: decimal digits and `b` or `f` (`1b`,
+/// `10f`), as GNU as and llvm-mc read them.
+#[inline]
+pub(crate) fn is_local_label_ref(b: &[u8]) -> bool {
+    match b {
+        [digits @ .., b'b' | b'f'] if !digits.is_empty() => digits.iter().all(u8::is_ascii_digit),
+        _ => false,
+    }
+}
+
+/// `text` without its trailing `u`, `U`, `l` and `L` letters, and those letters. (None of
+/// them is a hex digit.)
+fn split_suffix(text: &str) -> (&str, &str) {
+    let n = text
+        .bytes()
+        .rev()
+        .take_while(|c| matches!(c, b'u' | b'U' | b'l' | b'L'))
+        .count();
+    text.split_at(text.len() - n)
+}
+
+/// Checks an integer suffix: none, `U`, `L`, `UL` or `ULL` in any case, as llvm-mc takes
+/// them; `LL` alone is refused as a trap (see [`parse_literal`]).
+fn check_suffix(text: &str, body: &str, suffix: &str) -> Result<(), String> {
+    let lower = suffix.to_ascii_lowercase();
+    match lower.as_str() {
+        "" | "u" | "l" | "ul" | "ull" => return Ok(()),
+        _ => {}
+    }
+    if let Some(stem) = text.get(..text.len() - 2).filter(|_| lower.ends_with("ll")) {
+        let (_, stem_suffix) = split_suffix(stem);
+        if matches!(
+            stem_suffix.to_ascii_lowercase().as_str(),
+            "" | "u" | "l" | "ul" | "ull"
+        ) && !body.is_empty()
+        {
+            return Err(format!(
+                "`{text}`: LLVM reads a `ll` glued to the number as a C suffix and makes a \
+                 32-bit move; write `{stem} ll` (with a space) for a 64-bit load, or `{stem}`"
+            ));
+        }
+    }
+    Err(format!(
+        "`{text}`: an integer suffix is U, L, UL or ULL (in any case), as in C"
+    ))
+}
+
+/// The value of a character literal `'c'` or `'\\c'`, as llvm-mc reads it, where C and
+/// Rust read it alike.
+fn char_literal(text: &str) -> Result<u8, String> {
+    let inner = text
+        .strip_prefix('\'')
+        .and_then(|t| t.strip_suffix('\''))
+        .filter(|t| !t.is_empty());
+    let Some(inner) = inner else {
+        return Err(format!(
+            "`{text}`: a character literal is one character in single quotes (`'a'`)"
+        ));
+    };
+    let mut chars = inner.chars();
+    let (first, second, rest) = (chars.next(), chars.next(), chars.next());
+    let v = match (first, second, rest) {
+        (Some(c), None, None) if c.is_ascii() && c != '\\' => c as u8,
+        (Some('\\'), Some(e), None) => match e {
+            'n' => b'\n',
+            't' => b'\t',
+            'r' => b'\r',
+            'b' => 8,
+            'f' => 12,
+            '\\' | '\'' | '"' => e as u8,
+            _ => {
+                return Err(format!(
+                    "`{text}`: LLVM reads this escape as `{e}` itself, C and Rust read it \
+                     otherwise; write the number (the escapes are \\n \\t \\r \\b \\f \\\\ \\' \\\")"
+                ))
+            }
+        },
+        (Some('\\'), Some(_), Some(_)) => {
+            return Err(format!(
+                "`{text}`: llvm-mc reads no numeric escapes in a character literal; write \
+                 the number (the escapes are \\n \\t \\r \\b \\f \\\\ \\' \\\")"
+            ))
+        }
+        (Some(c), None, None) => {
+            return Err(format!(
+                "`{text}`: llvm-mc reads ASCII characters only; write the number ({})",
+                c as u32
+            ))
+        }
+        _ => {
+            return Err(format!(
+                "`{text}`: a character literal holds one character; for several bytes write \
+                 the number"
+            ))
+        }
+    };
+    Ok(v)
+}
+
 /// The common case of [`parse_literal`], decided without 128-bit arithmetic: up to 19
 /// decimal digits without a leading zero (so no overflow). Anything else returns `None` for
-/// the general path.
+/// the general path. A field reads the value as 64-bit two's complement (`as i64`).
 #[inline]
 pub(crate) fn parse_small(b: &[u8]) -> Option<u64> {
     plain_decimal(b)
@@ -95,15 +205,6 @@ fn plain_decimal(b: &[u8]) -> Option<u64> {
         v = v * 10 + d as u64;
     }
     Some(v)
-}
-
-/// A signed value with the sign applied.
-pub fn signed(negative: bool, magnitude: u128) -> i128 {
-    if negative {
-        -(magnitude.min(i128::MAX as u128) as i128)
-    } else {
-        magnitude.min(i128::MAX as u128) as i128
-    }
 }
 
 /// The ranges fields accept, with the wording of their errors.

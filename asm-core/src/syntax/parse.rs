@@ -103,7 +103,9 @@ fn parse_view<'a, const POSITIONS: bool>(
         let mut c = Cursor::new(view, k, start, fixups, POSITIONS);
         // Without positions, one call of the consumer for every kind of statement, so that
         // it can be inlined.
-        let (event, at, more) = if next == Code::Colon && first.is_word() {
+        // `name:`, or a numeric label `1:` (the builder checks it is decimal).
+        let (event, at, more) = if next == Code::Colon && (first.is_word() || first == Code::Number)
+        {
             let (name, at) = (view.text(start), view.token(start));
             start += 2;
             (Event::Label { name, at }, at, start < n)
@@ -235,9 +237,10 @@ fn trailing(t: Token<'_>) -> ParseError {
     error_at(
         &t,
         format!(
-            "unexpected {} after the instruction: write one instruction per line, or separate \
+            "unexpected {} after the instruction{}: write one instruction per line, or separate \
              instructions with `;`",
-            describe(&t)
+            describe(&t),
+            case_hint(&t)
         ),
     )
 }
@@ -249,6 +252,20 @@ fn error_at(t: &Token<'_>, message: String) -> ParseError {
         index: t.index,
         message,
     }
+}
+
+/// For a word in capitals that is a keyword or a register in lowercase: a hint to write it
+/// so. llvm-mc reads only a statement's first word in any case; later, `R1` is a symbol.
+pub(crate) fn case_hint(t: &Token<'_>) -> String {
+    let TokenKind::Ident(word) = t.kind else {
+        return String::new();
+    };
+    let lower = word.to_ascii_lowercase();
+    let c = crate::syntax::code::word_code(lower.as_bytes());
+    if lower == word || c == Code::Ident || c == Code::DotWord {
+        return String::new();
+    }
+    format!(" (write `{lower}`: only a statement's first word may be in capitals, as in llvm-mc)")
 }
 
 /// How a token is named in errors.
@@ -339,8 +356,9 @@ impl<'a> Spot<'_, 'a> {
     #[cold]
     #[inline(never)]
     pub(crate) fn expected(self, what: &str) -> Box<ParseError> {
-        let found = describe(&self.tok(self.i));
-        self.err(self.i, format!("expected {what}, found {found}"))
+        let t = self.tok(self.i);
+        let (found, hint) = (describe(&t), case_hint(&t));
+        self.err(self.i, format!("expected {what}, found {found}{hint}"))
     }
 }
 
@@ -521,9 +539,11 @@ impl<'t, 'a> Cursor<'t, 'a> {
         }
     }
 
-    /// A number operand: optional sign, then a literal or an interpolation.
+    /// A number operand: a plain decimal number with an optional sign (the fast path), an
+    /// interpolation, or a constant expression (see [`crate::syntax::expr`]).
     #[inline(always)]
     pub(crate) fn literal(&mut self, field: Field) -> PResult<Value> {
+        let start = self.i;
         let negative = match self.code() {
             Code::Minus => {
                 self.i += 1;
@@ -539,28 +559,32 @@ impl<'t, 'a> Cursor<'t, 'a> {
             Code::Number => {
                 let at = self.i;
                 self.i += 1;
-                let v = match crate::syntax::number::parse_small(self.b.number_bytes(at)) {
-                    Some(m) => {
-                        let v = if negative { -(m as i128) } else { m as i128 };
-                        match field.check(v) {
-                            Ok(v) => v,
-                            Err(m) => return self.err_at(at, m),
-                        }
+                if let Some(m) = crate::syntax::number::parse_small(self.b.number_bytes(at)) {
+                    if !self.code().continues_expr() {
+                        // The 64-bit two's complement reading, as LLVM's.
+                        let v = if negative {
+                            (m as i64).wrapping_neg()
+                        } else {
+                            m as i64
+                        };
+                        return match field.check(i128::from(v)) {
+                            Ok(v) => Ok(Value::Const(v)),
+                            Err(m) => self.err_at(at, m),
+                        };
                     }
-                    None => literal_slow(self.spot(), at, negative, field)?,
-                };
-                if matches!(
-                    self.code(),
-                    Code::Plus | Code::Minus | Code::Star | Code::Slash
-                ) {
-                    return self
-                        .err("expressions are not supported here: write the computed value");
                 }
-                Ok(Value::Const(v))
+                self.i = start;
+                self.out_of_line(|c| c.const_operand(field))
             }
             Code::Interp => {
                 let t = self.tok(self.i);
                 self.i += 1;
+                if self.code().continues_expr() {
+                    return self.err(
+                        "an interpolated `{...}` value cannot be part of an expression: compute \
+                         the whole value in Rust, inside the braces",
+                    );
+                }
                 match t.kind {
                     TokenKind::Interp(id) => Ok(Value::Interp(id, t.index, negative)),
                     _ => unreachable!("an interpolation's code is INTERP"),
@@ -568,6 +592,10 @@ impl<'t, 'a> Cursor<'t, 'a> {
             }
             Code::Minus | Code::Plus => {
                 self.err("one sign only: write the value with a single `-` or `+`")
+            }
+            Code::LParen | Code::Tilde => {
+                self.i = start;
+                self.out_of_line(|c| c.const_operand(field))
             }
             _ => Err(expected_number(self.spot(), field)),
         }
@@ -609,14 +637,6 @@ fn expected_keyword(at: Spot<'_, '_>, s: &str) -> Box<ParseError> {
 #[inline(never)]
 fn expected_number(at: Spot<'_, '_>, field: Field) -> Box<ParseError> {
     at.expected(&format!("{} (a number)", field.what()))
-}
-
-/// A literal that is not a short decimal number.
-#[inline(never)]
-fn literal_slow(at: Spot<'_, '_>, i: usize, negative: bool, field: Field) -> PResult<i128> {
-    let m = crate::syntax::number::parse_literal(at.b.text(i)).map_err(|m| at.err(i, m))?;
-    let v = crate::syntax::number::signed(negative, m);
-    field.check(v).map_err(|m| at.err(i, m))
 }
 
 /// A parsed number: a literal, or a macro interpolation (its id, token index, negated).

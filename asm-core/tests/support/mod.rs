@@ -4,6 +4,8 @@
 //! print why and skip, unless `EBPF_ASM_NO_SKIP=1` (CI) turns the skip into a failure.
 #![allow(dead_code)]
 
+pub mod forms;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

@@ -1,6 +1,6 @@
 fn main() {
     let _ = ebpf_asm::program! {
-        r1 = 'a'
+        r1 = '\0'
         exit
     };
 }

@@ -1,6 +1,6 @@
 fn main() {
     let _ = ebpf_asm::program! {
-        r1 = 5 + 3
+        r1 = 5 / (3 - 3)
         exit
     };
 }

@@ -6,7 +6,7 @@ use crate::model::insn::*;
 use crate::model::kernel::helpers::helper_id;
 use crate::model::target::*;
 use crate::syntax::code::Code;
-use crate::syntax::number::Field;
+use crate::syntax::number::{is_local_label_ref, Field};
 use crate::syntax::parse::{Cursor, FixField, PResult, Value};
 
 impl<'a> Cursor<'_, 'a> {
@@ -35,10 +35,14 @@ impl<'a> Cursor<'_, 'a> {
         }
     }
 
-    /// A label, `+N`/`-N`/`N`, or the verifier's `pc+N`.
+    /// A label, a numeric label reference (`1b`, `1f`), `+N`/`-N`/`N` (or a constant
+    /// expression), or the verifier's `pc+N`.
     #[inline(always)]
     pub(super) fn target(&mut self, field: Field) -> PResult<Target<i32>> {
         match self.code() {
+            Code::Number if is_local_label_ref(self.b.number_bytes(self.i)) => {
+                return Ok(self.local_label_target());
+            }
             Code::Pc if matches!(self.code_at(1), Code::Plus | Code::Minus) => {
                 self.i += 1;
             }
@@ -59,6 +63,16 @@ impl<'a> Cursor<'_, 'a> {
                 self.err("jump targets are labels or literal offsets, not interpolations")
             }
         }
+    }
+
+    /// The numeric label reference at the cursor (`1b`, `1f`) as a target: the builder
+    /// finds the definition it means.
+    #[inline(never)]
+    fn local_label_target<O: Default>(&mut self) -> Target<O> {
+        let name = self.text();
+        self.label_at = Some(self.i);
+        self.i += 1;
+        self.label_target(name)
     }
 
     #[inline(always)]
@@ -139,6 +153,9 @@ impl<'a> Cursor<'_, 'a> {
                 };
                 self.punct(Code::RParen)?;
                 Ok(Insn::Call(Call::Kfunc { btf_id, module }))
+            }
+            Code::Number if is_local_label_ref(self.b.number_bytes(self.i)) => {
+                Ok(Insn::Call(Call::Local(self.local_label_target())))
             }
             c if c.is_word() => {
                 let at = self.i;

@@ -75,17 +75,41 @@ impl<'a> Cursor<'_, 'a> {
                     base.reg, base.reg
                 ))
             }
-            Code::Number | Code::Interp => {}
+            Code::Interp => return self.interp_offset(base.reg, negative),
+            Code::Number | Code::LParen | Code::Tilde => {}
             _ => return self.expected("an offset (a number)"),
         }
-        let v = match self.literal(Field::Imm64)? {
-            Value::Const(v) => {
-                let v = if negative { -v } else { v };
-                match Field::Off16.check(v) {
-                    Ok(v) => v,
-                    Err(m) => return self.err_at(start, format!("offset {m}")),
-                }
+        // The sign belongs to the first operand, as llvm-mc reads it: `r1 - 8 + 2` is r1 - 6.
+        let small = match self.code_at(1) {
+            c if c.continues_expr() || self.code() != Code::Number => None,
+            _ => crate::syntax::number::parse_small(self.b.number_bytes(start)),
+        };
+        let v = match small {
+            Some(m) => {
+                self.i += 1;
+                // The 64-bit two's complement reading, as LLVM's.
+                i128::from(if negative {
+                    (m as i64).wrapping_neg()
+                } else {
+                    m as i64
+                })
             }
+            None => {
+                self.i = start - 1;
+                i128::from(self.out_of_line(|c| c.const_expr())?)
+            }
+        };
+        let v = match Field::Off16.check(v) {
+            Ok(v) => v,
+            Err(m) => return self.err_at(start, format!("offset {m}")),
+        };
+        Ok((base.reg, v as i16))
+    }
+
+    /// An interpolated offset after `rN +` or `rN -` (`negative`).
+    #[inline(never)]
+    fn interp_offset(&mut self, base: Reg, negative: bool) -> PResult<(Reg, i16)> {
+        match self.literal(Field::Imm64)? {
             Value::Interp(interp, at, neg) => {
                 self.fixups.push(crate::syntax::parse::Fixup {
                     field: FixField::Off,
@@ -94,10 +118,10 @@ impl<'a> Cursor<'_, 'a> {
                     at,
                     negate: neg != negative,
                 });
-                0
+                Ok((base, 0))
             }
-        };
-        Ok((base.reg, v as i16))
+            Value::Const(_) => unreachable!("an interpolation's value is no constant"),
+        }
     }
 
     /// `(rN + off)`
@@ -149,6 +173,18 @@ impl<'a> Cursor<'_, 'a> {
             return self.err_at(
                 v.at(),
                 format!("a u64 atomic takes a 64-bit register: write `{}`", v.reg),
+            );
+        }
+        // llvm-mc tolerates an rN value in a u32 atomic add only (the same bytes as wN).
+        if size == Width::W32 && v.width == Width::W64 && op != AtomicOp::Add {
+            return self.err_at(
+                v.at(),
+                format!(
+                    "a u32 atomic takes a 32-bit register: write `{}` (llvm-mc accepts `{}` \
+                     with += only)",
+                    v.reg.at(Width::W32),
+                    v.reg
+                ),
             );
         }
         Ok(Insn::Atomic {

@@ -7,7 +7,7 @@ use crate::model::insn::*;
 use crate::model::reg::{Reg, Width};
 use crate::model::target::*;
 use crate::syntax::code::Code;
-use crate::syntax::number::Field;
+use crate::syntax::number::{is_local_label_ref, Field};
 use crate::syntax::parse::{Cursor, FixField, PResult, ParseError, Spot, Value};
 
 /// `atomic_fetch_add`, `_or`, `_and`, `_xor`, by [`Code::fetch`].
@@ -85,7 +85,13 @@ fn mixed(a: &R, b: &R) -> String {
 impl<'a> Cursor<'_, 'a> {
     #[inline(always)]
     pub(super) fn reg(&mut self) -> PResult<R> {
-        let c = self.code();
+        self.reg_coded(self.code())
+    }
+
+    /// The register at the cursor, whose code is `c` (its own, or the code of its lowercase
+    /// spelling for a capitalised first word).
+    #[inline(always)]
+    fn reg_coded(&mut self, c: Code) -> PResult<R> {
         if c.is_reg() {
             let at = self.i;
             self.i += 1;
@@ -132,14 +138,15 @@ impl<'a> Cursor<'_, 'a> {
                 }
                 Ok(Src::Reg(r.reg))
             }
-            Code::Number | Code::Interp | Code::Minus | Code::Plus => Ok(Src::Imm(self.imm32()?)),
+            Code::Number | Code::Interp | Code::Minus | Code::Plus | Code::LParen | Code::Tilde => {
+                Ok(Src::Imm(self.imm32()?))
+            }
             _ => self.expected("a register or an immediate"),
         }
     }
 
     #[inline(always)]
     pub(crate) fn instruction(&mut self) -> PResult<Insn> {
-        let first = self.i;
         let c = self.code();
         if !c.is_word() {
             if c == Code::Star {
@@ -147,8 +154,15 @@ impl<'a> Cursor<'_, 'a> {
             }
             return self.expected("an instruction");
         }
+        self.statement(c)
+    }
+
+    /// The statement whose first word, at the cursor, has code `c`.
+    #[inline(always)]
+    fn statement(&mut self, c: Code) -> PResult<Insn> {
+        let first = self.i;
         if reg_like(c) {
-            return self.reg_statement();
+            return self.reg_statement(c);
         }
         self.i += 1;
         match c {
@@ -170,8 +184,29 @@ impl<'a> Cursor<'_, 'a> {
             Code::Lock => self.out_of_line(|c| c.lock()),
             Code::StoreRelease => self.out_of_line(|c| c.store_release()),
             Code::LdPseudo => self.out_of_line(|c| c.ld_pseudo()),
+            Code::Ident => self.out_of_line(|c| c.capitalized(first)),
             _ => self.err_at(first, unknown_instruction(self.text_of(first))),
         }
+    }
+
+    /// A statement whose first word (token `first`) is no keyword as written: in capitals
+    /// (`EXIT`, `R1 = 1`), llvm-mc reads a first word in any case; other words keep theirs.
+    #[inline(never)]
+    fn capitalized(&mut self, first: usize) -> PResult<Insn> {
+        let word = self.text_of(first);
+        let lower = word.to_ascii_lowercase();
+        let c = crate::syntax::code::word_code(lower.as_bytes());
+        if lower == word || c == Code::Ident {
+            return self.err_at(first, unknown_instruction(word));
+        }
+        self.i = first;
+        self.statement_slow(c)
+    }
+
+    /// [`Cursor::statement`], out of line (for [`Cursor::capitalized`]).
+    #[inline(never)]
+    fn statement_slow(&mut self, c: Code) -> PResult<Insn> {
+        self.statement(c)
     }
 
     /// `ld_pseudo r1, SRC, IMM [, IMM2]`
@@ -234,10 +269,10 @@ impl<'a> Cursor<'_, 'a> {
         Ok(Insn::LdImm64 { dst: dst.reg, imm })
     }
 
-    /// Everything that starts with a register: `rN OP= src`, `rN = ...`.
+    /// Everything that starts with a register, whose code is `c`: `rN OP= src`, `rN = ...`.
     #[inline(always)]
-    fn reg_statement(&mut self) -> PResult<Insn> {
-        let dst = self.reg()?;
+    fn reg_statement(&mut self, c: Code) -> PResult<Insn> {
+        let dst = self.reg_coded(c)?;
         let op_at = self.i;
         let signed = self.eat(Code::S);
         let mut ops = [Code::Other; 2];
@@ -340,12 +375,21 @@ impl<'a> Cursor<'_, 'a> {
                     dst: dst.reg,
                 })
             }
-            Code::LParen => self.out_of_line(|p| p.movsx(dst)),
+            Code::LParen if self.code_at(1).is_word() => self.out_of_line(|p| p.movsx(dst)),
             Code::Star => {
                 self.i += 1;
                 self.load(dst)
             }
-            Code::Number | Code::Interp | Code::Minus | Code::Plus => self.immediate(dst),
+            Code::Number
+                if self.code_at(1) == Code::Ll
+                    && is_local_label_ref(self.b.number_bytes(self.i)) =>
+            {
+                self.i += 1;
+                self.out_of_line(|p| p.symbol_load(dst, at))
+            }
+            Code::Number | Code::Interp | Code::Minus | Code::Plus | Code::LParen | Code::Tilde => {
+                self.immediate(dst)
+            }
             _ => self.expected("a register, a number or a memory operand"),
         }
     }
@@ -375,6 +419,10 @@ impl<'a> Cursor<'_, 'a> {
                 false => Imm64::Const(0),
             };
             return Ok(Insn::LdImm64 { dst: dst.reg, imm });
+        }
+        let hint = crate::syntax::parse::case_hint(&self.tok(at));
+        if !hint.is_empty() {
+            return self.err_at(at, format!("unknown operand `{word}`{hint}"));
         }
         self.err_at(
             at,
@@ -559,7 +607,7 @@ fn not_a_reg(at: Spot<'_, '_>, bad: bool, text: &str) -> Box<ParseError> {
 /// The message for a word that is no instruction; mnemonics of other eBPF assembly
 /// dialects get the LLVM spelling.
 fn unknown_instruction(word: &str) -> String {
-    let llvm = match word {
+    let llvm = match word.to_ascii_lowercase().as_str() {
         "mov" | "mov64" | "mov32" => "`r1 = r2`, `r1 = 5` (`w1 = ...` for 32 bits)",
         "add" | "add64" | "add32" | "sub" | "sub64" | "sub32" | "mul" | "mul64" | "div" | "or"
         | "and" | "xor" | "lsh" | "rsh" | "arsh" | "mod" => {

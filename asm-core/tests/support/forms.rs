@@ -1,0 +1,157 @@
+//! LLVM's literal and label forms (issue 14), each beside a plain spelling of the same
+//! instructions. `literals.rs` checks that both assemble alike; `compat.rs` that the forms
+//! give llvm-mc-19's bytes (and that llvm-mc-19 rejects the ones beyond it).
+
+/// Forms llvm-mc-19 accepts, and a plain spelling of the same bytes.
+pub const LLVM_FORMS: &[(&str, &str)] = &[
+    // Numeric local labels: nearest before (b) or after (f); a number may be redefined.
+    (
+        "1:\nr0 = 0\ngoto 1b\ngoto 1f\nr0 = 1\n1: r0 = 2\ngoto 1b\n0:\ngoto 0b\n\
+         if r1 > 2 goto 0f\n0: exit\n10: goto 10b\ncall 2f\n2: exit",
+        "a:\nr0 = 0\ngoto a\ngoto b\nr0 = 1\nb: r0 = 2\ngoto b\nc:\ngoto c\n\
+         if r1 > 2 goto d\nd: exit\ne: goto e\ncall f\nf: exit",
+    ),
+    (
+        "1:\nif r1 == 0 goto 1b\nif w1 == w2 goto 1b\ngotol 1b\nmay_goto 1b\nexit",
+        "a:\nif r1 == 0 goto a\nif w1 == w2 goto a\ngotol a\nmay_goto a\nexit",
+    ),
+    // C integer suffixes, any case, on decimal, hex and binary; before ` ll`.
+    ("r0 = 5U", "r0 = 5"),
+    ("r0 = 5u", "r0 = 5"),
+    ("r0 = 5L", "r0 = 5"),
+    ("r0 = 5UL", "r0 = 5"),
+    ("r0 = 5uL", "r0 = 5"),
+    ("r0 = 5ULL", "r0 = 5"),
+    ("r0 = 5ull", "r0 = 5"),
+    ("r0 = 0x10U", "r0 = 16"),
+    ("r0 = 0x10ULL", "r0 = 16"),
+    ("r0 = 0x1fUL", "r0 = 31"),
+    ("r0 = 0b101U", "r0 = 5"),
+    ("r1 = 5ULL ll", "r1 = 5 ll"),
+    ("r1 = 0xffffffffffffff00ULL", "r1 = -256"),
+    ("r1 += 7UL", "r1 += 7"),
+    // Character literals and the escapes C, Rust and llvm-mc read alike.
+    ("r0 = 'a'", "r0 = 97"),
+    ("r0 = ' '", "r0 = 32"),
+    ("r0 = '\\n'", "r0 = 10"),
+    ("r0 = '\\t'", "r0 = 9"),
+    ("r0 = '\\r'", "r0 = 13"),
+    ("r0 = '\\b'", "r0 = 8"),
+    ("r0 = '\\f'", "r0 = 12"),
+    ("r0 = '\\\\'", "r0 = 92"),
+    ("r0 = '\\''", "r0 = 39"),
+    ("r0 = '\"'", "r0 = 34"),
+    ("r0 = ';'", "r0 = 59"),
+    ("r0 = '#'", "r0 = 35"),
+    ("r0 = -'a'", "r0 = -97"),
+    ("r0 = 'a' ll", "r0 = 97 ll"),
+    ("*(u8 *)(r1 + 0) = 'a'", "*(u8 *)(r1 + 0) = 97"),
+    ("r0 = *(u8 *)(r1 + 'a')", "r0 = *(u8 *)(r1 + 97)"),
+    ("if r1 == 'a' goto +1", "if r1 == 97 goto +1"),
+    // Constant expressions, GNU precedence, wherever an immediate or offset goes.
+    ("r0 = 1 << 4", "r0 = 16"),
+    ("r0 = 5 + 3", "r0 = 8"),
+    ("r0 = 2 * (3 + 4)", "r0 = 14"),
+    ("r0 = 1 + ~0", "r0 = 0"),
+    ("r0 = 4 - 1 & 2", "r0 = 4"),
+    ("r0 = 1 | 2 + 4", "r0 = 7"),
+    ("r0 = 6 ^ 3 - 1", "r0 = 4"),
+    ("r0 = -7 / 2", "r0 = -3"),
+    ("r0 = -7 % 3", "r0 = -1"),
+    ("r0 = 7 % -3", "r0 = 1"),
+    ("r0 = 16 / 4 / 2", "r0 = 2"),
+    ("r0 = 1 - -5", "r0 = 6"),
+    ("r0 = - 5", "r0 = -5"),
+    ("r0 = 0x8000000000000000 >> 60", "r0 = 8"),
+    (
+        "r0 = 0x7fffffffffffffff + 1 ll",
+        "r0 = -9223372036854775808 ll",
+    ),
+    ("r0 = 0x4000000000000000 * 4", "r0 = 0"),
+    (
+        "r0 = 9223372036854775807 * 3 ll",
+        "r0 = 9223372036854775805 ll",
+    ),
+    ("r1 = 1 << 40 ll", "r1 = 1099511627776 ll"),
+    ("r1 = 1 + 2 ll", "r1 = 3 ll"),
+    ("r0 = 5ULL + 1", "r0 = 6"),
+    ("r1 += 2 * 8", "r1 += 16"),
+    ("w1 &= 0xff << 8", "w1 &= 65280"),
+    ("r0 = *(u32 *)(r1 + 8 - 2)", "r0 = *(u32 *)(r1 + 6)"),
+    ("r0 = *(u32 *)(r1 - 8 + 2)", "r0 = *(u32 *)(r1 - 6)"),
+    ("r0 = *(u32 *)(r1 - 2 | 1)", "r0 = *(u32 *)(r1 - 1)"),
+    ("r0 = *(u32 *)(r1 + 4 * 2)", "r0 = *(u32 *)(r1 + 8)"),
+    ("r0 = *(u32 *)(r1 + 1 << 2)", "r0 = *(u32 *)(r1 + 4)"),
+    ("*(u64 *)(r10 - 2 * 8) = 3 * 3", "*(u64 *)(r10 - 16) = 9"),
+    (
+        "lock *(u32 *)(r1 + 8 * 2) += w2",
+        "lock *(u32 *)(r1 + 16) += w2",
+    ),
+    ("r0 = *(u8 *)skb[1 + 2]", "r0 = *(u8 *)skb[3]"),
+    ("if r1 > 1 + 2 goto +1", "if r1 > 3 goto +1"),
+    ("goto +1 + 1\nexit\nexit\nexit", "goto +2\nexit\nexit\nexit"),
+    ("call 1 + 1", "call 2"),
+    (
+        "r1 = addr_space_cast(r2, 1 + 0, 0)",
+        "r1 = addr_space_cast(r2, 1, 0)",
+    ),
+    // A 64-bit spelling of a value that fits the field means that value.
+    ("r1 = 0xffffffffffffff00", "r1 = -256"),
+    ("w1 = 0xffffffffffffff00", "w1 = -256"),
+    ("r1 += 0xffffffffffffff00", "r1 += -256"),
+    ("r1 = 18446744073709551615", "r1 = -1"),
+    ("r1 = 0xffffffff80000000", "r1 = -2147483648"),
+    ("r1 = -18446744073709551615 ll", "r1 = 1 ll"),
+    ("r1 = 0xffffffffffffffff ll", "r1 = -1 ll"),
+    (
+        "r0 = *(u32 *)(r1 + 0xfffffffffffffff8)",
+        "r0 = *(u32 *)(r1 - 8)",
+    ),
+    ("if r1 > 0xffffffffffffff00 goto +1", "if r1 > -256 goto +1"),
+    (
+        "*(u32 *)(r1 + 0) = 0xffffffffffffff00",
+        "*(u32 *)(r1 + 0) = -256",
+    ),
+    ("call 0xffffffffffffffff", "call -1"),
+    ("gotol 0xffffffffffffffff", "gotol -1"),
+    ("goto 0xffffffffffffffff", "goto -1"),
+    (
+        "r0 = *(u8 *)skb[0xffffffffffffff00]",
+        "r0 = *(u8 *)skb[-256]",
+    ),
+    // A statement's first word in any case.
+    ("R1 = 1", "r1 = 1"),
+    ("W1 = 1", "w1 = 1"),
+    ("R1 += 1", "r1 += 1"),
+    ("W1 = w2", "w1 = w2"),
+    ("R1 = -r1", "r1 = -r1"),
+    ("R1 = 5 ll", "r1 = 5 ll"),
+    ("R0 = *(u8 *)(r1 + 0)", "r0 = *(u8 *)(r1 + 0)"),
+    ("EXIT", "exit"),
+    ("Exit", "exit"),
+    ("eXiT", "exit"),
+    ("CALL 1", "call 1"),
+    ("GOTO +1\nexit\nexit", "goto +1\nexit\nexit"),
+    ("GOTOL +1\nexit\nexit", "gotol +1\nexit\nexit"),
+    ("MAY_GOTO +1\nexit\nexit", "may_goto +1\nexit\nexit"),
+    (
+        "IF r1 == 0 goto +1\nexit\nexit",
+        "if r1 == 0 goto +1\nexit\nexit",
+    ),
+    ("CALLX r1", "callx r1"),
+    ("LOCK *(u64 *)(r1 + 0) += r2", "lock *(u64 *)(r1 + 0) += r2"),
+    // A u32 atomic add with an rN value (llvm-mc-19 tolerates it for += only).
+    ("lock *(u32 *)(r1 + 0) += r2", "lock *(u32 *)(r1 + 0) += w2"),
+];
+
+/// Forms beyond llvm-mc-19 (it rejects these lines), and a plain spelling.
+pub const BEYOND_LLVM: &[(&str, &str)] = &[
+    ("r0 = ~0", "r0 = -1"),
+    ("r0 = (3 + 4)", "r0 = 7"),
+    ("r0 = -(3)", "r0 = -3"),
+    ("r0 = -~5", "r0 = 6"),
+    ("r0 = *(u32 *)(r1 + (2 + 3))", "r0 = *(u32 *)(r1 + 5)"),
+    ("r0 = *(u32 *)(r1 + ~0)", "r0 = *(u32 *)(r1 - 1)"),
+    ("r0 = *(u32 *)(r1 - (2 + 3))", "r0 = *(u32 *)(r1 - 5)"),
+    ("r1 = 1_000", "r1 = 1000"),
+];

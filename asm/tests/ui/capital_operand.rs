@@ -1,0 +1,6 @@
+fn main() {
+    let _ = ebpf_asm::program! {
+        R1 = R2
+        EXIT
+    };
+}
