@@ -35,6 +35,7 @@ pub use object::{
     parse_object, section_def, BtfTarget, BtfTargetKind, MapDef, ObjectSpec, ProgramDef,
     SectionDef, SectionTarget, SECTIONS,
 };
+pub use print::display::PrintOptions;
 pub use print::reference::{instruction_forms, instruction_reference};
 pub use program::cfg::{Block, Cfg, EdgeKind};
 pub use program::editor::{EditError, Editor, RefKind, Reference};
