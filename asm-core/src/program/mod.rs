@@ -7,3 +7,4 @@ mod listing;
 #[allow(clippy::module_inception)]
 pub(crate) mod program;
 pub(crate) mod source_map;
+pub(crate) mod xlated;
