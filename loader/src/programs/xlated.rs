@@ -1,0 +1,26 @@
+//! A loaded program's translated instructions, decoded as the kernel's translated form
+//! and named as bpftool names them.
+
+use std::os::fd::AsFd;
+
+use ebpf_asm_core::XlatedProgram;
+
+use super::info::program_jited_ksyms;
+use super::kallsyms::call_symbols;
+use super::loaded::LoadedProgram;
+use crate::error::Result;
+
+impl LoadedProgram {
+    /// The translated (post-verifier) instructions as the kernel keeps them, with the
+    /// kernel symbols that name their calls (from `/proc/kallsyms` and the program's
+    /// `jited_ksyms`): its `Display` prints what `bpftool prog dump xlated id N` prints
+    /// for a program loaded without BTF (`   9: (85) call __htab_map_lookup_elem#343280`).
+    /// [`LoadedProgram::xlated_program`] reads the same instructions as a `Program`.
+    pub fn xlated(&self) -> Result<XlatedProgram> {
+        let bytes = self.xlated_insns()?;
+        let program = XlatedProgram::from_bytes(&bytes)?;
+        let jited = program_jited_ksyms(self.as_fd())?;
+        let symbols = call_symbols(&program, jited);
+        Ok(program.with_symbols(symbols))
+    }
+}
