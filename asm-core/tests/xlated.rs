@@ -213,3 +213,58 @@ fn line_numbers_are_printed_as_bpftool_prints_them() {
         &text[text.len() - 40..]
     );
 }
+
+/// The calls named from a kallsyms file, as bpftool names them.
+const KALLSYMS_TEXT: &str = "\
+ffffffff814dd650 T __bpf_call_base
+ffffffff81521840 T bpf_ktime_get_ns
+ffffffff81531340 t __htab_map_lookup_elem
+ffffffff81531340 t an_alias
+ffffffffc0001000 t bpf_prog_0fd1e0bd09915235_sub\t[bpf]
+not a line
+";
+
+fn calls_program() -> XlatedProgram {
+    // call __htab_map_lookup_elem; call pc+1 (subprogram 1); exit; call bpf_ktime_get_ns; exit
+    let hex =
+        "85000000f03c0500 8510010001000000 9500000000000000 85000000f0410400 9500000000000000";
+    let bytes: Vec<u8> = hex
+        .split_ascii_whitespace()
+        .flat_map(|w| {
+            (0..w.len())
+                .step_by(2)
+                .map(move |i| u8::from_str_radix(&w[i..i + 2], 16).unwrap())
+        })
+        .collect();
+    XlatedProgram::from_bytes(&bytes).unwrap()
+}
+
+#[test]
+fn calls_are_named_from_kallsyms_and_jited_ksyms() {
+    let p = calls_program();
+    let syms = p.symbols_from_kallsyms(KALLSYMS_TEXT, vec![0xffffffffc0000000, 0xffffffffc0001000]);
+    assert_eq!(syms.call_base, Some(0xffffffff814dd650));
+    assert_eq!(
+        p.with_symbols(syms).to_string(),
+        "   0: (85) call __htab_map_lookup_elem#343280\n\
+             \x20  1: (85) call pc+1#bpf_prog_0fd1e0bd09915235_sub\n\
+             \x20  2: (95) exit\n\
+             \x20  3: (85) call bpf_ktime_get_ns#279024\n\
+             \x20  4: (95) exit\n"
+    );
+}
+
+/// With kptr_restrict, kallsyms shows zeros: bpftool prints addresses (the offsets)
+/// and, for a JIT-ed program, the subprogram's address from jited_ksyms.
+#[test]
+fn hidden_addresses_print_as_bpftool_prints_them() {
+    let hidden = KALLSYMS_TEXT
+        .replace("ffffffff", "00000000")
+        .replace("814dd650", "00000000");
+    let p = calls_program();
+    let syms = p.symbols_from_kallsyms(&hidden, vec![0, 0]);
+    assert_eq!(syms.call_base, None);
+    let text = p.with_symbols(syms).to_string();
+    assert!(text.contains("call 0x53cf0#343280\n"), "{text}");
+    assert!(text.contains("call pc+1#0x0\n"), "{text}");
+}

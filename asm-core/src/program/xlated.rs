@@ -1,10 +1,11 @@
 //! A kernel-translated program as a whole: its slots, decoded with the translated-form
 //! decoder, printed as `bpftool prog dump xlated` prints it, or read as a [`Program`].
 
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use crate::codec::decode::{decode_xlated_iter, slots_of, DecodeError};
-use crate::model::insn::Insn;
+use crate::model::insn::{Call, Insn};
 use crate::model::raw::RawInsn;
 use crate::model::xlated::XlatedInsn;
 use crate::print::kernel::KernelSymbols;
@@ -109,6 +110,45 @@ impl XlatedProgram {
         Program::new(insns, []).unwrap_or_default()
     }
 
+    /// The symbols that name this program's calls, found in the text of a kallsyms file
+    /// (`/proc/kallsyms`: `ADDRESS TYPE NAME [MODULE]` lines) as bpftool finds them:
+    /// kernel calls at `__bpf_call_base + imm`, bpf-to-bpf calls at their subprogram's
+    /// address in `jited_ksyms` (the program's `bpf_prog_info`; empty if unknown). When
+    /// kallsyms hides addresses (all zero, `kptr_restrict`), nothing is named.
+    /// Aliases share an address: the first name in the file wins.
+    pub fn symbols_from_kallsyms(&self, kallsyms: &str, jited_ksyms: Vec<u64>) -> KernelSymbols {
+        let mut symbols = KernelSymbols {
+            jited_ksyms,
+            ..KernelSymbols::default()
+        };
+        symbols.call_base = kallsyms_lines(kallsyms)
+            .find(|(_, name)| *name == "__bpf_call_base")
+            .map(|(address, _)| address)
+            .filter(|&a| a != 0);
+        if symbols.call_base.is_none() {
+            return symbols;
+        }
+        let mut wanted: HashSet<u64> = symbols.jited_ksyms.iter().copied().collect();
+        for (_, insn) in &self.insns {
+            let imm = match insn {
+                XlatedInsn::KernelCall { imm }
+                | XlatedInsn::KfuncCall { imm, .. }
+                | XlatedInsn::SubprogCall { imm, .. }
+                | XlatedInsn::Insn(Insn::Call(Call::Helper(imm))) => *imm,
+                _ => continue,
+            };
+            wanted.insert(symbols.call_address(imm));
+        }
+        let mut names = HashMap::new();
+        for (address, name) in kallsyms_lines(kallsyms) {
+            if wanted.contains(&address) {
+                names.entry(address).or_insert_with(|| name.to_string());
+            }
+        }
+        symbols.names = names;
+        symbols
+    }
+
     /// bpftool's dump with `opcodes`: each instruction's line followed by its bytes.
     pub fn dump_with_opcodes(&self) -> String {
         let mut out = String::new();
@@ -142,4 +182,14 @@ impl fmt::Display for XlatedProgram {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.write_dump(f, false)
     }
+}
+
+/// `(address, name)` of each well-formed kallsyms line: `ADDRESS TYPE NAME [MODULE]`.
+fn kallsyms_lines(kallsyms: &str) -> impl Iterator<Item = (u64, &str)> {
+    kallsyms.lines().filter_map(|line| {
+        let mut fields = line.split_ascii_whitespace();
+        let address = u64::from_str_radix(fields.next()?, 16).ok()?;
+        let _kind = fields.next()?;
+        Some((address, fields.next()?))
+    })
 }

@@ -6,7 +6,6 @@ mod btf_info;
 mod btf_load_path;
 mod btf_object;
 mod info;
-mod kallsyms;
 mod loaded;
 pub(crate) mod program_type;
 mod spec;

@@ -6,9 +6,11 @@ use std::os::fd::AsFd;
 use ebpf_asm_core::XlatedProgram;
 
 use super::info::program_jited_ksyms;
-use super::kallsyms::call_symbols;
 use super::loaded::LoadedProgram;
 use crate::error::Result;
+
+/// Where bpftool, and we, find the names of kernel functions and JIT-ed programs.
+const KALLSYMS: &str = "/proc/kallsyms";
 
 impl LoadedProgram {
     /// The translated (post-verifier) instructions as the kernel keeps them, with the
@@ -20,7 +22,9 @@ impl LoadedProgram {
         let bytes = self.xlated_insns()?;
         let program = XlatedProgram::from_bytes(&bytes)?;
         let jited = program_jited_ksyms(self.as_fd())?;
-        let symbols = call_symbols(&program, jited);
+        // As bpftool: unreadable, or addresses hidden, and calls print as addresses.
+        let kallsyms = std::fs::read(KALLSYMS).unwrap_or_default();
+        let symbols = program.symbols_from_kallsyms(&String::from_utf8_lossy(&kallsyms), jited);
         Ok(program.with_symbols(symbols))
     }
 }
