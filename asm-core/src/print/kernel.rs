@@ -5,7 +5,8 @@
 //! Deliberate differences from bpftool 7.1, whose copy of the kernel's printer predates
 //! some instructions: a per-CPU address move prints as Linux 6.18 prints it,
 //! `r0 = &(void __percpu *)(r0)` (bpftool 7.1: `r0 = r0`), and so do the cpu v4 forms
-//! (sign-extending moves and loads, `gotol`, `may_goto`, load-acquire); `callx r2` and
+//! (signed division `s/=` and `s%=`, which bpftool 7.1 prints `/=` and `%=`;
+//! sign-extending moves and loads, `gotol`, `may_goto`, load-acquire); `callx r2` and
 //! an unresolved label print as LLVM does, since the kernel never writes them.
 
 use std::collections::HashMap;
