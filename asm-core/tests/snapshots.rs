@@ -277,4 +277,14 @@ fn named_helpers_assemble_back_and_display_keeps_numbers() {
         unknown.listing(),
         "   0: 85000000e7030000                 call 999\n"
     );
+    // listing_with(LLVM) keeps llvm-objdump's numbers.
+    let lookup = assemble("call 1").unwrap();
+    assert_eq!(
+        lookup.listing_with(PrintOptions::LLVM),
+        "   0: 8500000001000000                 call 1\n"
+    );
+    assert_eq!(
+        lookup.listing(),
+        "   0: 8500000001000000                 call bpf_map_lookup_elem\n"
+    );
 }
