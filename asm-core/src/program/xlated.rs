@@ -14,8 +14,9 @@ use crate::program::program::Program;
 /// The instructions of a loaded program as the kernel keeps them after verification
 /// (`xlated_prog_insns`), with the kernel symbols that name its calls.
 ///
-/// `Display` prints what `bpftool prog dump xlated` prints for a program without BTF:
-/// one `% 4d: (code) text` line per instruction (see [`XlatedInsn::kernel_text`]).
+/// `Display` prints the instruction lines of `bpftool prog dump xlated` (not those it
+/// adds from BTF: function signatures, `; source`): one `% 4d: (code) text` line per
+/// instruction (see [`XlatedInsn::kernel_text`]).
 ///
 /// ```
 /// use ebpf_asm_core::XlatedProgram;

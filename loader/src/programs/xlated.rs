@@ -15,8 +15,9 @@ const KALLSYMS: &str = "/proc/kallsyms";
 impl LoadedProgram {
     /// The translated (post-verifier) instructions as the kernel keeps them, with the
     /// kernel symbols that name their calls (from `/proc/kallsyms` and the program's
-    /// `jited_ksyms`): its `Display` prints what `bpftool prog dump xlated id N` prints
-    /// for a program loaded without BTF (`   9: (85) call __htab_map_lookup_elem#343280`).
+    /// `jited_ksyms`): its `Display` prints the instruction lines of
+    /// `bpftool prog dump xlated id N` (`   9: (85) call __htab_map_lookup_elem#343280`),
+    /// without the function signatures and `; source` lines bpftool adds from BTF.
     /// [`LoadedProgram::xlated_program`] reads the same instructions as a `Program`.
     pub fn xlated(&self) -> Result<XlatedProgram> {
         let bytes = self.xlated_insns()?;
