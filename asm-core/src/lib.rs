@@ -20,7 +20,10 @@ mod util;
 
 pub use assemble::assembler::{assemble, assemble_bytecode, assemble_named, Assembler};
 pub use assemble::bytecode::Bytecode;
-pub use codec::decode::{decode, decode_iter, decode_one, slots_of, DecodeError};
+pub use codec::decode::{
+    decode, decode_iter, decode_one, decode_xlated, decode_xlated_iter, decode_xlated_one,
+    slots_of, DecodeError,
+};
 pub use codec::encode::{encode_all, EncodeError};
 pub use codec::hex;
 pub use model::insn::*;
@@ -31,14 +34,18 @@ pub use model::raw::{Encoded, RawInsn};
 pub use model::reg::Reg::*;
 pub use model::reg::{Reg, RegAt, Width};
 pub use model::target::{Label, Target, TargetMut, TargetRef};
+pub use model::xlated::XlatedInsn;
 pub use object::{
     parse_object, section_def, BtfTarget, BtfTargetKind, MapDef, ObjectSpec, ProgramDef,
     SectionDef, SectionTarget, SECTIONS,
 };
+pub use print::display::PrintOptions;
+pub use print::kernel::KernelSymbols;
 pub use print::reference::{instruction_forms, instruction_reference};
 pub use program::cfg::{Block, Cfg, EdgeKind};
 pub use program::editor::{EditError, Editor, RefKind, Reference};
 pub use program::program::{Program, ProgramError};
 pub use program::source_map::{SourceLoc, SourceMap};
+pub use program::xlated::XlatedProgram;
 pub use syntax::diag::{AsmError, Diagnostic};
 pub use syntax::errors::MAX_KEPT_ERRORS;

@@ -5,28 +5,7 @@
 
 mod support;
 
-use ebpf_asm_core::{assemble, assemble_named, Program};
-use support::hex;
-
-/// Each instruction's bytes next to its printed text.
-fn listing(p: &Program) -> String {
-    let mut out = String::new();
-    for (i, insn) in p.insns().iter().enumerate() {
-        for (at, l) in p.labels() {
-            if *at == i {
-                out.push_str(&format!("{l}:\n"));
-            }
-        }
-        let mut b = Vec::new();
-        p.resolved(i).encode().unwrap().write_to(&mut b);
-        out.push_str(&format!(
-            "{:>4}: {:<32} {insn}\n",
-            p.slot_of(i).unwrap(),
-            hex(&b)
-        ));
-    }
-    out
-}
+use ebpf_asm_core::{assemble, assemble_named, PrintOptions, Program};
 
 const XDP: &str = "\
 // Count IPv4 packets per protocol; let everything pass.
@@ -59,7 +38,7 @@ sub:
 #[test]
 fn xdp_program_prints() {
     let p = assemble_named("xdp.s", XDP).unwrap_or_else(|e| panic!("{e}"));
-    insta::assert_snapshot!("xdp_listing", listing(&p));
+    insta::assert_snapshot!("xdp_listing", p.listing());
     insta::assert_snapshot!("xdp_display", p.to_string());
     // Printed text assembles back to the same bytes.
     assert_eq!(assemble(&p.to_string()).unwrap().to_bytes(), p.to_bytes());
@@ -106,7 +85,7 @@ helper_sub:
 #[test]
 fn subprograms_and_loops_print() {
     let p = assemble_named("loop.s", LOOP).unwrap_or_else(|e| panic!("{e}"));
-    insta::assert_snapshot!("loop_listing", listing(&p));
+    insta::assert_snapshot!("loop_listing", p.listing());
     let back = Program::from_bytes(&p.to_bytes())
         .unwrap()
         .with_synthesized_labels();
@@ -138,7 +117,7 @@ fn every_atomic_prints() {
     }
     let p = assemble(&src).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(p.len(), 28);
-    insta::assert_snapshot!("atomics_listing", listing(&p));
+    insta::assert_snapshot!("atomics_listing", p.listing());
 }
 
 /// Malformed lines, each assembled alone as `bad.s`: the exact message for each.
@@ -277,4 +256,35 @@ fn jump_too_far_is_reported_at_the_jump() {
     let ok = src.replace("goto far", "gotol far");
     let p = assemble(&ok).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(p.resolved(1).to_string(), "gotol +40000");
+}
+
+/// Issue 14: helper calls printed by name read back to the same bytes, and the default
+/// text (llvm-objdump's) keeps the numbers.
+#[test]
+fn named_helpers_assemble_back_and_display_keeps_numbers() {
+    let p = assemble(XDP).unwrap();
+    let named = p
+        .display_with(PrintOptions::LLVM.helper_names(true))
+        .to_string();
+    assert!(named.contains("\tcall bpf_map_lookup_elem\n"), "{named}");
+    assert_eq!(assemble(&named).unwrap().to_bytes(), p.to_bytes());
+    let plain = p.to_string();
+    assert!(plain.contains("\tcall 1\n"), "{plain}");
+    assert_eq!(plain, p.display_with(PrintOptions::LLVM).to_string());
+    // A number the kernel's table does not name stays a number.
+    let unknown = assemble("call 999").unwrap();
+    assert_eq!(
+        unknown.listing(),
+        "   0: 85000000e7030000                 call 999\n"
+    );
+    // listing_with(LLVM) keeps llvm-objdump's numbers.
+    let lookup = assemble("call 1").unwrap();
+    assert_eq!(
+        lookup.listing_with(PrintOptions::LLVM),
+        "   0: 8500000001000000                 call 1\n"
+    );
+    assert_eq!(
+        lookup.listing(),
+        "   0: 8500000001000000                 call bpf_map_lookup_elem\n"
+    );
 }

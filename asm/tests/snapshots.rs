@@ -129,3 +129,23 @@ fn ld_imm64_forms() {
     };
     insta::assert_snapshot!(both(&p));
 }
+
+/// The README's snapshot example, as written there (issue 14: `Program::listing`).
+#[test]
+fn drop_packets_encoding() {
+    let program = ebpf_asm::assemble(
+        "r0 = 1          // XDP_DROP
+         if r1 == 0 goto +2
+         r0 = 0x100000000 ll
+         call bpf_ktime_get_ns
+         exit",
+    )
+    .unwrap();
+    insta::assert_snapshot!(program.listing(), @r"
+       0: b700000001000000                 r0 = 1
+       1: 1501020000000000                 if r1 == 0 goto +2
+       2: 18000000000000000000000001000000 r0 = 4294967296 ll
+       4: 8500000005000000                 call bpf_ktime_get_ns
+       5: 9500000000000000                 exit
+    ");
+}

@@ -1,4 +1,5 @@
-//! `bpfasm disasm`: hex (or raw bytes) in, LLVM-syntax text out, one instruction per line.
+//! `bpfasm disasm`: hex (or raw bytes) in, LLVM-syntax text out, one instruction per line;
+//! with `--xlated`, a kernel-translated program in, bpftool's `prog dump xlated` text out.
 //!
 //! A slot that does not decode is reported on standard error as
 //! `FILE:LINE:COL: error: slot N (byte offset M): REASON` (hex input; the position is that of
@@ -12,7 +13,7 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use ebpf_asm_core::{decode_iter, slots_of, DecodeError, Insn, Program};
+use ebpf_asm_core::{decode_iter, slots_of, DecodeError, Insn, Program, XlatedProgram};
 
 use crate::{input, Status, OUT_BLOCK};
 use ebpf_asm_core::hex;
@@ -29,6 +30,15 @@ pub struct DisasmArgs {
     /// then has labels on their own lines and instructions indented by a tab.
     #[arg(long)]
     pub labels: bool,
+    /// Read a kernel-translated program (`bpftool prog dump xlated id N file F`, or a
+    /// loaded program's `xlated_prog_insns`) and print it as `bpftool prog dump xlated`
+    /// prints it: `   0: (b7) r0 = 0`.
+    #[arg(long, conflicts_with = "labels")]
+    pub xlated: bool,
+    /// With --xlated: name kernel calls from this kallsyms file (`/proc/kallsyms` of the
+    /// machine the program was loaded on); without it they print as addresses.
+    #[arg(long, requires = "xlated", value_name = "FILE")]
+    pub kallsyms: Option<PathBuf>,
 }
 
 /// Decodes the input and writes one instruction per line to `out`; errors go to `err`.
@@ -52,13 +62,16 @@ pub fn run(args: &DisasmArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::R
             }
         }
     };
-    let whole = bytes.len() / 8 * 8;
-    let slots = slots_of(&bytes[..whole]).unwrap_or_default();
     let mut reporter = Reporter {
         name: &input.name,
         hex_text,
         found: None,
     };
+    if args.xlated {
+        return xlated(args, &bytes, &mut reporter, out, err);
+    }
+    let whole = bytes.len() / 8 * 8;
+    let slots = slots_of(&bytes[..whole]).unwrap_or_default();
     let mut status = Status::Success;
     let mut on_error = |e: &DecodeError| {
         reporter.report(e, err);
@@ -119,6 +132,41 @@ pub fn run(args: &DisasmArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::R
         }
     }
     Ok(status)
+}
+
+/// `--xlated`: the kernel's translated form, printed as bpftool prints it. A slot that
+/// does not decode is reported and printed as `.8byte`, as without the flag.
+fn xlated(
+    args: &DisasmArgs,
+    bytes: &[u8],
+    reporter: &mut Reporter<'_>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<Status> {
+    let (program, errors) = XlatedProgram::from_bytes_lossy(bytes);
+    let program = match &args.kallsyms {
+        Some(path) => match std::fs::read(path) {
+            Ok(text) => {
+                let symbols =
+                    program.symbols_from_kallsyms(&String::from_utf8_lossy(&text), vec![]);
+                program.with_symbols(symbols)
+            }
+            Err(e) => {
+                let _ = writeln!(err, "{}: error: cannot read: {e}", path.display());
+                return Ok(Status::InputErrors);
+            }
+        },
+        None => program,
+    };
+    out.write_all(program.to_string().as_bytes())?;
+    for e in &errors {
+        reporter.report(e, err);
+    }
+    Ok(if errors.is_empty() {
+        Status::Success
+    } else {
+        Status::InputErrors
+    })
 }
 
 /// Hands the buffer to `out` once it holds a block, or always with `force`.

@@ -3,6 +3,7 @@
 //! ```text
 //! bpfasm asm    [--bin] [FILE|-]            text  -> hex lines (or raw bytes)
 //! bpfasm disasm [--bin] [--labels] [FILE|-] hex (or raw bytes) -> text
+//! bpfasm disasm --xlated [--kallsyms F] ...  a translated program -> bpftool's dump
 //! bpfasm load   FILE [--log-level N]         load every program of an object file
 //! bpfasm run    FILE [--program NAME] ...    test-run one program
 //! bpfasm dot    [FILE|-] [--program NAME]    control-flow graph as Graphviz DOT

@@ -494,3 +494,85 @@ fn many_bad_slots_are_all_reported_at_their_lines() {
         lines[19_999]
     );
 }
+
+/// Slots of a translated program as Linux 6.18 keeps them (issue 14): a map load by
+/// id, a hash lookup resolved to `__htab_map_lookup_elem`, a bpf-to-bpf call (off = +2,
+/// imm = subprogram 1), the tail call put back as helper 12.
+const XLATED_HEX: &str = "\
+18110000136f02000000000000000000
+85000000f03c0500
+8510020001000000
+850000000c000000
+9500000000000000
+b700000000000000
+9500000000000000
+";
+
+#[test]
+fn disasm_xlated_prints_as_bpftool_does() {
+    let want = |call: &str| {
+        format!(
+            "   0: (18) r1 = map[id:159507]\n   2: (85) call {call}#343280\n   \
+             3: (85) call pc+2\n   4: (85) call bpf_tail_call#12\n   5: (95) exit\n   \
+             6: (b7) r0 = 0\n   7: (95) exit\n"
+        )
+    };
+    let run = bpfasm(&["disasm", "--xlated"], XLATED_HEX.as_bytes()).ok();
+    assert_eq!(run.stdout(), want("0x53cf0"));
+    let kallsyms = file(
+        "kallsyms",
+        b"ffffffff814dd650 T __bpf_call_base\nffffffff81531340 t __htab_map_lookup_elem\n",
+    );
+    let path = kallsyms.to_str().expect("UTF-8 path");
+    let run = bpfasm(
+        &["disasm", "--xlated", "--kallsyms", path],
+        XLATED_HEX.as_bytes(),
+    )
+    .ok();
+    assert_eq!(run.stdout(), want("__htab_map_lookup_elem"));
+    let run = bpfasm(&["disasm", "--bin", "--xlated"], &unhex(XLATED_HEX)).ok();
+    assert_eq!(run.stdout(), want("0x53cf0"));
+    // Without --xlated, the kernel's call form is no instruction a program may hold.
+    let run = bpfasm(&["disasm"], XLATED_HEX.as_bytes());
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("slot 3 (byte offset 24): off must be 0 for opcode 0x85"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn disasm_xlated_reports_bad_slots_and_files() {
+    let run = bpfasm(
+        &["disasm", "--xlated"],
+        b"b700000000000000\n ff00000000000000\n",
+    );
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stdout(),
+        "   0: (b7) r0 = 0\n   1: (ff) .8byte 0x00000000000000ff\n"
+    );
+    assert_eq!(
+        run.stderr,
+        "<stdin>:2:2: error: slot 1 (byte offset 8): opcode 0xff: unknown ALU operation 0xf0\n"
+    );
+    let run = bpfasm(
+        &["disasm", "--xlated", "--kallsyms", "/nonexistent/kallsyms"],
+        b"9500000000000000",
+    );
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .starts_with("/nonexistent/kallsyms: error: cannot read: "),
+        "{}",
+        run.stderr
+    );
+    // --labels names targets in LLVM's text; bpftool's has none. --kallsyms needs --xlated.
+    assert_eq!(bpfasm(&["disasm", "--xlated", "--labels"], b"").code, 2);
+    assert_eq!(
+        bpfasm(&["disasm", "--kallsyms", "/proc/kallsyms"], b"").code,
+        2
+    );
+}

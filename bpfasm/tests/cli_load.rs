@@ -312,3 +312,69 @@ fn load_pins_programs_and_maps_by_name() {
     );
     std::fs::remove_file(mount.path().join("pass")).expect("unpinned");
 }
+
+/// Issue 14: `bpftool prog dump xlated id N file F` writes a loaded program's translated
+/// bytes; `bpfasm disasm --bin --xlated --kallsyms /proc/kallsyms F` prints them as
+/// `bpftool prog dump xlated id N` does. The file has no `jited_ksyms`, so a bpf-to-bpf
+/// call prints `call pc+N` without bpftool's `#bpf_prog_<tag>_<name>`.
+#[test]
+fn disasm_xlated_of_a_bpftool_dump_file_prints_as_bpftool() {
+    require_root!();
+    use ebpf_loader::{MapSpec, MapType, ProgramSpec, ProgramType};
+    let hash = MapSpec::new(MapType::Hash, 4, 8, 4).create().expect("map");
+    let mut p = ebpf_asm_core::assemble_named(
+        "x.s",
+        "r1 = 0\n*(u32 *)(r10 - 4) = r1\nr2 = r10\nr2 += -4\nr1 = h ll\n\
+         call bpf_map_lookup_elem\ncall sub\nr0 = 2\nexit\n\
+         sub:\ncall bpf_ktime_get_ns\nr0 = 0\nexit\n",
+    )
+    .expect("assembles");
+    p.editor().rewrite_map("h", &hash).expect("rewrite");
+    let loaded = ProgramSpec::from_program("xlated_cli", ProgramType::Xdp, &p)
+        .expect("resolved")
+        .load()
+        .expect("loads");
+    let id = loaded.info().expect("info").id.to_string();
+    let dump = scratch("xlated.bin", b"");
+    let _ = std::fs::remove_file(&dump);
+    let bpftool = |args: &[&str]| Command::new("bpftool").args(args).output();
+    let theirs = match bpftool(&["prog", "dump", "xlated", "id", &id]) {
+        Ok(out) if out.status.success() => String::from_utf8_lossy(&out.stdout).into_owned(),
+        Ok(out) => panic!("bpftool: {}", String::from_utf8_lossy(&out.stderr)),
+        Err(e) => return common::skip(&format!("needs bpftool: {e}")),
+    };
+    let wrote = bpftool(&["prog", "dump", "xlated", "id", &id, "file", &dump]).expect("bpftool");
+    assert!(
+        wrote.status.success(),
+        "{}",
+        String::from_utf8_lossy(&wrote.stderr)
+    );
+    let r = bpfasm(&[
+        "disasm",
+        "--bin",
+        "--xlated",
+        "--kallsyms",
+        "/proc/kallsyms",
+        &dump,
+    ]);
+    let _ = std::fs::remove_file(&dump);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""), "{}", r.stdout);
+    let ours: Vec<&str> = r.stdout.lines().collect();
+    // Without bpftool's lines from BTF (`long xlated_cli():`, `; source`), which start
+    // without a space and which the dump file does not carry.
+    let theirs: Vec<String> = theirs
+        .lines()
+        .filter(|l| l.starts_with(' '))
+        .map(|l| match l.split_once("call pc") {
+            Some((head, rest)) => format!("{head}call pc{}", rest.split('#').next().unwrap_or("")),
+            None => l.to_string(),
+        })
+        .collect();
+    assert_eq!(ours, theirs);
+    assert!(
+        r.stdout.contains("call __htab_map_lookup_elem#"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("call pc+"), "{}", r.stdout);
+}

@@ -12,3 +12,4 @@ pub(crate) mod patch;
 pub(crate) mod raw;
 pub(crate) mod reg;
 pub(crate) mod target;
+pub(crate) mod xlated;

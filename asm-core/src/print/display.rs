@@ -11,6 +11,7 @@
 use std::fmt;
 
 use crate::model::insn::*;
+use crate::model::kernel::helpers::helper_name;
 use crate::model::reg::{Reg, Width};
 use crate::model::target::*;
 use crate::print::sink::{Sink, Text};
@@ -151,10 +152,24 @@ impl Insn {
     /// Appends the instruction's text (what `Display` prints) to `out`, without going
     /// through `core::fmt`: the fast path for printing many instructions.
     pub fn write_to(&self, out: &mut String) {
-        self.render(out);
+        self.render(out, PrintOptions::LLVM);
     }
 
-    fn render<S: Sink>(&self, t: &mut S) {
+    /// The instruction's text printed with `options`: `insn.display_with(options)`
+    /// formats as `Display` does, with helper calls named when asked for.
+    ///
+    /// ```
+    /// use ebpf_asm_core::{Call, Insn, PrintOptions};
+    /// let call = Insn::Call(Call::Helper(1));
+    /// assert_eq!(call.to_string(), "call 1");
+    /// let named = PrintOptions::LLVM.helper_names(true);
+    /// assert_eq!(call.display_with(named).to_string(), "call bpf_map_lookup_elem");
+    /// ```
+    pub fn display_with(&self, options: PrintOptions) -> impl fmt::Display + '_ {
+        WithOptions(self, options)
+    }
+
+    fn render<S: Sink>(&self, t: &mut S, options: PrintOptions) {
         match self {
             Insn::Alu { .. }
             | Insn::Neg { .. }
@@ -167,7 +182,7 @@ impl Insn {
             | Insn::MayGoto { .. }
             | Insn::Call(_)
             | Insn::CallX { .. }
-            | Insn::Exit => self.render_flow(t),
+            | Insn::Exit => self.render_flow(t, options),
             Insn::Load { .. }
             | Insn::LoadSx { .. }
             | Insn::Store { .. }
@@ -242,7 +257,7 @@ impl Insn {
     }
 
     /// Jumps, calls and exit.
-    fn render_flow<S: Sink>(&self, t: &mut S) {
+    fn render_flow<S: Sink>(&self, t: &mut S, options: PrintOptions) {
         match self {
             Insn::Jump {
                 width,
@@ -274,7 +289,10 @@ impl Insn {
             }
             Insn::Call(Call::Helper(id)) => {
                 t.str("call ");
-                t.int(*id as i64);
+                match helper_name(*id).filter(|_| options.helper_names) {
+                    Some(name) => t.str(name),
+                    None => t.int(*id as i64),
+                }
             }
             Insn::Call(Call::Local(Target::Offset(o))) => {
                 t.str("call pc");
@@ -446,7 +464,42 @@ impl Insn {
 impl fmt::Display for Insn {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut t = Text::new(f);
-        self.render(&mut t);
+        self.render(&mut t, PrintOptions::LLVM);
+        t.finish()
+    }
+}
+
+/// How instructions are printed. The default, [`PrintOptions::LLVM`], is `Display`'s text
+/// (`llvm-objdump-19`'s, see the module docs); each option changes one thing.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+#[non_exhaustive]
+pub struct PrintOptions {
+    /// Name helper calls as the kernel's helper table does (`call bpf_map_lookup_elem`
+    /// instead of `call 1`); the assembler reads both. Numbers the kernel does not name
+    /// stay numbers.
+    pub helper_names: bool,
+}
+
+impl PrintOptions {
+    /// `Display`'s text: what `llvm-objdump-19` prints.
+    pub const LLVM: PrintOptions = PrintOptions {
+        helper_names: false,
+    };
+
+    /// These options with helper calls named (`true`) or numbered (`false`).
+    pub const fn helper_names(mut self, on: bool) -> PrintOptions {
+        self.helper_names = on;
+        self
+    }
+}
+
+/// An instruction with its print options, for `Display`.
+struct WithOptions<'a>(&'a Insn, PrintOptions);
+
+impl fmt::Display for WithOptions<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut t = Text::new(f);
+        self.0.render(&mut t, self.1);
         t.finish()
     }
 }

@@ -3,6 +3,8 @@
 
 pub(crate) mod cfg;
 pub(crate) mod editor;
+mod listing;
 #[allow(clippy::module_inception)]
 pub(crate) mod program;
 pub(crate) mod source_map;
+pub(crate) mod xlated;

@@ -8,6 +8,7 @@ use crate::model::insn::*;
 use crate::model::patch::FixField;
 use crate::model::raw::RawInsn;
 use crate::model::target::*;
+use crate::print::display::PrintOptions;
 use crate::program::source_map::{SourceLoc, SourceMap};
 use crate::util::hash::HashMap as FastMap;
 
@@ -453,6 +454,17 @@ impl Program {
 impl fmt::Display for Program {
     /// One instruction per line, labels on their own lines; assembles back to the same bytes.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_text(f, PrintOptions::LLVM)
+    }
+}
+
+impl Program {
+    /// `Display`'s text with `options` (see [`Program::display_with`]).
+    pub(crate) fn write_text(
+        &self,
+        f: &mut fmt::Formatter<'_>,
+        options: PrintOptions,
+    ) -> fmt::Result {
         // Calls into other fragments are declared, so the text assembles on its own.
         let mut externs: Vec<&str> = self.external_calls().map(|(_, l)| l.as_str()).collect();
         externs.sort_unstable();
@@ -468,7 +480,7 @@ impl fmt::Display for Program {
                 }
                 writeln!(f, "{l}:")?;
             }
-            writeln!(f, "\t{insn}")?;
+            writeln!(f, "\t{}", insn.display_with(options))?;
         }
         for (_, l) in labels {
             writeln!(f, "{l}:")?;

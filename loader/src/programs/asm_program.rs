@@ -2,7 +2,7 @@
 //! verifier error names the line it was written on) and read a loaded program's
 //! translated instructions back as one.
 
-use ebpf_asm_core::{Program, SourceMap};
+use ebpf_asm_core::{Program, SourceMap, XlatedProgram};
 
 use super::btf_info::ProgramBtf;
 use super::loaded::LoadedProgram;
@@ -57,10 +57,16 @@ pub fn slot_source_map(program: &Program) -> SourceMap {
 }
 
 impl LoadedProgram {
-    /// The translated (post-verifier) instructions decoded with the disassembler, jump
-    /// targets given `L<slot>` labels so it prints like source.
+    /// The translated (post-verifier) instructions read as a [`Program`], jump and call
+    /// targets given `L<slot>` labels so it prints like source. They are decoded as the
+    /// kernel's translated form ([`XlatedProgram`]): a bpf-to-bpf call keeps its target,
+    /// a call the verifier resolved to a kernel address prints `call IMM` (the address
+    /// offset; [`LoadedProgram::xlated`] names it), a map load `ld_pseudo rN, 1, ID` (the
+    /// map's id), and the kernel's own words (`nospec`, per-CPU address, r11) `.8byte`.
     pub fn xlated_program(&self) -> Result<Program> {
         let bytes = self.xlated_insns()?;
-        Ok(Program::from_bytes(&bytes)?.with_synthesized_labels())
+        Ok(XlatedProgram::from_bytes(&bytes)?
+            .to_program()
+            .with_synthesized_labels())
     }
 }

@@ -71,3 +71,17 @@ pub fn program_xlated_insns(fd: BorrowedFd<'_>) -> Result<Vec<u8>> {
     buf.truncate(n.min(buf.len()));
     Ok(buf)
 }
+
+/// The address of each subprogram's JIT image, by subprogram index (`jited_ksyms`):
+/// empty for a program that is not JIT-ed; zeros when the kernel hides addresses.
+pub fn program_jited_ksyms(fd: BorrowedFd<'_>) -> Result<Vec<u64>> {
+    let raw: ProgInfoRaw = sys::obj_info(fd).map_err(|e| Error::kernel(Cmd::ObjGetInfoByFd, e))?;
+    let mut buf = vec![0u64; raw.nr_jited_ksyms as usize];
+    if buf.is_empty() {
+        return Ok(buf);
+    }
+    let n =
+        sys::prog_jited_ksyms(fd, &mut buf).map_err(|e| Error::kernel(Cmd::ObjGetInfoByFd, e))?;
+    buf.truncate(n.min(buf.len()));
+    Ok(buf)
+}

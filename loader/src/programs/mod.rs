@@ -11,11 +11,12 @@ pub(crate) mod program_type;
 mod spec;
 mod test_run;
 pub mod verifier_log;
+mod xlated;
 
 pub use asm_program::slot_source_map;
 pub use btf_info::{BtfFunc, ProgramBtf};
 pub use btf_object::BtfObject;
-pub use info::{program_info, program_xlated_insns, ProgramInfo};
+pub use info::{program_info, program_jited_ksyms, program_xlated_insns, ProgramInfo};
 pub use loaded::LoadedProgram;
 pub use program_type::{AttachType, ProgramType};
 pub use spec::ProgramSpec;

@@ -548,6 +548,23 @@ pub(crate) fn prog_xlated_insns(fd: BorrowedFd<'_>, buf: &mut [u8]) -> io::Resul
     Ok(info.xlated_prog_len as usize)
 }
 
+/// Copies a program's `jited_ksyms` (the address of each subprogram's JIT image, by
+/// subprogram index) into `buf`; returns how many the kernel has (may exceed `buf.len()`).
+pub(crate) fn prog_jited_ksyms(fd: BorrowedFd<'_>, buf: &mut [u64]) -> io::Result<usize> {
+    let mut info = ProgInfoRaw {
+        nr_jited_ksyms: u32::try_from(buf.len()).map_err(|_| einval())?,
+        jited_ksyms: ptr_mut(buf),
+        ..Default::default()
+    };
+    let mut a = InfoAttr {
+        bpf_fd: fd_u32(fd),
+        info_len: size_of::<ProgInfoRaw>() as u32,
+        info: (&mut info as *mut ProgInfoRaw) as u64,
+    };
+    bpf(Cmd::ObjGetInfoByFd, &mut a, 0)?;
+    Ok(info.nr_jited_ksyms as usize)
+}
+
 /// The filesystem magic number (`statfs.f_type`) of the filesystem holding `path`.
 pub(crate) fn fs_magic(path: &CStr) -> io::Result<i64> {
     // SAFETY: an all-zero `statfs` is a valid value of this plain C struct.

@@ -8,6 +8,7 @@ mod alu;
 mod jump;
 mod memory;
 mod rules;
+mod xlated;
 
 use std::fmt;
 
@@ -20,6 +21,7 @@ use alu::decode_alu;
 use jump::decode_jmp;
 use memory::{decode_ld, decode_mem};
 use rules::{Invalid, Reason};
+pub use xlated::{decode_xlated, decode_xlated_iter, decode_xlated_one};
 
 /// Why a slot did not decode.
 #[derive(Clone, PartialEq, Eq, Debug)]
