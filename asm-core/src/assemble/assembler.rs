@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use crate::assemble::bytecode::{Bytecode, SlotPart};
 use crate::assemble::chunks::{parse_split, parts_for, Part, MAX_RESERVED_INSNS};
+use crate::assemble::pasted;
 use crate::program::program::Program;
 use crate::syntax::builder::Builder;
 use crate::syntax::diag::{shorten_message, AsmError, Diagnostic};
@@ -50,6 +51,8 @@ pub struct Assembler<'f> {
     threads: usize,
     /// Parts forced by [`Assembler::split_in`], whatever the input's size.
     split: Option<usize>,
+    /// Read only the instruction lines of tool output (see [`Assembler::extract`]).
+    extract: bool,
 }
 
 impl<'f> Assembler<'f> {
@@ -60,6 +63,7 @@ impl<'f> Assembler<'f> {
             file,
             threads: 0,
             split: None,
+            extract: false,
         }
     }
 
@@ -87,28 +91,65 @@ impl<'f> Assembler<'f> {
         }
     }
 
+    /// Reads `source` as a tool's output and keeps only its instruction lines: the lines
+    /// of `llvm-objdump -d`, the verifier log and `bpftool prog dump xlated` that print an
+    /// instruction. Every other line (headers, the verifier's state, C source lines,
+    /// anything else) is skipped, and an instruction the verifier printed more than once
+    /// (once per path) is read the first time. Without it, such lines are errors that say
+    /// what they are; tool lines with instructions are read either way.
+    ///
+    /// ```
+    /// use ebpf_asm_core::Assembler;
+    /// let log = "0: R1=ctx() R10=fp0\n0: (b7) r0 = 2   ; R0_w=2\n1: (95) exit\n\
+    ///            processed 2 insns (limit 1000000) max_states_per_insn 0";
+    /// let prog = Assembler::new("log").extract(true).program(log).unwrap();
+    /// assert_eq!(prog.to_string(), "\tr0 = 2\n\texit\n");
+    /// let e = Assembler::new("log").program(log).unwrap_err().to_string();
+    /// assert!(e.starts_with("log:1:1: error: not an instruction"), "{e}");
+    /// ```
+    pub fn extract(mut self, on: bool) -> Assembler<'f> {
+        self.extract = on;
+        self
+    }
+
     /// Assembles `source` into a [`Program`].
+    ///
+    /// Lines pasted from `llvm-objdump -d`, the verifier log and `bpftool prog dump
+    /// xlated` are read as well (see the README); their printed bytes are checked against
+    /// what the text assembles to.
     pub fn program(&self, source: &str) -> Result<Program, AsmError> {
         let file: Arc<str> = Arc::from(self.file);
         check_size(&file, source.len())?;
-        // The text goes with the program: a loader shows the line of each instruction.
+        // The text goes with the program: a loader shows the line of each instruction
+        // (for pasted tool output, the pasted line: lines and columns are the same).
         let with_text = |mut p: Program| {
             p.set_source_text(&file, Arc::from(source));
             p
         };
+        if self.extract {
+            return pasted::program(&file, source, true, None).map(with_text);
+        }
+        match self.plain_program(&file, source) {
+            Ok(p) => pasted::call_ids(&file, source).map(|()| with_text(p)),
+            Err(e) => pasted::program(&file, source, false, Some(e)).map(with_text),
+        }
+    }
+
+    /// [`Assembler::program`] for assembly text only, without the text.
+    fn plain_program(&self, file: &Arc<str>, source: &str) -> Result<Program, AsmError> {
         let parts = self.parts(source);
-        if let Some(builder) = parts.and_then(|n| parse_split::<Builder<'_>>(&file, source, n)) {
+        if let Some(builder) = parts.and_then(|n| parse_split::<Builder<'_>>(file, source, n)) {
             if let Ok((program, _)) = builder.finish() {
-                return Ok(with_text(program));
+                return Ok(program);
             }
         }
-        let (builder, mut errors) = parse_part(&file, source, 0);
+        let (builder, mut errors) = parse_part(file, source, 0);
         match builder.finish() {
-            Ok((program, _)) if errors.is_empty() => Ok(with_text(program)),
-            Ok(_) => Err(to_asm_error(&file, errors)),
+            Ok((program, _)) if errors.is_empty() => Ok(program),
+            Ok(_) => Err(to_asm_error(file, errors)),
             Err(e) => {
                 errors.append(e);
-                Err(to_asm_error(&file, errors))
+                Err(to_asm_error(file, errors))
             }
         }
     }
@@ -119,13 +160,16 @@ impl<'f> Assembler<'f> {
     pub fn bytecode(&self, source: &str) -> Result<Bytecode, AsmError> {
         let file: Arc<str> = Arc::from(self.file);
         check_size(&file, source.len())?;
+        if self.extract {
+            return self.program(source).map(|p| Bytecode::from(&p));
+        }
         let parts = self.parts(source);
         let part = match parts.and_then(|n| parse_split::<SlotPart<'_>>(&file, source, n)) {
             Some(p) => Some(p),
             None => SlotPart::parse(&file, source, 0),
         };
         if let Some(code) = part.and_then(SlotPart::finish) {
-            return Ok(code);
+            return pasted::call_ids(&file, source).map(|()| code);
         }
         self.program(source).map(|p| Bytecode::from(&p))
     }

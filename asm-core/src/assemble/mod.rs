@@ -4,5 +4,6 @@
 pub(crate) mod assembler;
 pub(crate) mod bytecode;
 pub(crate) mod chunks;
+pub(crate) mod pasted;
 #[cfg(test)]
 mod tests;
