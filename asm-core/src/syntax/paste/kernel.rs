@@ -57,9 +57,8 @@ pub(crate) fn call(text: &str, kernel: bool) -> Result<(), TextError> {
     match id_text.parse::<i64>() {
         Ok(n) if (0..HELPER_NAMES.len() as i64).contains(&n) && n != i64::from(helper) => {
             let id_at = at + rest.find('#').map_or(0, |n| n + 1);
-            let other = helper_name(n as i32).map_or(String::from("no helper"), |o| {
-                format!("helper {n} is {o}")
-            });
+            let other = helper_name(n as i32)
+                .map_or(String::from("no helper"), |o| format!("helper {n} is {o}"));
             Err((
                 id_at,
                 format!(
@@ -124,11 +123,17 @@ fn atomic(text: &str, wide: bool) -> Option<String> {
     if new_name.is_empty() {
         // `atomic_fetch_add` is the assembler's name for both widths.
         let fetch = format!("atomic_{base}");
-        out.replace_range(name_at..paren, &format!("{fetch:<width$}", width = name.len()));
+        out.replace_range(
+            name_at..paren,
+            &format!("{fetch:<width$}", width = name.len()),
+        );
     } else {
         // `xchg_64(rB +0, rA)`: the cast `((u64 *)` and the memory operand's parentheses
         // become spaces, so the registers stay where they were.
-        out.replace_range(name_at..paren, &format!("{new_name:<width$}", width = name.len()));
+        out.replace_range(
+            name_at..paren,
+            &format!("{new_name:<width$}", width = name.len()),
+        );
         out.replace_range(paren + 1..close + 1, &" ".repeat(close - paren));
         out.replace_range(mem_close - 1..mem_close, " ");
     }

@@ -77,9 +77,9 @@ fn numbered(line: &str, start: usize) -> Option<Line<'_>> {
     let r = rest.strip_prefix(' ')?;
     let mut at = after + 1;
     // The verifier's `Live regs before insn:` table: ten columns, one per register.
-    let live = r.get(..11).filter(|s| {
-        s.ends_with(' ') && s[..10].bytes().all(|c| c == b'.' || c.is_ascii_digit())
-    });
+    let live = r
+        .get(..11)
+        .filter(|s| s.ends_with(' ') && s[..10].bytes().all(|c| c == b'.' || c.is_ascii_digit()));
     let r = match live {
         Some(_) => {
             at += 11;
@@ -161,10 +161,7 @@ fn reloc(line: &str, start: usize) -> Option<Line<'_>> {
 fn state(line: &str) -> Option<&'static str> {
     const VERIFIER: &str = "a line of the verifier's log";
     let starts = |p: &str| line.starts_with(p);
-    if line.contains("\tfile format ")
-        || starts("Disassembly of section ")
-        || symbol_header(line)
-    {
+    if line.contains("\tfile format ") || starts("Disassembly of section ") || symbol_header(line) {
         return Some("a header line of llvm-objdump's");
     }
     if starts(";") {

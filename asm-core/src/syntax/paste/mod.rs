@@ -209,9 +209,11 @@ fn objdump_line(
     if insn.ends_with('>') && insn != "<unknown>" {
         if let Some(open) = insn.rfind(" <") {
             insn = &insn[..open];
+            p.tool_output = true;
         }
     }
     if insn == "<unknown>" {
+        p.tool_output = true;
         let hint = match &bytes {
             Some((_, b)) => format!("write `{}`", eight_bytes(b)),
             None => "write its bytes as `.8byte 0x...` (llvm-objdump's raw bytes, without \
