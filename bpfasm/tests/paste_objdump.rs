@@ -113,11 +113,17 @@ fn round_trip(object: &Path, flags: &[&str], expected: &[u8]) -> String {
     std::fs::write(&path, &listing).expect("written");
     let out = bpfasm(&["--extract"], &path);
     assert_eq!(
-        (out.status.code(), String::from_utf8_lossy(&out.stderr).as_ref()),
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).as_ref()
+        ),
         (Some(0), ""),
         "llvm-objdump-19 {flags:?}"
     );
-    assert!(out.stdout == expected, "llvm-objdump-19 {flags:?}: bytes differ");
+    assert!(
+        out.stdout == expected,
+        "llvm-objdump-19 {flags:?}: bytes differ"
+    );
     String::from_utf8(listing).expect("UTF-8")
 }
 
@@ -146,7 +152,9 @@ fn objdump_listings_assemble_to_llvm_mcs_bytes() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr.contains(":2:1: error: not an instruction but a header line of llvm-objdump's: `--extract`"),
+        stderr.contains(
+            ":2:1: error: not an instruction but a header line of llvm-objdump's: `--extract`"
+        ),
         "{stderr}"
     );
     let lines: String = listing
@@ -157,6 +165,11 @@ fn objdump_listings_assemble_to_llvm_mcs_bytes() {
     let path = scratch("lines.txt");
     std::fs::write(&path, lines).expect("written");
     let out = bpfasm(&[], &path);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(out.stdout == all_bytes);
 }

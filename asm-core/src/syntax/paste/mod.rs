@@ -70,7 +70,7 @@ pub(crate) fn recognise(source: &str, extract: bool) -> Pasted {
         next: None,
     };
     // The output line of the last instruction, for relocation and opcodes lines.
-    let mut last_insn: Option<(usize, u32, bool)> = None;
+    let mut last_insn: Option<usize> = None;
     let mut lines: Vec<String> = Vec::new();
     for (n, text) in source.split('\n').enumerate() {
         let number = n as u32 + 1;
@@ -79,7 +79,7 @@ pub(crate) fn recognise(source: &str, extract: bool) -> Pasted {
                 if bytes.is_some() {
                     p.tool_output = true;
                 }
-                last_insn = Some((lines.len(), number, false));
+                last_insn = Some(lines.len());
                 objdump_line(&mut p, number, text, at, bytes)
             }
             Line::Kernel {
@@ -92,7 +92,7 @@ pub(crate) fn recognise(source: &str, extract: bool) -> Pasted {
                 p.tool_output = true;
                 match seen.place(&mut p, number, index, opcode, extract) {
                     true => {
-                        last_insn = Some((lines.len(), number, opcode == 0x85 || opcode == 0x18));
+                        last_insn = Some(lines.len());
                         kernel_line(&mut p, number, text, opcode, opcode_at, at, end)
                     }
                     false => String::new(),
@@ -100,20 +100,18 @@ pub(crate) fn recognise(source: &str, extract: bool) -> Pasted {
             }
             Line::Opcodes { at, bytes } if last_insn.is_some() => {
                 p.tool_output = true;
-                if let Some((_, _, translated)) = last_insn {
-                    p.expects.push(Expect {
-                        line: number,
-                        column: at as u32 + 1,
-                        bytes,
-                        opcode_only: translated,
-                        what: "bpftool's opcodes",
-                    });
-                }
+                p.expects.push(Expect {
+                    line: number,
+                    column: at as u32 + 1,
+                    opcode_only: translated(&bytes),
+                    bytes,
+                    what: "bpftool's opcodes",
+                });
                 String::new()
             }
             Line::Reloc { kind, symbol } => {
                 p.tool_output = true;
-                if let Some((out, _, _)) = last_insn {
+                if let Some(out) = last_insn {
                     reloc_call(&mut lines[out], kind, symbol);
                 }
                 String::new()
@@ -251,6 +249,18 @@ fn objdump_line(
         });
     }
     out
+}
+
+/// Whether bpftool's `opcodes` bytes are the kernel's translated form, which no text
+/// assembles to: a call (a helper's address offset, a subprogram's index in `imm`), a
+/// map load (the map's id) and the verifier's zero extension (`w0 = w0` with imm 1).
+fn translated(bytes: &[u8]) -> bool {
+    match bytes[0] {
+        0x85 => true,
+        0x18 => bytes[1] >> 4 != 0,
+        0xbc => bytes[4] == 1,
+        _ => false,
+    }
 }
 
 /// `.8byte 0x...` for the first 8 of `bytes` (a little-endian word, as `.8byte` reads
