@@ -206,3 +206,108 @@ fn a_rejected_programs_log_reads_back_up_to_the_rejection() {
     // Up to and including the instruction the verifier stopped at.
     assert_eq!(pasted.insns(), &prog.insns()[..5], "{}", v.log());
 }
+
+/// A C program without map helpers (the kernel calls its own functions for those, which
+/// cannot be read back), with a global variable (a map value), a helper, an atomic and a
+/// subprogram.
+const C_PROGRAM: &str = r#"
+#include <linux/bpf.h>
+#define SEC(x) __attribute__((section(x), used))
+static unsigned long long (*bpf_ktime_get_ns)(void) = (void *) 5;
+long counter = 0;
+static __attribute__((noinline)) int sub(int x) { return x * 3 + (int)bpf_ktime_get_ns(); }
+SEC("socket") int prog(void *ctx) {
+  __sync_fetch_and_add(&counter, 1);
+  return sub((int)counter & 1) & 2;
+}
+char _license[] SEC("license") = "GPL";
+"#;
+
+fn run(cmd: &mut Command) -> Vec<u8> {
+    let out = cmd.output().expect("the tool runs");
+    assert!(
+        out.status.success(),
+        "{cmd:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+#[test]
+fn bpftool_dumps_of_a_clang_object_with_source_lines_read_back_to_its_bytes() {
+    require_root!();
+    for tool in ["clang-19", "llvm-objcopy-19", "bpftool"] {
+        if !common::have_tool(tool) {
+            return;
+        }
+    }
+    let Some(fs) = common::BpffsMount::new("paste") else {
+        return;
+    };
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("paste_kernel");
+    std::fs::create_dir_all(&dir).expect("scratch");
+    let (c, o) = (dir.join("p.c"), dir.join("p.o"));
+    std::fs::write(&c, C_PROGRAM).expect("written");
+    run(Command::new("clang-19")
+        .args([
+            "-O2",
+            "-g",
+            "-target",
+            "bpf",
+            "-mcpu=v3",
+            "-I/usr/include/x86_64-linux-gnu",
+        ])
+        .args(["-c".as_ref(), c.as_os_str(), "-o".as_ref(), o.as_os_str()]));
+    // libbpf loads the program's section with the subprograms of .text after it, and
+    // writes the call's offset (-1 and a relocation in the object).
+    let mut object_bytes = Vec::new();
+    let mut sub_slot = 0;
+    for section in ["socket", ".text"] {
+        sub_slot = object_bytes.len() / 8;
+        let path = dir.join(section);
+        run(Command::new("llvm-objcopy-19")
+            .args(["-O", "binary", &format!("--only-section={section}")])
+            .args([&o, &path]));
+        object_bytes.extend(std::fs::read(&path).expect("the section's bytes"));
+    }
+    let calls: Vec<usize> = (0..object_bytes.len() / 8)
+        .filter(|s| object_bytes[s * 8..s * 8 + 8] == [0x85, 0x10, 0, 0, 0xff, 0xff, 0xff, 0xff])
+        .collect();
+    assert_eq!(calls.len(), 1, "one call of sub");
+    let offset = (sub_slot - calls[0] - 1) as i32;
+    object_bytes[calls[0] * 8 + 4..calls[0] * 8 + 8].copy_from_slice(&offset.to_le_bytes());
+    let pin = fs.path().join("p");
+    run(Command::new("bpftool")
+        .args(["prog", "load"])
+        .arg(&o)
+        .arg(&pin));
+    for option in [None, Some("opcodes"), Some("linum")] {
+        let mut args = vec!["prog".as_ref(), "dump".as_ref(), "xlated".as_ref()];
+        args.extend(["pinned".as_ref(), pin.as_os_str()]);
+        args.extend(option.map(std::ffi::OsStr::new));
+        let dump = String::from_utf8(run(Command::new("bpftool").args(&args))).expect("UTF-8");
+        let pasted = Assembler::new("xlated")
+            .extract(true)
+            .program(&dump)
+            .unwrap_or_else(|e| panic!("{option:?}: {e}\n{dump}"));
+        // The global's map value reads back as `map_id_N_value_0`, 0 until resolved, as
+        // the object's relocated slot is.
+        assert!(
+            pasted.to_bytes() == object_bytes,
+            "{option:?}:\n{dump}\n{pasted}"
+        );
+        let e = Assembler::new("xlated")
+            .program(&dump)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("xlated:1:1: error: not an instruction but a function header"),
+            "{e}"
+        );
+        assert!(
+            e.contains("xlated:2:1: error: not an instruction but a C source line"),
+            "{e}"
+        );
+    }
+    let _ = std::fs::remove_file(&pin);
+}
