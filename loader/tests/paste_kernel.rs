@@ -11,7 +11,7 @@ use std::process::Command;
 
 use ebpf_asm::{Assembler, Imm64, Insn, Program};
 use ebpf_loader::flags::BPF_LOG_LEVEL2;
-use ebpf_loader::{Error, Map, MapSpec, MapType, ProgramSpec, ProgramType};
+use ebpf_loader::{resolve_map_ids, Error, Map, MapSpec, MapType, ProgramSpec, ProgramType};
 
 /// Helpers the kernel neither inlines nor calls under another name, atomics of both
 /// widths, a 64-bit constant, a map and a map value, and a subprogram.
@@ -142,17 +142,10 @@ fn bpftool_xlated_dumps_read_back_as_the_loaded_program() {
             assert_eq!(imm, &Imm64::Symbol(expected.as_str().into()), "{option:?}");
         });
     }
-    // A map by id resolves with the map opened by its id: the program loads again.
+    // Maps by id resolve with the maps opened by their ids: the program loads again.
     let dump = bpftool_xlated(id, None);
     let mut again = Assembler::new("xlated").program(&dump).expect("reads");
-    let by_id = Map::from_id(map_id).expect("the map by id");
-    let mut editor = again.editor();
-    editor
-        .rewrite_map(&format!("map_id_{map_id}"), &by_id)
-        .expect("map");
-    editor
-        .rewrite_map_value(&format!("map_id_{map_id}_value_8"), &by_id, 8)
-        .expect("value");
+    let _maps = resolve_map_ids(&mut again).expect("the maps by id");
     let reloaded = ProgramSpec::from_program("paste_again", ProgramType::SocketFilter, &again)
         .expect("spec")
         .load()
