@@ -173,3 +173,27 @@ fn objdump_listings_assemble_to_llvm_mcs_bytes() {
     );
     assert!(out.stdout == all_bytes);
 }
+
+/// The README's example, exactly.
+#[test]
+fn readme_paste_example() {
+    let path = scratch("readme.txt");
+    std::fs::write(
+        &path,
+        "5: (b7) r1 = r11   ; R1_w=1\n6: (85) call bpf_map_lookup_elem#2\n",
+    )
+    .expect("written");
+    let out = bpfasm(&[], &path);
+    let p = path.display();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!(
+            "{p}:1:14: error: register `r11` does not exist: registers are r0..r10 (w0..w10 \
+             for 32 bits)\n{p}:2:34: error: `call bpf_map_lookup_elem#2` names two helpers: \
+             bpf_map_lookup_elem is helper 1, and helper 2 is bpf_map_update_elem: write \
+             `call bpf_map_lookup_elem` or `call 2`\n"
+        )
+    );
+    assert!(out.stdout.is_empty());
+}
