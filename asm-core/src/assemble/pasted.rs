@@ -9,7 +9,7 @@ use crate::program::program::Program;
 use crate::syntax::diag::AsmError;
 use crate::syntax::errors::Errors;
 use crate::syntax::event::ParseError;
-use crate::syntax::paste::{kernel, recognise, Expect, Pasted};
+use crate::syntax::paste::{kernel, looks_pasted, recognise, Expect, Pasted};
 use crate::util::hash::HashMap;
 
 /// Assembles `source` as tool output. `plain` is the error of assembling it as plain
@@ -20,12 +20,12 @@ pub(crate) fn program(
     extract: bool,
     plain: Option<AsmError>,
 ) -> Result<Program, AsmError> {
-    let pasted = recognise(source, extract);
     if let Some(e) = plain {
-        if !pasted.tool_output {
+        if !looks_pasted(source) {
             return Err(e);
         }
     }
+    let pasted = recognise(source, extract);
     let (builder, mut parsed) = parse_part(file, &pasted.text, 0);
     parsed.for_each_mut(|e| hint_plain(&pasted, e));
     let mut errors = pasted.errors.clone();
@@ -117,25 +117,22 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// In plain text, `call NAME#ID` whose name and number are two helpers (the lexer reads
-/// `#ID` as a comment, so only this sees it). Looks only when the text has a `#`.
+/// `#ID` as a comment, so only this sees it). Looks only at the `#`s of the text.
 pub(crate) fn call_ids(file: &Arc<str>, source: &str) -> Result<(), AsmError> {
-    if !source.as_bytes().contains(&b'#') {
-        return Ok(());
-    }
     let mut errors = Errors::new();
-    for (n, line) in source.split('\n').enumerate() {
-        let Some(hash) = line.find('#') else { continue };
-        let Some(call) = line[..hash].rfind("call ") else {
+    for (hash, _) in source.match_indices('#') {
+        let start = source[..hash].rfind('\n').map_or(0, |n| n + 1);
+        let Some(call) = source[start..hash].rfind("call ").map(|c| start + c) else {
             continue;
         };
-        let end = line[hash..]
+        let end = source[hash..]
             .find(|c: char| c.is_whitespace() || c == ';')
-            .map_or(line.len(), |e| hash + e);
-        if let Err((at, message)) = kernel::call(&line[call..end], false) {
-            let column = line[..call + at].chars().count() as u32 + 1;
+            .map_or(source.len(), |e| hash + e);
+        if let Err((at, message)) = kernel::call(&source[call..end], false) {
+            let line = source[..start].bytes().filter(|&b| b == b'\n').count();
             errors.push(ParseError {
-                line: n as u32 + 1,
-                column,
+                line: line as u32 + 1,
+                column: source[start..call + at].chars().count() as u32 + 1,
                 index: 0,
                 message,
             });

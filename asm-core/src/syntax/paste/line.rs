@@ -164,7 +164,7 @@ fn state(line: &str) -> Option<&'static str> {
     if line.contains("\tfile format ") || starts("Disassembly of section ") || symbol_header(line) {
         return Some("a header line of llvm-objdump's");
     }
-    if starts(";") {
+    if line.len() > 2 && starts("; ") {
         return Some("a C source line");
     }
     if starts("from ") && line[5..].starts_with(|c: char| c.is_ascii_digit()) {

@@ -56,6 +56,18 @@ struct Seen {
     next: Option<u32>,
 }
 
+/// Whether some line of `source` is, beyond doubt, a tool's output: a quick look, without
+/// allocating, before [`recognise`] copies the text.
+pub(crate) fn looks_pasted(source: &str) -> bool {
+    source.split('\n').any(|text| match classify(text) {
+        Line::Objdump { text: at, bytes } => {
+            bytes.is_some() || text[at..].trim_end().ends_with('>')
+        }
+        Line::Kernel { .. } | Line::Reloc { .. } | Line::State(_) => true,
+        Line::Opcodes { .. } | Line::Other => false,
+    })
+}
+
 /// Reads `source` as tool output. With `extract`, only instruction lines are kept: every
 /// other line becomes blank, and an instruction the verifier printed again (it walks
 /// each path) is kept only the first time. Without it, a line that holds no
