@@ -304,7 +304,10 @@ fn plain_text_errors_are_unchanged() {
     let e = err(asm("r1 = 1\n0:\tr1 = r11"));
     assert!(!e.contains("--extract"), "{e}");
     let e = err(asm("r1 = 1\n;\nr2 = r11"));
-    assert!(e.starts_with("t:3:6: error: register `r11`") && e.lines().count() == 1, "{e}");
+    assert!(
+        e.starts_with("t:3:6: error: register `r11`") && e.lines().count() == 1,
+        "{e}"
+    );
     // In tool output, a line no tool printed gets the hint.
     let e = err(asm("0: (b7) r0 = 0\nhello world"));
     assert!(e.starts_with("t:2:1: error: "), "{e}");
