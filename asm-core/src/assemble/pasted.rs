@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use crate::assemble::assembler::{parse_part, to_asm_error};
+use crate::assemble::one_piece::{parse_part, to_asm_error};
 use crate::program::program::Program;
 use crate::syntax::diag::AsmError;
 use crate::syntax::errors::Errors;

@@ -12,8 +12,6 @@
 
 pub(crate) mod kernel;
 pub(crate) mod line;
-#[cfg(test)]
-mod tests;
 
 use crate::syntax::errors::Errors;
 use crate::syntax::event::ParseError;

@@ -1,4 +1,5 @@
-//! Every tool spelling the assembler reads, and every error, with its position.
+//! Pasted tool output (`crate::syntax::paste`): every tool spelling the assembler reads,
+//! and every error, with its position.
 
 use crate::{Assembler, Imm64, Insn, Program};
 
