@@ -120,7 +120,16 @@ fn hex(bytes: &[u8]) -> String {
 /// `#ID` as a comment, so only this sees it). Looks only at the `#`s of the text.
 pub(crate) fn call_ids(file: &Arc<str>, source: &str) -> Result<(), AsmError> {
     let mut errors = Errors::new();
+    let b = source.as_bytes();
     for (hash, _) in source.match_indices('#') {
+        // Only `NAME#ID`, glued: a comment after a space is passed over at once.
+        let glued = hash > 0
+            && (b[hash - 1].is_ascii_alphanumeric() || b[hash - 1] == b'_')
+            && b.get(hash + 1)
+                .is_some_and(|c| c.is_ascii_digit() || *c == b'-');
+        if !glued {
+            continue;
+        }
         let start = source[..hash].rfind('\n').map_or(0, |n| n + 1);
         let Some(call) = source[start..hash].rfind("call ").map(|c| start + c) else {
             continue;
