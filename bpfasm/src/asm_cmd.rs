@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use ebpf_asm_core::assemble_bytecode;
+use ebpf_asm_core::Assembler;
 
 use crate::{blocks, input, Status};
 use ebpf_asm_core::hex;
@@ -16,6 +16,10 @@ pub struct AsmArgs {
     /// Write the raw instruction bytes (the kernel's layout) instead of hex lines.
     #[arg(long)]
     pub bin: bool,
+    /// The input is a tool's output (llvm-objdump -d, a verifier log, bpftool prog dump
+    /// xlated): read only its instruction lines, skip every other line.
+    #[arg(long)]
+    pub extract: bool,
 }
 
 /// Assembles the input and writes its encoding to `out`: one line of hex per instruction
@@ -27,7 +31,10 @@ pub fn run(args: &AsmArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
     let Some(text) = input.text(err) else {
         return Ok(Status::InputErrors);
     };
-    let code = match assemble_bytecode(&input.name, text) {
+    let code = match Assembler::new(&input.name)
+        .extract(args.extract)
+        .bytecode(text)
+    {
         Ok(c) => c,
         Err(e) => {
             let _ = writeln!(err, "{e}");

@@ -58,9 +58,9 @@ pub use flags::{BPF_ANY, BPF_EXIST, BPF_F_LOCK, BPF_NOEXIST};
 pub use ids::{fd_by_id, ids, Ids, ObjKind};
 pub use link::{Link, PerfLink, SocketFilterLink};
 pub use maps::{
-    map_info, parse_cpu_list, possible_cpus, Array, BatchCursor, BloomFilter, HashMap, Keys, Map,
-    MapBtf, MapInfo, MapMmap, MapSpec, MapType, PerCpuArray, PerCpuHashMap, ProgArray, Queue,
-    Stack,
+    map_info, parse_cpu_list, possible_cpus, resolve_map_ids, Array, BatchCursor, BloomFilter,
+    HashMap, Keys, Map, MapBtf, MapInfo, MapMmap, MapSpec, MapType, PerCpuArray, PerCpuHashMap,
+    ProgArray, Queue, Stack,
 };
 pub use memlock::{memlock_accounting, remove_memlock_rlimit, MemlockAccounting, MemlockOutcome};
 pub use names::validate_name;

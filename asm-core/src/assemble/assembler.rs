@@ -1,16 +1,14 @@
 //! The text assembler: LLVM assembly text in, a [`Program`] out.
 
-use std::borrow::Cow;
 use std::sync::Arc;
 
 use crate::assemble::bytecode::{Bytecode, SlotPart};
-use crate::assemble::chunks::{parse_split, parts_for, Part, MAX_RESERVED_INSNS};
+use crate::assemble::chunks::{parse_split, parts_for, Part};
+use crate::assemble::one_piece::{parse_part, to_asm_error};
+use crate::assemble::pasted;
 use crate::program::program::Program;
 use crate::syntax::builder::Builder;
-use crate::syntax::diag::{shorten_message, AsmError, Diagnostic};
-use crate::syntax::errors::Errors;
-use crate::syntax::lex::Lexer;
-use crate::syntax::parse::{parse_statements, ParseError};
+use crate::syntax::diag::{AsmError, Diagnostic};
 
 /// Assembles LLVM-syntax text; diagnostics name the file `<input>`.
 ///
@@ -50,6 +48,8 @@ pub struct Assembler<'f> {
     threads: usize,
     /// Parts forced by [`Assembler::split_in`], whatever the input's size.
     split: Option<usize>,
+    /// Read only the instruction lines of tool output (see [`Assembler::extract`]).
+    extract: bool,
 }
 
 impl<'f> Assembler<'f> {
@@ -60,6 +60,7 @@ impl<'f> Assembler<'f> {
             file,
             threads: 0,
             split: None,
+            extract: false,
         }
     }
 
@@ -87,28 +88,65 @@ impl<'f> Assembler<'f> {
         }
     }
 
+    /// Reads `source` as a tool's output and keeps only its instruction lines: the lines
+    /// of `llvm-objdump -d`, the verifier log and `bpftool prog dump xlated` that print an
+    /// instruction. Every other line (headers, the verifier's state, C source lines,
+    /// anything else) is skipped, and an instruction the verifier printed more than once
+    /// (once per path) is read the first time. Without it, such lines are errors that say
+    /// what they are; tool lines with instructions are read either way.
+    ///
+    /// ```
+    /// use ebpf_asm_core::Assembler;
+    /// let log = "0: R1=ctx() R10=fp0\n0: (b7) r0 = 2   ; R0_w=2\n1: (95) exit\n\
+    ///            processed 2 insns (limit 1000000) max_states_per_insn 0";
+    /// let prog = Assembler::new("log").extract(true).program(log).unwrap();
+    /// assert_eq!(prog.to_string(), "\tr0 = 2\n\texit\n");
+    /// let e = Assembler::new("log").program(log).unwrap_err().to_string();
+    /// assert!(e.starts_with("log:1:1: error: not an instruction"), "{e}");
+    /// ```
+    pub fn extract(mut self, on: bool) -> Assembler<'f> {
+        self.extract = on;
+        self
+    }
+
     /// Assembles `source` into a [`Program`].
+    ///
+    /// Lines pasted from `llvm-objdump -d`, the verifier log and `bpftool prog dump
+    /// xlated` are read as well (see the README); their printed bytes are checked against
+    /// what the text assembles to.
     pub fn program(&self, source: &str) -> Result<Program, AsmError> {
         let file: Arc<str> = Arc::from(self.file);
         check_size(&file, source.len())?;
-        // The text goes with the program: a loader shows the line of each instruction.
+        // The text goes with the program: a loader shows the line of each instruction
+        // (for pasted tool output, the pasted line: lines and columns are the same).
         let with_text = |mut p: Program| {
             p.set_source_text(&file, Arc::from(source));
             p
         };
+        if self.extract {
+            return pasted::program(&file, source, true, None).map(with_text);
+        }
+        match self.plain_program(&file, source) {
+            Ok(p) => pasted::call_ids(&file, source).map(|()| with_text(p)),
+            Err(e) => pasted::program(&file, source, false, Some(e)).map(with_text),
+        }
+    }
+
+    /// [`Assembler::program`] for assembly text only, without the text.
+    fn plain_program(&self, file: &Arc<str>, source: &str) -> Result<Program, AsmError> {
         let parts = self.parts(source);
-        if let Some(builder) = parts.and_then(|n| parse_split::<Builder<'_>>(&file, source, n)) {
+        if let Some(builder) = parts.and_then(|n| parse_split::<Builder<'_>>(file, source, n)) {
             if let Ok((program, _)) = builder.finish() {
-                return Ok(with_text(program));
+                return Ok(program);
             }
         }
-        let (builder, mut errors) = parse_part(&file, source, 0);
+        let (builder, mut errors) = parse_part(file, source, 0);
         match builder.finish() {
-            Ok((program, _)) if errors.is_empty() => Ok(with_text(program)),
-            Ok(_) => Err(to_asm_error(&file, errors)),
+            Ok((program, _)) if errors.is_empty() => Ok(program),
+            Ok(_) => Err(to_asm_error(file, errors)),
             Err(e) => {
                 errors.append(e);
-                Err(to_asm_error(&file, errors))
+                Err(to_asm_error(file, errors))
             }
         }
     }
@@ -119,13 +157,16 @@ impl<'f> Assembler<'f> {
     pub fn bytecode(&self, source: &str) -> Result<Bytecode, AsmError> {
         let file: Arc<str> = Arc::from(self.file);
         check_size(&file, source.len())?;
+        if self.extract {
+            return self.program(source).map(|p| Bytecode::from(&p));
+        }
         let parts = self.parts(source);
         let part = match parts.and_then(|n| parse_split::<SlotPart<'_>>(&file, source, n)) {
             Some(p) => Some(p),
             None => SlotPart::parse(&file, source, 0),
         };
         if let Some(code) = part.and_then(SlotPart::finish) {
-            return Ok(code);
+            return pasted::call_ids(&file, source).map(|()| code);
         }
         self.program(source).map(|p| Bytecode::from(&p))
     }
@@ -177,54 +218,10 @@ fn check_size(file: &Arc<str>, len: usize) -> Result<(), AsmError> {
     })
 }
 
-/// Parses `source`, which starts after `lines` lines of the whole input, into a builder;
-/// returns the builder and the errors of the part.
-pub(crate) fn parse_part<'a>(
-    file: &Arc<str>,
-    source: &'a str,
-    lines: u32,
-) -> (Builder<'a>, Errors) {
-    let mut lexer = Lexer::new(source);
-    // An instruction takes at least 5 bytes of text (`exit` and a line break): reserving
-    // for that many saves copying while the vectors grow, up to a bound, so that a huge
-    // input that is mostly blank does not ask for memory it will never use.
-    let reserve = (source.len() / 5 + 1).min(MAX_RESERVED_INSNS);
-    let mut builder = Builder::with_capacity(file.clone(), false, reserve).after_lines(lines);
-    let mut errors = parse_statements(|buf| lexer.fill_statement(buf), |e| builder.event(e));
-    if let Some((line, column, what)) = lexer.unterminated {
-        errors.push(ParseError {
-            line: line + lines,
-            column,
-            index: 0,
-            message: format!("unterminated {what}"),
-        });
-    }
-    (builder, errors)
-}
-
-/// Turns parser errors into sorted diagnostics for `file`.
-pub(crate) fn to_asm_error(file: &Arc<str>, errors: Errors) -> AsmError {
-    let (errors, omitted) = errors.into_sorted();
-    AsmError {
-        omitted,
-        diagnostics: errors
-            .into_iter()
-            .map(|e| Diagnostic {
-                file: file.clone(),
-                line: e.line,
-                column: e.column,
-                message: match shorten_message(&e.message) {
-                    Cow::Borrowed(_) => e.message,
-                    Cow::Owned(short) => short,
-                },
-            })
-            .collect(),
-    }
-}
-
 #[cfg(test)]
 mod size_tests {
     use super::*;
+    use crate::assemble::chunks::MAX_RESERVED_INSNS;
 
     /// Issue 15, row 5: 4 GiB of input aborted in an allocation of 34 GB; now it is a
     /// diagnostic, decided by the length alone.

@@ -4,5 +4,9 @@
 pub(crate) mod assembler;
 pub(crate) mod bytecode;
 pub(crate) mod chunks;
+pub(crate) mod one_piece;
+#[cfg(test)]
+mod paste_tests;
+pub(crate) mod pasted;
 #[cfg(test)]
 mod tests;

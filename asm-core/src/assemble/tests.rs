@@ -3,8 +3,8 @@
 use std::sync::Arc;
 use std::thread;
 
-use super::assembler::parse_part;
 use super::chunks::*;
+use super::one_piece::parse_part;
 use crate::assemble::bytecode::SlotPart;
 use crate::syntax::builder::Builder;
 

@@ -38,7 +38,7 @@ use suggest::did_you_mean;
 
 pub use sections::{section_def, BtfTarget, BtfTargetKind, SectionDef, SectionTarget, SECTIONS};
 
-use crate::assemble::assembler::to_asm_error;
+use crate::assemble::one_piece::to_asm_error;
 use crate::model::insn::{Imm64, Insn};
 use crate::model::kernel::MapType;
 use crate::program::program::Program;

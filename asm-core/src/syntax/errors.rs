@@ -53,6 +53,11 @@ impl Errors {
         self.list.retain(keep);
     }
 
+    /// Changes every kept error with `f` (a hint added to some messages).
+    pub(crate) fn for_each_mut(&mut self, f: impl FnMut(&mut ParseError)) {
+        self.list.iter_mut().for_each(f);
+    }
+
     /// How many errors there were, kept or not.
     pub fn count(&self) -> usize {
         self.list.len() + self.omitted

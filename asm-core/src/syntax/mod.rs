@@ -13,6 +13,7 @@ pub(crate) mod lex;
 pub(crate) mod local_labels;
 pub(crate) mod number;
 pub(crate) mod parse;
+pub(crate) mod paste;
 pub(crate) mod token;
 
 // What the `program!` macro drives (the crate root hides this module from the docs).

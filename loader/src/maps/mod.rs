@@ -4,6 +4,7 @@
 
 mod batch;
 mod map_btf;
+mod map_ids;
 mod map_type;
 mod mmap;
 mod percpu;
@@ -17,6 +18,7 @@ use std::path::Path;
 
 pub use batch::BatchCursor;
 pub use map_btf::MapBtf;
+pub use map_ids::resolve_map_ids;
 pub use map_type::MapType;
 pub use mmap::MapMmap;
 pub use percpu::{parse_cpu_list, possible_cpus};
