@@ -23,6 +23,7 @@ pub use assemble::bytecode::Bytecode;
 pub use codec::decode::{decode, decode_iter, decode_one, slots_of, DecodeError};
 pub use codec::encode::{encode_all, EncodeError};
 pub use codec::hex;
+pub use model::core_relo::{CoreAccess, CoreExpr, CoreKind, CoreRelo, FixField, PathText};
 pub use model::insn::*;
 pub use model::kernel::{helpers, AttachType, MapType, ProgramType, KERNEL_RELEASE};
 pub use model::kernel_enum::UnknownKernelName;

@@ -230,6 +230,7 @@ impl<'a> State<'a> {
                 insn,
                 at,
                 fixups,
+                core,
                 label_at,
             } => {
                 let Some(s) = self.current(&at) else {
@@ -256,6 +257,7 @@ impl<'a> State<'a> {
                     insn,
                     at,
                     fixups,
+                    core,
                     label_at,
                 })
             }

@@ -76,7 +76,22 @@ impl<'a> Cursor<'_, 'a> {
                 ))
             }
             Code::Number | Code::Interp => {}
-            _ => return self.expected("an offset (a number)"),
+            _ if self.at_core() && !negative => {
+                self.out_of_line(|c| c.core_field(Field::Off16, FixField::Off))?;
+                return Ok((base.reg, 0));
+            }
+            _ if self.at_core() => {
+                return self.err(format!(
+                    "a CO-RE offset is added: write `{} + {}(...)`",
+                    base.reg,
+                    self.text()
+                ))
+            }
+            _ => {
+                return self.expected(
+                    "an offset (a number, or a CO-RE expression such as `offsetof(T, field)`)",
+                )
+            }
         }
         let v = match self.literal(Field::Imm64)? {
             Value::Const(v) => {
