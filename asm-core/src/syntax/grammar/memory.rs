@@ -87,11 +87,7 @@ impl<'a> Cursor<'_, 'a> {
                     self.text()
                 ))
             }
-            _ => {
-                return self.expected(
-                    "an offset (a number, or a CO-RE expression such as `offsetof(T, field)`)",
-                )
-            }
+            _ => return self.expected("an offset (a number)"),
         }
         let v = match self.literal(Field::Imm64)? {
             Value::Const(v) => {
