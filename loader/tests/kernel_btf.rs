@@ -23,7 +23,9 @@ fn raw_tp_args(args: &[u64]) -> Vec<u8> {
 fn offsetof_in_an_alu_immediate_reads_the_tgid() {
     require_root!();
     let spec = CollectionSpec::from_asm_file(asm_path("core_tgid.s")).expect("assembles");
-    let coll = spec.load().expect("CO-RE resolved and the verifier accepts it");
+    let coll = spec
+        .load()
+        .expect("CO-RE resolved and the verifier accepts it");
     let prog = coll.program("core_tgid").expect("loaded");
     let r = prog
         .test_run(&TestRun {
@@ -31,7 +33,10 @@ fn offsetof_in_an_alu_immediate_reads_the_tgid() {
             ..Default::default()
         })
         .expect("runs");
-    assert_eq!(r.retval, 1, "the tgid read at offsetof(task_struct, tgid) is the pid_tgid's");
+    assert_eq!(
+        r.retval, 1,
+        "the tgid read at offsetof(task_struct, tgid) is the pid_tgid's"
+    );
 }
 
 /// A load offset: the second raw tracepoint argument, at
@@ -43,8 +48,8 @@ fn offsetof_in_a_load_offset_reads_the_context() {
         r0 = *(u64 *)(r1 + offsetof(bpf_raw_tracepoint_args, args[1]))
         exit
     };
-    let spec = ProgramSpec::from_program("core_arg1", ProgramType::RawTracepoint, &p)
-        .expect("resolved");
+    let spec =
+        ProgramSpec::from_program("core_arg1", ProgramType::RawTracepoint, &p).expect("resolved");
     assert_eq!(spec.insns[0].off, 8);
     let r = spec
         .load()
@@ -67,8 +72,8 @@ fn offsetof_reads_a_rewritten_sk_buff_field() {
         "r0 = *(u32 *)(r1 + offsetof(__sk_buff, protocol))\nexit",
     )
     .expect("assembles");
-    let spec = ProgramSpec::from_program("core_proto", ProgramType::SocketFilter, &p)
-        .expect("resolved");
+    let spec =
+        ProgramSpec::from_program("core_proto", ProgramType::SocketFilter, &p).expect("resolved");
     assert_eq!(spec.insns[0].off, 16);
     let mut packet = vec![0u8; 64];
     packet[12..14].copy_from_slice(&[0x08, 0x00]); // ETH_P_IP
@@ -115,8 +120,8 @@ exit
     )
     .expect("assembles");
     assert_eq!(p.kfunc_calls().count(), 3);
-    let spec = ProgramSpec::from_program("kfunc_iter", ProgramType::RawTracepoint, &p)
-        .expect("resolved");
+    let spec =
+        ProgramSpec::from_program("kfunc_iter", ProgramType::RawTracepoint, &p).expect("resolved");
     let btf = ebpf_btf::vmlinux().expect("kernel BTF");
     let new_id = btf
         .id_by_name_kind("bpf_iter_num_new", ebpf_btf::Kind::Func)
