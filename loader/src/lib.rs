@@ -55,7 +55,7 @@ pub use collection::{
 pub use errno::{errno_name, hint, ENOTSUPP};
 pub use error::{Error, Result};
 pub use flags::{BPF_ANY, BPF_EXIST, BPF_F_LOCK, BPF_NOEXIST};
-pub use ids::{fd_by_id, ids, Ids, ObjKind};
+pub use ids::{fd_by_id, ids, kernel_btf_fd, Ids, ObjKind};
 pub use link::{Link, PerfLink, SocketFilterLink};
 pub use maps::{
     map_info, parse_cpu_list, possible_cpus, Array, BatchCursor, BloomFilter, HashMap, Keys, Map,
@@ -67,7 +67,7 @@ pub use names::validate_name;
 pub use perf_reader::{PerfEvent, PerfReader, PerfReaderOptions};
 pub use pin::{check_bpffs, is_bpffs, open_pinned, pin_fd, unpin, BPF_FS_MAGIC};
 pub use programs::{
-    program_info, program_xlated_insns, slot_source_map, AttachType, BtfFunc, BtfObject,
+    program_info, program_xlated_insns, slot_source_map, AttachType, BtfFunc, BtfObject, FdArray,
     LoadedProgram, ProgramBtf, ProgramInfo, ProgramSpec, ProgramType, TestRun, TestRunResult,
 };
 #[cfg(feature = "tokio")]

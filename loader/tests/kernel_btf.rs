@@ -168,3 +168,37 @@ fn missing_fields_types_and_kfuncs_are_clear_errors() {
          subprogram of another fragment with `.extern no_such_kfunc`"
     );
 }
+
+/// Module kfuncs name their module's BTF by fd_array index. This kernel has no module
+/// BTF, so the plumbing shows through the kernel's own checks: without an fd_array it
+/// refuses index 1 outright; with one whose entry 1 is vmlinux's BTF fd (found by walking
+/// the BTF ids, as for a module), it reads that fd and says it is not a module's.
+#[test]
+fn module_btf_fds_reach_the_kernel_through_the_fd_array() {
+    require_root!();
+    let vmlinux = ebpf_loader::kernel_btf_fd("vmlinux").expect("vmlinux BTF by id");
+    let e = ebpf_loader::kernel_btf_fd("no_such_module").unwrap_err();
+    assert!(
+        e.to_string().contains("no BTF named `no_such_module`"),
+        "{e}"
+    );
+    let btf = ebpf_btf::vmlinux().expect("kernel BTF");
+    let id = btf
+        .id_by_name_kind("bpf_rcu_read_lock", ebpf_btf::Kind::Func)
+        .unwrap()
+        .expect("this kernel has bpf_rcu_read_lock");
+    let p = assemble_named("mod.s", &format!("call kfunc({id}, 1)\nr0 = 0\nexit")).unwrap();
+    let spec = ProgramSpec::from_program("kfunc_mod", ProgramType::RawTracepoint, &p).unwrap();
+    let e = spec.load().expect_err("index 1 without an fd_array");
+    assert!(
+        format!("{e:#}").contains("without fd_array is invalid"),
+        "{e:#}"
+    );
+    let mut with = spec.clone();
+    assert_eq!(with.fd_array.push(std::sync::Arc::new(vmlinux)), 1);
+    let e = with.load().expect_err("vmlinux is not a module");
+    assert!(
+        format!("{e:#}").contains("BTF fd for kfunc is not a module BTF"),
+        "{e:#}"
+    );
+}

@@ -19,6 +19,7 @@ pub const LAYOUTS: &[(&str, &str)] = &[
     ("UNION", "bpf_attr"),
     ("STRUCT", "bpf_prog_info"),
     ("STRUCT", "bpf_map_info"),
+    ("STRUCT", "bpf_btf_info"),
 ];
 
 /// Where the running kernel publishes its BTF.

@@ -76,18 +76,13 @@ pub(crate) fn resolve_against(
 }
 
 impl super::spec::ProgramSpec {
-    /// Checks that the kfunc calls need no module BTF: calls into a module's kfuncs need
-    /// that module's BTF fd in the load's `fd_array` ([`FdArrayPlan`] gives the indices),
-    /// which this loader does not pass yet.
-    pub(crate) fn module_btfs(self, plan: &FdArrayPlan) -> Result<Self> {
-        match plan.modules() {
-            [] => Ok(self),
-            mods => Err(Error::Unsupported {
-                what: format!("calling kfuncs of kernel modules ({})", mods.join(", ")),
-                hint: "the loader resolves kfuncs of vmlinux only; call the module's kfunc \
-                       with `call kfunc(ID, INDEX)` and load with your own fd_array"
-                    .into(),
-            }),
+    /// Passes the BTF fd of each module of `plan` at its index of the load's `fd_array`,
+    /// where the kfunc calls into it look for it.
+    pub(crate) fn module_btfs(mut self, plan: &FdArrayPlan) -> Result<Self> {
+        for module in plan.modules() {
+            let fd = crate::ids::kernel_btf_fd(module)?;
+            self.fd_array.push(Arc::new(fd));
         }
+        Ok(self)
     }
 }

@@ -45,12 +45,6 @@ impl FdArrayPlan {
     pub fn modules(&self) -> &[String] {
         &self.modules
     }
-
-    /// The `fd_array` for these modules given their BTF fds in [`FdArrayPlan::modules`]
-    /// order: entry 0 unused (0), then one fd per module.
-    pub fn fd_array(&self, fds: &[i32]) -> Vec<i32> {
-        std::iter::once(0).chain(fds.iter().copied()).collect()
-    }
 }
 
 /// The `FUNC` named `name` in `vmlinux` or, failing that, in one of `modules`
