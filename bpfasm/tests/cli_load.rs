@@ -311,6 +311,7 @@ fn load_pins_programs_and_maps_by_name() {
         r.stderr
     );
     std::fs::remove_file(mount.path().join("pass")).expect("unpinned");
+}
 
 /// The issue 12 example through the CLI: CO-RE resolved against this kernel, run as a
 /// raw tracepoint with an argument block.
