@@ -48,7 +48,7 @@ fn bench(c: &mut Criterion) {
             .id_by_name_kind(n, Kind::Struct)
             .expect("lookup")
             .expect("found");
-        assert_eq!(u32::from(o), a, "{n}");
+        assert_eq!(o, a, "{n}");
     }
     let mut g = c.benchmark_group("vmlinux_btf_in_process");
     g.sample_size(10)
