@@ -26,6 +26,7 @@ pub use codec::decode::{
 };
 pub use codec::encode::{encode_all, EncodeError};
 pub use codec::hex;
+pub use model::core_relo::{CoreAccess, CoreExpr, CoreKind, CoreRelo, FixField, PathText};
 pub use model::insn::*;
 pub use model::kernel::{helpers, AttachType, MapType, ProgramType, KERNEL_RELEASE};
 pub use model::kernel_enum::UnknownKernelName;

@@ -158,12 +158,15 @@ fn link_errors_name_the_problem() {
 }
 
 #[test]
-fn a_call_to_an_undeclared_name_is_an_assembly_error() {
-    let e = assemble_named("m.s", "call sub\nexit").unwrap_err();
+fn a_call_to_an_undeclared_name_calls_a_kernel_function() {
+    // Neither a helper, nor a label, nor `.extern`: a kfunc, looked up at load time.
+    let p = assemble_named("m.s", "call sub\nexit").unwrap();
+    assert_eq!(p.kfunc_calls().count(), 1);
     assert_eq!(
-        e.to_string(),
-        "m.s:1:6: error: `sub` is neither a helper (bpf_...) nor a label of this program \
-         (declare a subprogram of another fragment with `.extern sub`)"
+        p.check_resolved().unwrap_err().to_string(),
+        "m.s:1:1: unresolved kernel function `sub`: load the program with ebpf_loader \
+         (ProgramSpec::from_program looks it up in the kernel's BTF), or set its id with \
+         Editor::rewrite_kfunc"
     );
     let e = assemble_named("m.s", ".extern\n.extern a b\nexit").unwrap_err();
     assert_eq!(

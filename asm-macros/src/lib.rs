@@ -122,11 +122,7 @@ fn patch(f: &InsnFixup, toks: &tokens::Tokens, file: &str) -> TokenStream {
     let start = span.start();
     let loc = format!("{}:{}:{}", file, start.line, start.column + 1);
     let index = f.insn;
-    let field = match f.fixup.field {
-        FixField::Imm => quote!(::ebpf_asm::syntax::FixField::Imm),
-        FixField::Off => quote!(::ebpf_asm::syntax::FixField::Off),
-        FixField::Imm64 => quote!(::ebpf_asm::syntax::FixField::Imm64),
-    };
+    let field = fix_field(f.fixup.field);
     let range = match f.fixup.range {
         Field::Imm32 => quote!(::ebpf_asm::syntax::Field::Imm32),
         Field::Off16 => quote!(::ebpf_asm::syntax::Field::Off16),
@@ -146,7 +142,7 @@ fn emit(
     patches: Vec<TokenStream>,
     extra: TokenStream,
 ) -> TokenStream {
-    use ebpf_asm_core::{Imm64, Insn};
+    use ebpf_asm_core::{Call, Imm64, Insn};
     let n = program.len();
     let bytes = proc_macro2::Literal::byte_string(&program.to_bytes());
     let labels = program.labels().iter().map(|(i, l)| {
@@ -156,6 +152,7 @@ fn emit(
     let mut targets = Vec::new();
     let mut symbols = Vec::new();
     let mut raw = Vec::new();
+    let mut kfuncs = Vec::new();
     for (i, insn) in program.insns().iter().enumerate() {
         if let Some(l) = insn.target().and_then(|t| t.label()) {
             targets.push((i, l.as_str()));
@@ -167,12 +164,15 @@ fn emit(
                 ..
             } => symbols.push((i, l.as_str())),
             Insn::Raw(_) => raw.push(i),
+            Insn::Call(Call::KfuncName(l)) => kfuncs.push((i, l.as_str())),
             _ => {}
         }
     }
     let targets = targets.iter().map(|(i, l)| quote!((#i, #l)));
     let globals = program.globals().iter().map(|g| g.as_str());
     let symbols = symbols.iter().map(|(i, l)| quote!((#i, #l)));
+    let kfuncs = kfuncs.iter().map(|(i, l)| quote!((#i, #l)));
+    let core = program.core_relos().iter().map(core_entry);
     let locs = (0..n).map(|i| match program.location(i) {
         Some(l) => {
             let (line, col) = (l.line, l.column);
@@ -195,6 +195,8 @@ fn emit(
             targets: &[#(#targets),*],
             symbols: &[#(#symbols),*],
             raw: &[#(#raw),*],
+            kfuncs: &[#(#kfuncs),*],
+            core: &[#(#core),*],
             file: #file,
             locations: &[#(#locs),*],
             globals: &[#(#globals),*],
@@ -204,6 +206,35 @@ fn emit(
         #(#patches)*
         __program
     })
+}
+
+/// One CO-RE relocation as a `__private::CoreEntry`.
+fn core_entry(r: &ebpf_asm_core::CoreRelo) -> TokenStream {
+    use ebpf_asm_core::{CoreAccess, CoreKind};
+    let insn = r.insn;
+    let field = fix_field(r.field);
+    let kind = match r.expr.kind {
+        CoreKind::FieldOffset => quote!(FieldOffset),
+        CoreKind::FieldSize => quote!(FieldSize),
+        CoreKind::FieldExists => quote!(FieldExists),
+        CoreKind::TypeSize => quote!(TypeSize),
+        CoreKind::TypeExists => quote!(TypeExists),
+        _ => quote!(EnumValue),
+    };
+    let ty = r.expr.type_name.as_str();
+    let path = r.expr.path.iter().map(|a| match a {
+        CoreAccess::Field(n) => quote!((#n, 0u32)),
+        CoreAccess::Index(i) => quote!(("", #i)),
+    });
+    quote!((#insn, #field, ::ebpf_asm::CoreKind::#kind, #ty, &[#(#path),*]))
+}
+
+fn fix_field(f: FixField) -> TokenStream {
+    match f {
+        FixField::Imm => quote!(::ebpf_asm::syntax::FixField::Imm),
+        FixField::Off => quote!(::ebpf_asm::syntax::FixField::Off),
+        FixField::Imm64 => quote!(::ebpf_asm::syntax::FixField::Imm64),
+    }
 }
 
 fn expand_include(input: TokenStream) -> syn::Result<TokenStream> {

@@ -3,7 +3,10 @@
 use std::sync::Arc;
 
 use crate::syntax::Field;
-use crate::{Imm64, Insn, Label, Program, SourceMap};
+use crate::{
+    Call, CoreAccess, CoreExpr, CoreKind, CoreRelo, FixField, Imm64, Insn, Label, Program,
+    SourceMap,
+};
 
 /// Integer types an interpolated `{expr}` may have.
 #[diagnostic::on_unimplemented(
@@ -52,6 +55,11 @@ pub struct Tables {
     pub symbols: &'static [(usize, &'static str)],
     /// Instructions written as `.8byte`, kept verbatim.
     pub raw: &'static [usize],
+    /// Calls of kernel functions by name: `(instruction index, name)`.
+    pub kfuncs: &'static [(usize, &'static str)],
+    /// CO-RE relocations: instruction index, field, kind, type name, and the member path
+    /// (a field name, or "" and an array index).
+    pub core: &'static [CoreEntry],
     /// The file every location is in.
     pub file: &'static str,
     /// `(line, column)` per instruction.
@@ -60,6 +68,34 @@ pub struct Tables {
     pub globals: &'static [&'static str],
     /// The text of the lines instructions were written on (other lines empty), or "".
     pub text: &'static str,
+}
+
+/// One CO-RE relocation in [`Tables`].
+pub type CoreEntry = (
+    usize,
+    FixField,
+    CoreKind,
+    &'static str,
+    &'static [(&'static str, u32)],
+);
+
+fn core_relo(&(insn, field, kind, type_name, path): &CoreEntry) -> CoreRelo {
+    let path = path
+        .iter()
+        .map(|&(name, index)| match name {
+            "" => CoreAccess::Index(index),
+            name => CoreAccess::Field(name.to_owned()),
+        })
+        .collect();
+    CoreRelo {
+        insn,
+        field,
+        expr: CoreExpr {
+            kind,
+            type_name: type_name.to_owned(),
+            path,
+        },
+    }
 }
 
 /// Rebuilds the program the macro checked and encoded at compile time from its bytes and
@@ -97,6 +133,9 @@ pub fn program_from_encoding(bytes: &'static [u8], t: &Tables) -> Program {
             *imm = Imm64::Symbol(Label::new(name));
         }
     }
+    for &(i, name) in t.kfuncs {
+        insns[i] = Insn::Call(Call::KfuncName(Label::new(name)));
+    }
     let file: Arc<str> = Arc::from(t.file);
     let mut map = SourceMap::with_capacity(n);
     let id = map.file_id(&file);
@@ -106,7 +145,9 @@ pub fn program_from_encoding(bytes: &'static [u8], t: &Tables) -> Program {
     let labels = t.labels.iter().map(|(l, i)| (Label::new(l), *i));
     match Program::with_locations(insns, labels, map) {
         Ok(p) => {
-            let mut p = p.with_globals(t.globals.iter().copied());
+            let mut p = p
+                .with_globals(t.globals.iter().copied())
+                .with_core_relos(t.core.iter().map(core_relo));
             if !t.text.is_empty() {
                 p.set_source_text(&file, Arc::from(t.text));
             }

@@ -378,3 +378,38 @@ fn disasm_xlated_of_a_bpftool_dump_file_prints_as_bpftool() {
     );
     assert!(r.stdout.contains("call pc+"), "{}", r.stdout);
 }
+
+/// The issue 12 example through the CLI: CO-RE resolved against this kernel, run as a
+/// raw tracepoint with an argument block.
+#[test]
+fn run_resolves_core_offsets_against_the_kernel() {
+    require_root!();
+    let r = bpfasm(&["run", "core_tgid.s", "--ctx-hex", "0000000000000000"]);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""), "{}", r.stdout);
+    assert!(r.stdout.starts_with("retval: 1\n"), "{}", r.stdout);
+}
+
+#[test]
+fn a_field_the_kernel_lacks_names_it_and_its_line() {
+    require_root!();
+    let dir = std::env::temp_dir().join(format!("bpfasm-core-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("bad_core.s");
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../loader/tests/asm/core_tgid.s"
+    ))
+    .expect("example");
+    std::fs::write(&path, text.replace("tgid)", "tgidd)")).expect("write");
+    let r = bpfasm(&["load", path.to_str().expect("UTF-8 path")]);
+    std::fs::remove_dir_all(&dir).expect("clean up");
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains(
+            "bad_core.s:9:2: `offsetof(task_struct, tgidd)`: `task_struct` has no field \
+             `tgidd` in this kernel"
+        ),
+        "{}",
+        r.stderr
+    );
+}

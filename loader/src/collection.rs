@@ -24,7 +24,7 @@ use std::os::fd::AsFd;
 use std::path::Path;
 
 use ebpf_asm_core::{
-    BtfTargetKind, EditError, ObjectSpec, Program, RefKind, SectionDef, SourceLoc,
+    BtfTargetKind, ObjectSpec, Program, RefKind, Reference, SectionDef, SourceLoc,
 };
 
 use crate::btf::{Btf, BtfKind};
@@ -389,27 +389,30 @@ impl CollectionSpec {
                     .map_err(|e| Error::InvalidArgument(e.to_string()))?;
             }
         }
-        match ed.finish() {
-            Ok(()) => Ok(program),
-            Err(EditError::Unresolved {
+        // Kernel functions and CO-RE expressions are resolved by ProgramSpec::from_program.
+        let left = program
+            .unresolved()
+            .into_iter()
+            .find(|r| matches!(r.kind, RefKind::Symbol | RefKind::Call));
+        match left {
+            None => Ok(program),
+            Some(Reference {
                 name,
                 kind: RefKind::Symbol,
                 location,
+                ..
             }) => Err(Error::UnresolvedReference {
                 program: p.name.clone(),
                 name: name.to_string(),
                 location: location.map(|l| l.to_string()),
                 maps: coll.maps.iter().map(|(n, _)| n.clone()).collect(),
             }),
-            Err(EditError::Unresolved { name, location, .. }) => {
-                Err(Error::InvalidArgument(format!(
-                    "{}program `{}` calls `{name}`, which it does not define (a program's \
-                     subprograms must be part of it: see Program::link)",
-                    location.map(|l| format!("{l}: ")).unwrap_or_default(),
-                    p.name
-                )))
-            }
-            Err(e) => Err(Error::InvalidArgument(e.to_string())),
+            Some(Reference { name, location, .. }) => Err(Error::InvalidArgument(format!(
+                "{}program `{}` calls `{name}`, which it does not define (a program's \
+                 subprograms must be part of it: see Program::link)",
+                location.map(|l| format!("{l}: ")).unwrap_or_default(),
+                p.name
+            ))),
         }
     }
 

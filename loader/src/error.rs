@@ -101,6 +101,16 @@ pub enum Error {
     /// rewritten, a call never linked): names it and where it was written.
     #[error("{0}")]
     Unresolved(#[from] ebpf_asm_core::EditError),
+    /// Kernel functions called by name or CO-RE expressions that the kernel's BTF cannot
+    /// satisfy: one line per problem, `FILE:LINE:COL: ` first when known.
+    #[error("{}", errors.join("\n"))]
+    KernelBtf {
+        /// What is missing, where it was written.
+        errors: Vec<String>,
+    },
+    /// The kernel's BTF could not be read or parsed.
+    #[error("reading the kernel's BTF (/sys/kernel/btf, needs CONFIG_DEBUG_INFO_BTF): {0}")]
+    Btf(#[from] ebpf_btf::Error),
     /// Bytes that do not decode as instructions (e.g. a program's translated instructions).
     #[error("cannot decode instructions: {0}")]
     Decode(#[from] ebpf_asm_core::DecodeError),

@@ -47,7 +47,7 @@ pub mod btf;
 /// The BTF crate the loader builds program and map BTF with (for `#[derive(BtfType)]`).
 pub use ebpf_btf;
 pub use maps::{perf_reader, ringbuf};
-pub use programs::verifier_log;
+pub use programs::{core_relo, kfunc, verifier_log};
 
 pub use collection::{
     kernel_name, Collection, CollectionMap, CollectionProgram, CollectionSpec, LoadOptions,
@@ -55,7 +55,7 @@ pub use collection::{
 pub use errno::{errno_name, hint, ENOTSUPP};
 pub use error::{Error, Result};
 pub use flags::{BPF_ANY, BPF_EXIST, BPF_F_LOCK, BPF_NOEXIST};
-pub use ids::{fd_by_id, ids, Ids, ObjKind};
+pub use ids::{fd_by_id, ids, kernel_btf_fd, Ids, ObjKind};
 pub use link::{Link, PerfLink, SocketFilterLink};
 pub use maps::{
     map_info, parse_cpu_list, possible_cpus, resolve_map_ids, Array, BatchCursor, BloomFilter,
@@ -68,8 +68,8 @@ pub use perf_reader::{PerfEvent, PerfReader, PerfReaderOptions};
 pub use pin::{check_bpffs, is_bpffs, open_pinned, pin_fd, unpin, BPF_FS_MAGIC};
 pub use programs::{
     program_info, program_jited_ksyms, program_xlated_insns, slot_source_map, AttachType, BtfFunc,
-    BtfObject, LoadedProgram, ProgramBtf, ProgramInfo, ProgramSpec, ProgramType, TestRun,
-    TestRunResult,
+    BtfObject, FdArray, LoadedProgram, ProgramBtf, ProgramInfo, ProgramSpec, ProgramType,
+    TestRun, TestRunResult,
 };
 #[cfg(feature = "tokio")]
 pub use ringbuf::AsyncRingBuf;

@@ -19,6 +19,7 @@ pub const LAYOUTS: &[(&str, &str)] = &[
     ("UNION", "bpf_attr"),
     ("STRUCT", "bpf_prog_info"),
     ("STRUCT", "bpf_map_info"),
+    ("STRUCT", "bpf_btf_info"),
 ];
 
 /// Where the running kernel publishes its BTF.
@@ -201,6 +202,8 @@ mod tests {
 \t'gpl_compatible' type_id=1 bits_offset=32 bitfield_size=1
 [9] STRUCT 'bpf_map_info' size=4 vlen=1
 \t'type' type_id=1 bits_offset=0
+[10] STRUCT 'bpf_btf_info' size=4 vlen=1
+\t'id' type_id=1 bits_offset=0
 ";
 
     fn with_enums() -> String {

@@ -246,6 +246,7 @@ fn call_slot(call: &Call) -> Result<RawInsn, EncodeError> {
         Call::Kfunc { btf_id, module } => {
             RawInsn::new(code, 0, pseudo::KFUNC_CALL, *module, *btf_id)
         }
+        Call::KfuncName(_) => RawInsn::new(code, 0, pseudo::CALL, 0, -1),
     })
 }
 

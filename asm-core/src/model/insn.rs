@@ -322,6 +322,10 @@ pub enum Call {
         /// fd_array index of the module BTF, 0 for vmlinux.
         module: i16,
     },
+    /// A kernel function by name (`call bpf_iter_num_new`), resolved at load time to
+    /// [`Call::Kfunc`] from the kernel's BTF. Encodes as `call -1`, as LLVM leaves a call
+    /// to an external function before relocation.
+    KfuncName(Label),
 }
 
 /// What a 64-bit immediate load (`BPF_LD | BPF_IMM | BPF_DW`, two slots) loads.

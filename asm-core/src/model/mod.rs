@@ -4,6 +4,7 @@
 //! constructors. Everything else in the crate is a function of these types.
 
 pub(crate) mod constructors;
+pub(crate) mod core_relo;
 pub(crate) mod insn;
 pub mod kernel;
 pub(crate) mod kernel_enum;

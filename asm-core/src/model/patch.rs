@@ -4,7 +4,7 @@
 use crate::model::insn::{Call, Imm64, Insn, Src};
 
 /// Which field of an instruction a macro-interpolated expression fills.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub enum FixField {
     /// The 32-bit immediate.
     Imm,

@@ -150,9 +150,8 @@ impl<'a> State<'a> {
                      key=N value=N entries=N`"
                 )
             }
-            (UseKind::Call, None) => {
-                format!("`{used}` is neither a helper (bpf_...) nor a label of this section")
-            }
+            // A kernel function (kfunc), looked up by name at load time.
+            (UseKind::Call, None) => return None,
             (UseKind::Jump, None) => format!("undefined label `{used}`"),
         })
     }

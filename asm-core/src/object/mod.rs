@@ -232,6 +232,7 @@ impl<'a> State<'a> {
                 insn,
                 at,
                 fixups,
+                core,
                 label_at,
             } => {
                 let Some(s) = self.current(&at) else {
@@ -258,6 +259,7 @@ impl<'a> State<'a> {
                     insn,
                     at,
                     fixups,
+                    core,
                     label_at,
                 })
             }

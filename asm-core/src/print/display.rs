@@ -302,6 +302,10 @@ impl Insn {
                 t.str("call ");
                 t.str(l.as_str());
             }
+            Insn::Call(Call::KfuncName(l)) => {
+                t.str("call ");
+                t.str(l.as_str());
+            }
             Insn::Call(Call::Kfunc { btf_id, module }) => {
                 t.str("call kfunc(");
                 t.int(*btf_id as i64);

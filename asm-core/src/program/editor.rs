@@ -21,6 +21,7 @@ use std::collections::HashSet;
 use std::fmt;
 use std::os::fd::{AsFd, AsRawFd};
 
+use crate::model::core_relo::{CoreRelo, FixField};
 use crate::model::insn::*;
 use crate::model::target::*;
 use crate::program::program::{Program, ProgramError};
@@ -34,6 +35,11 @@ pub enum RefKind {
     Symbol,
     /// `call name` / `rN = name ll` to a subprogram of another fragment, resolved by linking.
     Call,
+    /// `call name` of a kernel function (kfunc), resolved at load time from kernel BTF.
+    Kfunc,
+    /// A CO-RE expression (`offsetof(task_struct, tgid)`), resolved at load time from
+    /// kernel BTF; the name is the expression as written.
+    Core,
 }
 
 /// One unresolved name in a program.
@@ -76,6 +82,22 @@ pub enum EditError {
     },
     /// The linked program is not valid (e.g. a jump became too long).
     Program(Vec<ProgramError>),
+    /// A CO-RE value does not fit the field it goes into.
+    CoreValueRange {
+        /// The expression.
+        expr: String,
+        /// Its value.
+        value: i64,
+        /// Where it was written.
+        location: Option<SourceLoc>,
+    },
+    /// [`Editor::rewrite_core`] got a different number of values than there are relocations.
+    CoreValueCount {
+        /// Relocations in the program.
+        relos: usize,
+        /// Values given.
+        values: usize,
+    },
 }
 
 impl fmt::Display for EditError {
@@ -111,6 +133,18 @@ impl fmt::Display for EditError {
                         "unresolved call to `{name}`: link the fragment that defines it \
                          (Program::link)"
                     ),
+                    RefKind::Kfunc => write!(
+                        f,
+                        "unresolved kernel function `{name}`: load the program with \
+                         ebpf_loader (ProgramSpec::from_program looks it up in the kernel's \
+                         BTF), or set its id with Editor::rewrite_kfunc"
+                    ),
+                    RefKind::Core => write!(
+                        f,
+                        "unresolved CO-RE expression `{name}`: load the program with \
+                         ebpf_loader (ProgramSpec::from_program resolves it against the \
+                         kernel's BTF), or give its value with Editor::rewrite_core"
+                    ),
                 }
             }
             EditError::DuplicateLabel { name } => {
@@ -119,6 +153,26 @@ impl fmt::Display for EditError {
                     "label `{name}` is defined in more than one linked fragment"
                 )
             }
+            EditError::CoreValueRange {
+                expr,
+                value,
+                location,
+            } => {
+                if let Some(l) = location {
+                    write!(f, "{l}: ")?;
+                }
+                write!(
+                    f,
+                    "`{expr}` is {value} on this kernel, which does not fit the instruction's \
+                     field (16-bit offset or 32-bit immediate): compute the address in a \
+                     register instead"
+                )
+            }
+            EditError::CoreValueCount { relos, values } => write!(
+                f,
+                "{values} CO-RE values given for {relos} relocations: give one per relocation, \
+                 in the order of Program::core_relos"
+            ),
             EditError::Program(es) => {
                 for (i, e) in es.iter().enumerate() {
                     if i > 0 {
@@ -153,6 +207,7 @@ impl Program {
         let mut map = SourceMap::new();
         let mut seen = HashSet::new();
         let mut globals = Vec::new();
+        let mut relos = Vec::new();
         for p in std::iter::once(self).chain(fragments.iter().copied()) {
             globals.extend(p.globals().iter().cloned());
             let base = insns.len();
@@ -162,12 +217,17 @@ impl Program {
                 }
                 labels.push((l.clone(), base + i));
             }
+            relos.extend(p.core_relos().iter().map(|r| CoreRelo {
+                insn: r.insn + base,
+                ..r.clone()
+            }));
             insns.extend_from_slice(p.insns());
             map.extend(p.source_map());
         }
         let linked = Program::with_locations(insns, labels, map)
             .map_err(EditError::Program)?
-            .with_globals(globals);
+            .with_globals(globals)
+            .with_core_relos(relos);
         if let Some((index, name)) = linked.external_calls().next() {
             return Err(EditError::Unresolved {
                 name: name.clone(),
@@ -196,6 +256,18 @@ impl Program {
                 name: name.clone(),
                 kind: RefKind::Call,
                 location: p.location(index),
+            }))
+            .chain(p.kfunc_calls().map(|(index, name)| Reference {
+                index,
+                name: name.clone(),
+                kind: RefKind::Kfunc,
+                location: p.location(index),
+            }))
+            .chain(p.core_relos().iter().map(|r| Reference {
+                index: r.insn,
+                name: Label::from(r.expr.to_string()),
+                kind: RefKind::Core,
+                location: p.location(r.insn),
             }))
             .collect();
         out.sort_by_key(|r| r.index);
@@ -270,6 +342,65 @@ impl Editor<'_> {
     /// Replaces every `rN = name ll` by the constant `value`.
     pub fn rewrite_constant(&mut self, name: &str, value: i64) -> Result<usize, EditError> {
         self.rewrite(name, Imm64::Const(value))
+    }
+
+    /// Points every `call name` of a kernel function at the kfunc with BTF id `btf_id`
+    /// (`module`: the fd_array index of its module's BTF, 0 for vmlinux); returns how many
+    /// calls changed.
+    pub fn rewrite_kfunc(
+        &mut self,
+        name: &str,
+        btf_id: i32,
+        module: i16,
+    ) -> Result<usize, EditError> {
+        let n = self
+            .program
+            .rewrite_kfuncs(|l| (l.as_str() == name).then_some(Call::Kfunc { btf_id, module }));
+        if n == 0 {
+            let mut known: Vec<String> = self
+                .program
+                .kfunc_calls()
+                .map(|(_, l)| l.to_string())
+                .collect();
+            known.sort();
+            known.dedup();
+            return Err(EditError::NoSuchReference {
+                name: name.to_owned(),
+                known,
+            });
+        }
+        Ok(n)
+    }
+
+    /// Fills the field of every CO-RE relocation with its value (`values[i]` for
+    /// `core_relos()[i]`) and removes the relocations. A value that does not fit its field
+    /// is an error naming the expression and where it was written; nothing changes then.
+    pub fn rewrite_core(&mut self, values: &[i64]) -> Result<(), EditError> {
+        let relos = self.program.core_relos();
+        if relos.len() != values.len() {
+            return Err(EditError::CoreValueCount {
+                relos: relos.len(),
+                values: values.len(),
+            });
+        }
+        for (r, &v) in relos.iter().zip(values) {
+            let fits = match r.field {
+                FixField::Off => i16::try_from(v).is_ok(),
+                FixField::Imm => i32::try_from(v).is_ok(),
+                FixField::Imm64 => true,
+            };
+            if !fits {
+                return Err(EditError::CoreValueRange {
+                    expr: r.expr.to_string(),
+                    value: v,
+                    location: self.program.location(r.insn),
+                });
+            }
+        }
+        for (r, &v) in self.program.take_core_relos().iter().zip(values) {
+            self.program.patch(r.insn, r.field, v);
+        }
+        Ok(())
     }
 
     /// Succeeds when no reference is left; otherwise names the first one and where it

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::fmt;
 
 use crate::codec::decode::{decode, DecodeError};
+use crate::model::core_relo::CoreRelo;
 use crate::model::insn::*;
 use crate::model::patch::FixField;
 use crate::model::raw::RawInsn;
@@ -84,6 +85,8 @@ pub struct Program {
     locations: SourceMap,
     /// Labels declared `.globl` (sorted): functions the kernel verifies on their own.
     globals: Vec<Label>,
+    /// CO-RE relocations, in instruction order.
+    core_relos: Vec<CoreRelo>,
 }
 
 /// `insn` with every label target replaced by its offset. `next` is the slot after the
@@ -198,6 +201,7 @@ impl Program {
             label_order: order,
             locations,
             globals: Vec::new(),
+            core_relos: Vec::new(),
         };
         for (idx, insn) in program.insns.iter().enumerate() {
             program.check_targets(idx, insn, &mut errors);
@@ -348,6 +352,39 @@ impl Program {
             .filter(|(_, l)| !self.labels.contains_key(*l))
     }
 
+    /// Calls of kernel functions by name (`call bpf_iter_num_new`), resolved at load time:
+    /// `(instruction index, name)`.
+    pub fn kfunc_calls(&self) -> impl Iterator<Item = (usize, &Label)> {
+        self.insns
+            .iter()
+            .enumerate()
+            .filter_map(|(i, insn)| match insn {
+                Insn::Call(Call::KfuncName(l)) => Some((i, l)),
+                _ => None,
+            })
+    }
+
+    /// The CO-RE relocations (`offsetof(task_struct, tgid)` written as an immediate or
+    /// offset), in instruction order; their fields hold 0 until resolved.
+    pub fn core_relos(&self) -> &[CoreRelo] {
+        &self.core_relos
+    }
+
+    /// The program with these CO-RE relocations (each must name an instruction of it;
+    /// those that do not are dropped). Kept in instruction order.
+    pub fn with_core_relos(mut self, relos: impl IntoIterator<Item = CoreRelo>) -> Program {
+        let n = self.insns.len();
+        self.core_relos
+            .extend(relos.into_iter().filter(|r| r.insn < n));
+        self.core_relos.sort_by_key(|r| r.insn);
+        self
+    }
+
+    /// Removes the CO-RE relocations, for the Editor once it has filled their fields.
+    pub(crate) fn take_core_relos(&mut self) -> Vec<CoreRelo> {
+        std::mem::take(&mut self.core_relos)
+    }
+
     /// Unresolved symbol references (`r1 = name ll`): `(instruction index, name)`.
     pub fn references(&self) -> impl Iterator<Item = (usize, &Label)> {
         self.insns
@@ -446,7 +483,10 @@ impl Program {
         labels.extend(names.into_iter().map(|(i, l)| (l, i)));
         // Offsets that were valid stay valid: only the spelling changed.
         Program::with_locations(insns, labels, self.locations.clone())
-            .map(|p| p.with_globals(self.globals.iter().cloned()))
+            .map(|p| {
+                p.with_globals(self.globals.iter().cloned())
+                    .with_core_relos(self.core_relos.iter().cloned())
+            })
             .unwrap_or_else(|_| self.clone())
     }
 }
@@ -473,6 +513,7 @@ impl Program {
             writeln!(f, ".extern {}", externs.join(", "))?;
         }
         let mut labels = self.label_order.iter().peekable();
+        let mut relos = self.core_relos.iter().peekable();
         for (i, insn) in self.insns.iter().enumerate() {
             while let Some((_, l)) = labels.next_if(|(at, _)| *at == i) {
                 if self.globals.contains(l) {
@@ -480,7 +521,21 @@ impl Program {
                 }
                 writeln!(f, "{l}:")?;
             }
-            writeln!(f, "\t{}", insn.display_with(options))?;
+            let mut mine = Vec::new();
+            while let Some(r) = relos.next_if(|r| r.insn <= i) {
+                if r.insn == i {
+                    mine.push(r);
+                }
+            }
+            if mine.is_empty() {
+                writeln!(f, "\t{}", insn.display_with(options))?;
+            } else {
+                writeln!(
+                    f,
+                    "\t{}",
+                    crate::print::core_text::insn_with_relos(insn, &mine)
+                )?;
+            }
         }
         for (_, l) in labels {
             writeln!(f, "{l}:")?;
@@ -502,6 +557,23 @@ impl Program {
 }
 
 impl Program {
+    /// Replaces calls of kernel functions by name for which `f` returns a call; returns how
+    /// many changed. Calls are not jump targets, so the program stays valid.
+    pub(crate) fn rewrite_kfuncs(&mut self, mut f: impl FnMut(&Label) -> Option<Call>) -> usize {
+        let mut n = 0;
+        for insn in &mut self.insns {
+            if let Insn::Call(call @ Call::KfuncName(_)) = insn {
+                if let Call::KfuncName(l) = &*call {
+                    if let Some(new) = f(l) {
+                        *call = new;
+                        n += 1;
+                    }
+                }
+            }
+        }
+        n
+    }
+
     /// Replaces symbol references for which `f` returns a new value. Symbol loads are not
     /// jump targets, so the program stays valid.
     pub(crate) fn rewrite_symbols(&mut self, mut f: impl FnMut(&Label) -> Option<Imm64>) {

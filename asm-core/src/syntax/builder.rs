@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use crate::model::core_relo::CoreRelo;
 use crate::model::insn::*;
 use crate::model::target::*;
 use crate::program::program::{Program, ProgramError};
@@ -49,6 +50,8 @@ pub struct Builder<'a> {
     /// Instructions with a label target, in order: (index, the label's token, is a call).
     label_tokens: Vec<(usize, Token<'a>, bool)>,
     fixups: Vec<InsnFixup>,
+    /// CO-RE expressions written as immediates or offsets.
+    core: Vec<CoreRelo>,
     directives: bool,
     /// Names declared with `.extern`: calls to them may stay unresolved.
     externs: Vec<String>,
@@ -81,6 +84,7 @@ impl<'a> Builder<'a> {
             file_id,
             label_tokens: Vec::new(),
             fixups: Vec::new(),
+            core: Vec::new(),
             directives,
             externs: Vec::new(),
             globals: Vec::new(),
@@ -123,6 +127,10 @@ impl<'a> Builder<'a> {
                 insn: f.insn + base,
                 fixup: f.fixup,
             }));
+        self.core.extend(next.core.into_iter().map(|r| CoreRelo {
+            insn: r.insn + base,
+            ..r
+        }));
         self.externs.extend(next.externs);
         self.globals.extend(next.globals);
         self.insns.extend(next.insns);
@@ -164,9 +172,15 @@ impl<'a> Builder<'a> {
                 insn,
                 at,
                 fixups,
+                core,
                 label_at,
             } => {
                 let index = self.insns.len();
+                self.core.extend(core.iter().map(|c| CoreRelo {
+                    insn: index,
+                    field: c.field,
+                    expr: c.expr.clone(),
+                }));
                 self.fixups.extend(fixups.iter().map(|f| InsnFixup {
                     insn: index,
                     fixup: *f,
@@ -264,28 +278,24 @@ impl<'a> Builder<'a> {
             }
         }
         let label_tokens = std::mem::take(&mut self.label_tokens);
-        // A call to a label nobody defines is a typo unless declared `.extern`.
-        let mut call_errors = local_errors;
-        for &(index, tok, is_call) in &label_tokens {
-            let label = self.insns[index].target().and_then(TargetRef::label);
-            if let (true, Some(l)) = (is_call, label) {
-                if !self.defined.contains_key(l.as_str())
-                    && !self.local.defines(l.as_str())
-                    && !self.externs.iter().any(|e| e == l.as_str())
-                {
-                    call_errors.push(ParseError {
-                        line: tok.line,
-                        column: tok.column,
-                        index: tok.index,
-                        message: format!(
-                            "`{l}` is neither a helper (bpf_...) nor a label of this program \
-                             (declare a subprogram of another fragment with `.extern {l}`)"
-                        ),
-                    });
+        let call_errors = local_errors;
+        // A call to a name that is neither a helper, nor a label, nor declared `.extern`
+        // calls a kernel function (kfunc), looked up by name in the kernel's BTF at load
+        // time.
+        for &(index, _, is_call) in &label_tokens {
+            if let (true, Insn::Call(call @ Call::Local(Target::Label(_)))) =
+                (is_call, &mut self.insns[index])
+            {
+                if let Call::Local(Target::Label(l)) = &*call {
+                    if !self.defined.contains_key(l.as_str())
+                        && !self.local.defines(l.as_str())
+                        && !self.externs.iter().any(|e| e == l.as_str())
+                    {
+                        *call = Call::KfuncName(l.clone());
+                    }
                 }
             }
         }
-
         // Label errors always have a label token; the fallback is for completeness only.
         let at_insn = |_: usize| Token {
             kind: crate::syntax::token::TokenKind::End,
@@ -303,7 +313,10 @@ impl<'a> Builder<'a> {
         let insns = std::mem::take(&mut self.insns);
         let globals = std::mem::take(&mut self.globals);
         let result = match Program::with_locations(insns, self.labels, self.locations) {
-            Ok(p) if call_errors.is_empty() => return Ok((p.with_globals(globals), self.fixups)),
+            Ok(p) if call_errors.is_empty() => {
+                let p = p.with_globals(globals).with_core_relos(self.core);
+                return Ok((p, self.fixups));
+            }
             Ok(_) => Vec::new(),
             Err(errs) => errs
                 .into_iter()
@@ -334,8 +347,9 @@ impl<'a> Builder<'a> {
                 })
                 .collect::<Vec<_>>(),
         };
-        call_errors.extend(result);
-        Err(call_errors)
+        let mut errors = call_errors;
+        errors.extend(result);
+        Err(errors)
     }
 }
 

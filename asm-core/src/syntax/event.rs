@@ -1,6 +1,7 @@
 //! What the parser reports: an [`Event`] per statement, [`ParseError`]s, and the
 //! [`Fixup`]s a macro fills in with interpolated Rust expressions.
 
+use crate::model::core_relo::CoreExpr;
 use crate::model::insn::Insn;
 pub use crate::model::patch::FixField;
 use crate::syntax::number::Field;
@@ -34,6 +35,17 @@ pub struct Fixup {
     pub negate: bool,
 }
 
+/// A field left at 0 by the parser, to be filled at load time with a CO-RE value.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct CoreFixup {
+    /// The field.
+    pub field: FixField,
+    /// What goes into it.
+    pub expr: CoreExpr,
+    /// The front end's index of the expression's first token.
+    pub at: u32,
+}
+
 /// One statement, as the parser reports it.
 pub enum Event<'t, 'a> {
     /// `name:`
@@ -51,6 +63,8 @@ pub enum Event<'t, 'a> {
         at: Token<'a>,
         /// Fields to fill from macro interpolations.
         fixups: &'t [Fixup],
+        /// Fields to fill with CO-RE values at load time.
+        core: &'t [CoreFixup],
         /// The token naming the instruction's label target or symbol, if it has one
         /// (an [`crate::syntax::TokenKind::Ident`] borrowed from the input).
         label_at: Option<Token<'a>>,

@@ -7,7 +7,7 @@
 use crate::model::insn::Insn;
 use crate::syntax::code::Code;
 use crate::syntax::errors::Errors;
-pub use crate::syntax::event::{Event, FixField, Fixup, ParseError};
+pub use crate::syntax::event::{CoreFixup, Event, FixField, Fixup, ParseError};
 use crate::syntax::number::Field;
 use crate::syntax::token::{
     code_of, Entry, Token, TokenBuf, TokenKind, TokenSource, View, MAX_STATEMENT_TOKENS,
@@ -67,6 +67,7 @@ pub(crate) fn parse_statements_at<'a, const POSITIONS: bool>(
     let mut errors = Errors::new();
     let mut buf = TokenBuf::new();
     let mut fixups: Vec<Fixup> = Vec::new();
+    let mut core: Vec<CoreFixup> = Vec::new();
     let mut args: Vec<Token<'a>> = Vec::new();
     let mut done = false;
     while !done {
@@ -77,7 +78,13 @@ pub(crate) fn parse_statements_at<'a, const POSITIONS: bool>(
             continue;
         }
         for view in buf.views() {
-            parse_view::<POSITIONS>(view, &mut fixups, &mut args, &mut errors, &mut consumer);
+            parse_view::<POSITIONS>(
+                view,
+                (&mut fixups, &mut core),
+                &mut args,
+                &mut errors,
+                &mut consumer,
+            );
         }
     }
     errors
@@ -87,7 +94,7 @@ pub(crate) fn parse_statements_at<'a, const POSITIONS: bool>(
 #[inline(always)]
 fn parse_view<'a, const POSITIONS: bool>(
     view: View<'_, 'a>,
-    fixups: &mut Vec<Fixup>,
+    (fixups, core): (&mut Vec<Fixup>, &mut Vec<CoreFixup>),
     args: &mut Vec<Token<'a>>,
     errors: &mut Errors,
     consumer: &mut impl FnMut(Event<'_, 'a>) -> Result<(), String>,
@@ -98,9 +105,12 @@ fn parse_view<'a, const POSITIONS: bool>(
         if !fixups.is_empty() {
             fixups.clear();
         }
+        if !core.is_empty() {
+            core.clear();
+        }
         // `k` ends with an END entry: `start + 1` is always in it.
         let (first, next) = (k[start].code, k[start + 1].code);
-        let mut c = Cursor::new(view, k, start, fixups, POSITIONS);
+        let mut c = Cursor::new(view, k, start, (fixups, core), POSITIONS);
         // Without positions, one call of the consumer for every kind of statement, so that
         // it can be inlined.
         // `name:`, or a numeric label `1:` (the builder checks it is decimal).
@@ -118,7 +128,15 @@ fn parse_view<'a, const POSITIONS: bool>(
             let (end, label_at) = (c.i, c.label_at);
             match insn {
                 Ok(insn) if end == n && POSITIONS => {
-                    insn_at(view, start, insn, label_at, fixups, errors, consumer);
+                    insn_at(
+                        view,
+                        start,
+                        insn,
+                        label_at,
+                        (fixups, core),
+                        errors,
+                        consumer,
+                    );
                     break;
                 }
                 Ok(insn) if end == n => {
@@ -126,6 +144,7 @@ fn parse_view<'a, const POSITIONS: bool>(
                         insn,
                         at: NO_POSITION,
                         fixups,
+                        core,
                         label_at: label_at.map(|i| bare_name(view, i)),
                     };
                     (event, NO_POSITION, false)
@@ -205,7 +224,7 @@ fn insn_at<'a>(
     start: usize,
     insn: Insn,
     label_at: Option<usize>,
-    fixups: &[Fixup],
+    (fixups, core): (&[Fixup], &[CoreFixup]),
     errors: &mut Errors,
     consumer: &mut impl FnMut(Event<'_, 'a>) -> Result<(), String>,
 ) {
@@ -216,12 +235,14 @@ fn insn_at<'a>(
             insn,
             at,
             fixups,
+            core,
             label_at: None,
         }),
         Some(i) => consumer(Event::Insn {
             insn,
             at,
             fixups,
+            core,
             label_at: Some(view.token(i)),
         }),
     };
@@ -309,6 +330,8 @@ pub(crate) struct Cursor<'t, 'a> {
     pub(crate) n: usize,
     pub(crate) i: usize,
     pub(crate) fixups: &'t mut Vec<Fixup>,
+    /// CO-RE expressions written as immediates or offsets.
+    pub(crate) core: &'t mut Vec<CoreFixup>,
     /// The token of a label used as a target or symbol.
     pub(crate) label_at: Option<usize>,
     /// Whether a label's name is copied into the instruction. Without, the instruction
@@ -370,7 +393,7 @@ impl<'t, 'a> Cursor<'t, 'a> {
         view: View<'t, 'a>,
         k: &'t [Entry],
         start: usize,
-        fixups: &'t mut Vec<Fixup>,
+        (fixups, core): (&'t mut Vec<Fixup>, &'t mut Vec<CoreFixup>),
         names: bool,
     ) -> Cursor<'t, 'a> {
         Cursor {
@@ -379,6 +402,7 @@ impl<'t, 'a> Cursor<'t, 'a> {
             n: view.len(),
             i: start,
             fixups,
+            core,
             label_at: None,
             names,
         }
@@ -496,6 +520,7 @@ impl<'t, 'a> Cursor<'t, 'a> {
             n: self.n,
             i: self.i,
             fixups: &mut *self.fixups,
+            core: &mut *self.core,
             label_at: self.label_at,
             names: self.names,
         };
@@ -605,6 +630,11 @@ impl<'t, 'a> Cursor<'t, 'a> {
     /// value, or 0 for an interpolation.
     #[inline(always)]
     pub(crate) fn number(&mut self, field: Field, fix: FixField) -> PResult<i128> {
+        if self.code() == Code::Ident {
+            return self
+                .out_of_line(|c| c.core_field(field, fix))
+                .map(i128::from);
+        }
         match self.literal(field)? {
             Value::Const(v) => Ok(v),
             Value::Interp(interp, at, negate) => {

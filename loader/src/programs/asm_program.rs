@@ -5,6 +5,7 @@
 use ebpf_asm_core::{Program, SourceMap, XlatedProgram};
 
 use super::btf_info::ProgramBtf;
+use super::kernel_refs::{has_kernel_refs, resolve_kernel_refs};
 use super::loaded::LoadedProgram;
 use super::program_type::ProgramType;
 use super::spec::ProgramSpec;
@@ -16,6 +17,10 @@ impl ProgramSpec {
     /// and source lines the kernel shows). Every symbol reference must have been
     /// rewritten (see the [`Editor`](ebpf_asm_core::Editor)) and every call linked: an
     /// unresolved one is an error naming it and the line it was written on.
+    ///
+    /// Kernel functions called by name and CO-RE expressions (`offsetof(task_struct,
+    /// tgid)`) are resolved here against the running kernel's BTF; one the kernel lacks is
+    /// an error naming it and where it was written.
     ///
     /// ```
     /// use ebpf_loader::{ProgramSpec, ProgramType};
@@ -29,6 +34,18 @@ impl ProgramSpec {
     /// assert!(err.to_string().starts_with("map.s:1:1: unresolved reference to `counts`"));
     /// ```
     pub fn from_program(
+        name: impl Into<String>,
+        prog_type: ProgramType,
+        program: &Program,
+    ) -> Result<Self> {
+        if has_kernel_refs(program) {
+            let (resolved, plan) = resolve_kernel_refs(program)?;
+            return ProgramSpec::from_resolved(name, prog_type, &resolved)?.module_btfs(&plan);
+        }
+        ProgramSpec::from_resolved(name, prog_type, program)
+    }
+
+    fn from_resolved(
         name: impl Into<String>,
         prog_type: ProgramType,
         program: &Program,

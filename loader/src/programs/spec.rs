@@ -8,6 +8,7 @@ use ebpf_asm_core::{RawInsn, SourceMap};
 
 use super::btf_info::ProgramBtf;
 use super::btf_object::BtfObject;
+use super::fd_array::FdArray;
 use super::loaded::LoadedProgram;
 use super::program_type::{AttachType, ProgramType};
 use super::verifier_log::{log_text, parse_stats, LogPolicy, VerifierError};
@@ -54,6 +55,9 @@ pub struct ProgramSpec {
     /// The program's BTF (func_info and line_info), when it has one: loaded with it, and
     /// without it when the kernel refuses BTF (see `LoadedProgram::btf_fallback`).
     pub btf: Option<ProgramBtf>,
+    /// The load's `fd_array`: module BTF fds for kfunc calls (`call kfunc(ID, N)` reads
+    /// entry N), kept open with the spec. Empty: none passed.
+    pub fd_array: FdArray,
 }
 
 impl ProgramSpec {
@@ -77,6 +81,7 @@ impl ProgramSpec {
             log_policy: LogPolicy::default(),
             source_map: SourceMap::new(),
             btf: None,
+            fd_array: FdArray::default(),
         }
     }
 
@@ -185,6 +190,7 @@ impl ProgramSpec {
             attach_btf_id: self.attach_btf_id,
             ..Default::default()
         };
+        let fd_array = self.fd_array.raw();
         let policy = self.log_policy;
         let mut attempt = policy.first(self.log_level, self.log_size);
         let mut attempts = 0;
@@ -198,7 +204,7 @@ impl ProgramSpec {
                 func_info: b.func_info(),
                 line_info: b.line_info(),
             });
-            match sys::prog_load(&mut attr, &insns, &license, log, ext) {
+            match sys::prog_load(&mut attr, &insns, &license, log, ext, &fd_array) {
                 Ok(fd) => {
                     let log = (attempt.size > 0).then(|| log_text(&buf));
                     let stats = log.as_deref().and_then(parse_stats);

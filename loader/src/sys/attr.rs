@@ -270,12 +270,23 @@ attr_structs! {
         pub(crate) attach_btf_id: u32 = ATTACH_BTF_ID,
         pub(crate) _pad: u32,
     }
+
+    /// `struct bpf_btf_info` (32 bytes on 6.18).
+    pub(crate) struct BtfInfoRaw in layouts::bpf_btf_info {
+        pub(crate) btf: u64 = BTF,
+        pub(crate) btf_size: u32 = BTF_SIZE,
+        pub(crate) id: u32 = ID,
+        pub(crate) name: u64 = NAME,
+        pub(crate) name_len: u32 = NAME_LEN,
+        pub(crate) kernel_btf: u32 = KERNEL_BTF,
+    }
 }
 
 // The info structs are the kernel's size (it copies min(ours, its) bytes), and bit 0 of
 // `gpl_bits` is the kernel's `gpl_compatible` bit field.
 const _: () = {
-    use layouts::{bpf_map_info, bpf_prog_info};
+    use layouts::{bpf_btf_info, bpf_map_info, bpf_prog_info};
+    assert!(core::mem::size_of::<BtfInfoRaw>() == bpf_btf_info::SIZE);
     assert!(core::mem::size_of::<MapInfoRaw>() == bpf_map_info::SIZE);
     assert!(core::mem::size_of::<ProgInfoRaw>() == bpf_prog_info::SIZE);
     let gpl = bpf_prog_info::GPL_COMPATIBLE;

@@ -35,6 +35,10 @@ pub enum Cmd {
     MapGetFdById = bpf_cmd::BPF_MAP_GET_FD_BY_ID as isize,
     /// `BPF_OBJ_GET_INFO_BY_FD`
     ObjGetInfoByFd = bpf_cmd::BPF_OBJ_GET_INFO_BY_FD as isize,
+    /// `BPF_BTF_GET_NEXT_ID`
+    BtfGetNextId = bpf_cmd::BPF_BTF_GET_NEXT_ID as isize,
+    /// `BPF_BTF_GET_FD_BY_ID`
+    BtfGetFdById = bpf_cmd::BPF_BTF_GET_FD_BY_ID as isize,
     /// `BPF_RAW_TRACEPOINT_OPEN`
     RawTracepointOpen = bpf_cmd::BPF_RAW_TRACEPOINT_OPEN as isize,
     /// `BPF_MAP_LOOKUP_AND_DELETE_ELEM`
@@ -75,6 +79,8 @@ impl Cmd {
             Cmd::ProgGetFdById => "BPF_PROG_GET_FD_BY_ID",
             Cmd::MapGetFdById => "BPF_MAP_GET_FD_BY_ID",
             Cmd::ObjGetInfoByFd => "BPF_OBJ_GET_INFO_BY_FD",
+            Cmd::BtfGetNextId => "BPF_BTF_GET_NEXT_ID",
+            Cmd::BtfGetFdById => "BPF_BTF_GET_FD_BY_ID",
             Cmd::MapLookupAndDeleteElem => "BPF_MAP_LOOKUP_AND_DELETE_ELEM",
             Cmd::MapFreeze => "BPF_MAP_FREEZE",
             Cmd::MapLookupBatch => "BPF_MAP_LOOKUP_BATCH",

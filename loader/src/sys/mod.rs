@@ -26,7 +26,7 @@ pub use cmd::Cmd;
 pub(crate) use mmap::Mmap;
 
 use attr::{
-    AttrStruct, BtfLoadAttr, IdAttr, InfoAttr, InfoStruct, MapBatchAttr, MapCreateAttr,
+    AttrStruct, BtfInfoRaw, BtfLoadAttr, IdAttr, InfoAttr, InfoStruct, MapBatchAttr, MapCreateAttr,
     MapElemAttr, ObjAttr, ProgInfoRaw, ProgLoadAttr, TestRunAttr, ATTR_SIZE,
 };
 
@@ -392,6 +392,7 @@ pub(crate) fn prog_load(
     license: &CStr,
     log: Option<&mut [u8]>,
     btf: Option<ProgBtfExt<'_>>,
+    fd_array: &[i32],
 ) -> io::Result<OwnedFd> {
     if !insns.len().is_multiple_of(8) {
         return Err(einval());
@@ -435,7 +436,12 @@ pub(crate) fn prog_load(
             attr.line_info_rec_size = 0;
         }
     }
-    attr.fd_array = 0;
+    // Read by the kernel at the indices the instructions name (kfunc module BTFs).
+    attr.fd_array = if fd_array.is_empty() {
+        0
+    } else {
+        ptr(fd_array)
+    };
     attr.core_relos = 0;
     attr.signature = 0;
     attr.log_true_size = 0;
@@ -529,6 +535,29 @@ pub(crate) fn obj_info<T: InfoStruct>(fd: BorrowedFd<'_>) -> io::Result<T> {
     };
     bpf(Cmd::ObjGetInfoByFd, &mut a, 0)?;
     Ok(info)
+}
+
+/// A BTF object's id, name (e.g. `vmlinux`, a module's name) and whether it is the
+/// kernel's own (`kernel_btf`), from `BPF_OBJ_GET_INFO_BY_FD`.
+pub(crate) fn btf_name(fd: BorrowedFd<'_>) -> io::Result<(u32, String, bool)> {
+    // Module names are at most MODULE_NAME_LEN (56) bytes; vmlinux is shorter.
+    let mut name = [0u8; 64];
+    let mut info = BtfInfoRaw {
+        name: name.as_mut_ptr() as u64,
+        name_len: name.len() as u32,
+        ..Default::default()
+    };
+    let mut a = InfoAttr {
+        bpf_fd: fd_u32(fd),
+        info_len: size_of::<BtfInfoRaw>() as u32,
+        info: (&mut info as *mut BtfInfoRaw) as u64,
+    };
+    // The kernel writes at most `name_len` bytes to `name`, which lives until the call
+    // returns; `btf` is 0, so it copies no BTF data.
+    bpf(Cmd::ObjGetInfoByFd, &mut a, 0)?;
+    let len = name.iter().position(|&b| b == 0).unwrap_or(name.len());
+    let text = String::from_utf8_lossy(&name[..len]).into_owned();
+    Ok((info.id, text, info.kernel_btf != 0))
 }
 
 /// Copies a program's translated instructions into `buf`; returns the full length the

@@ -1,6 +1,6 @@
 //! The loader's tables: bpf() command numbers and the offsets and sizes of the fields of
-//! `union bpf_attr`, `struct bpf_prog_info` and `struct bpf_map_info`, which the loader's
-//! `#[repr(C)]` structs are checked against at compile time.
+//! `union bpf_attr`, `struct bpf_prog_info`, `bpf_map_info` and `bpf_btf_info`, which the
+//! loader's `#[repr(C)]` structs are checked against at compile time.
 
 use std::fmt::Write as _;
 

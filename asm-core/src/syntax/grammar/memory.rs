@@ -77,6 +77,17 @@ impl<'a> Cursor<'_, 'a> {
             }
             Code::Interp => return self.interp_offset(base.reg, negative),
             Code::Number | Code::LParen | Code::Tilde => {}
+            _ if self.at_core() && !negative => {
+                self.out_of_line(|c| c.core_field(Field::Off16, FixField::Off))?;
+                return Ok((base.reg, 0));
+            }
+            _ if self.at_core() => {
+                return self.err(format!(
+                    "a CO-RE offset is added: write `{} + {}(...)`",
+                    base.reg,
+                    self.text()
+                ))
+            }
             _ => return self.expected("an offset (a number)"),
         }
         // The sign belongs to the first operand, as llvm-mc reads it: `r1 - 8 + 2` is r1 - 6.

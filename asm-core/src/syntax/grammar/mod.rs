@@ -1,5 +1,6 @@
 //! Instruction forms of the grammar: what may follow `if`, `call`, `*`, `rN =`, ...
 
+mod core;
 mod jump;
 mod memory;
 
@@ -141,6 +142,8 @@ impl<'a> Cursor<'_, 'a> {
             Code::Number | Code::Interp | Code::Minus | Code::Plus | Code::LParen | Code::Tilde => {
                 Ok(Src::Imm(self.imm32()?))
             }
+            // `offsetof(...)`, or a misspelt one: the CO-RE parser explains.
+            Code::Ident if self.code_at(1) == Code::LParen => Ok(Src::Imm(self.imm32()?)),
             _ => self.expected("a register or an immediate"),
         }
     }
@@ -341,6 +344,7 @@ impl<'a> Cursor<'_, 'a> {
                     src: Src::Reg(src.reg),
                 })
             }
+            _ if self.at_core() => self.out_of_line(|p| p.core_immediate(dst)),
             c if c.is_word() => {
                 self.i += 1;
                 if let Some(kind) = c.swap() {
@@ -442,6 +446,28 @@ impl<'a> Cursor<'_, 'a> {
             );
         }
         Ok(())
+    }
+
+    /// `rN = offsetof(T, f)` or `rN = sizeof(T) ll`
+    #[inline(never)]
+    fn core_immediate(&mut self, dst: R) -> PResult<Insn> {
+        self.core_field(Field::Imm32, FixField::Imm)?;
+        if self.eat(Code::Ll) {
+            self.dst64(&dst, "`ll` (a 64-bit immediate load)")?;
+            if let Some(last) = self.core.last_mut() {
+                last.field = FixField::Imm64;
+            }
+            return Ok(Insn::LdImm64 {
+                dst: dst.reg,
+                imm: Imm64::Const(0),
+            });
+        }
+        Ok(Insn::Alu {
+            width: dst.width,
+            op: AluOp::Mov,
+            dst: dst.reg,
+            src: Src::Imm(0),
+        })
     }
 
     /// `rN = 5` or `rN = 5 ll`

@@ -424,3 +424,18 @@ pub(crate) mod bpf_map_info {
     pub(crate) const HASH: Field = at(88, 8);
     pub(crate) const HASH_SIZE: Field = at(96, 4);
 }
+
+/// `struct bpf_btf_info`.
+pub(crate) mod bpf_btf_info {
+    use super::*;
+
+    /// The size in bytes.
+    pub(crate) const SIZE: usize = 32;
+
+    pub(crate) const BTF: Field = at(0, 8);
+    pub(crate) const BTF_SIZE: Field = at(8, 4);
+    pub(crate) const ID: Field = at(12, 4);
+    pub(crate) const NAME: Field = at(16, 8);
+    pub(crate) const NAME_LEN: Field = at(24, 4);
+    pub(crate) const KERNEL_BTF: Field = at(28, 4);
+}

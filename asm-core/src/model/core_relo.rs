@@ -1,0 +1,128 @@
+//! CO-RE relocations written in the assembly: `offsetof(task_struct, tgid)` where an
+//! immediate or offset goes. The instruction holds 0 until the loader resolves the
+//! relocation against the running kernel's BTF (libbpf's `bpf_core_relo`, in our words).
+
+use std::fmt;
+
+pub use crate::model::patch::FixField;
+
+/// What a CO-RE relocation asks the kernel's BTF for, and how the assembly spells it.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+#[non_exhaustive]
+pub enum CoreKind {
+    /// `offsetof(T, path)`: byte offset of a field (libbpf `BPF_CORE_FIELD_BYTE_OFFSET`).
+    FieldOffset,
+    /// `fieldsize(T, path)`: byte size of a field (`BPF_CORE_FIELD_BYTE_SIZE`).
+    FieldSize,
+    /// `field_exists(T, path)`: 1 when the kernel's type has the field, else 0.
+    FieldExists,
+    /// `sizeof(T)`: byte size of a type (`BPF_CORE_TYPE_SIZE`).
+    TypeSize,
+    /// `type_exists(T)`: 1 when the kernel has the type, else 0.
+    TypeExists,
+    /// `enumval(E, NAME)`: the value of an enumerator (`BPF_CORE_ENUMVAL_VALUE`).
+    EnumValue,
+}
+
+impl CoreKind {
+    /// Every kind.
+    pub const ALL: [CoreKind; 6] = [
+        CoreKind::FieldOffset,
+        CoreKind::FieldSize,
+        CoreKind::FieldExists,
+        CoreKind::TypeSize,
+        CoreKind::TypeExists,
+        CoreKind::EnumValue,
+    ];
+
+    /// The assembly spelling (`offsetof`, `sizeof`, ...).
+    pub const fn keyword(self) -> &'static str {
+        match self {
+            CoreKind::FieldOffset => "offsetof",
+            CoreKind::FieldSize => "fieldsize",
+            CoreKind::FieldExists => "field_exists",
+            CoreKind::TypeSize => "sizeof",
+            CoreKind::TypeExists => "type_exists",
+            CoreKind::EnumValue => "enumval",
+        }
+    }
+
+    /// The kind spelled `word`, if any.
+    pub fn from_keyword(word: &str) -> Option<CoreKind> {
+        CoreKind::ALL.into_iter().find(|k| k.keyword() == word)
+    }
+
+    /// True for the kinds that take a member path after the type.
+    pub const fn has_path(self) -> bool {
+        matches!(
+            self,
+            CoreKind::FieldOffset | CoreKind::FieldSize | CoreKind::FieldExists
+        )
+    }
+}
+
+/// One step of a member path: `se`, `vruntime`, `[2]`.
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub enum CoreAccess {
+    /// A member by name (found through anonymous structs and unions, as C does).
+    Field(String),
+    /// An array element.
+    Index(u32),
+}
+
+/// A CO-RE expression: `offsetof(task_struct, se.vruntime)`.
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub struct CoreExpr {
+    /// What is asked.
+    pub kind: CoreKind,
+    /// The type's name as written, `___flavor` suffix included.
+    pub type_name: String,
+    /// The member path (fields, indices); for `enumval`, one field: the enumerator.
+    pub path: Vec<CoreAccess>,
+}
+
+impl fmt::Display for CoreAccess {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CoreAccess::Field(n) => f.write_str(n),
+            CoreAccess::Index(i) => write!(f, "[{i}]"),
+        }
+    }
+}
+
+/// A member path as written: `se.vruntime`, `args[1]`.
+pub struct PathText<'p>(pub &'p [CoreAccess]);
+
+impl fmt::Display for PathText<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, a) in self.0.iter().enumerate() {
+            if i > 0 && matches!(a, CoreAccess::Field(_)) {
+                f.write_str(".")?;
+            }
+            a.fmt(f)?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for CoreExpr {
+    /// The assembly spelling, which parses back to the same expression.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}({}", self.kind.keyword(), self.type_name)?;
+        if !self.path.is_empty() {
+            write!(f, ", {}", PathText(&self.path))?;
+        }
+        f.write_str(")")
+    }
+}
+
+/// A CO-RE relocation of one instruction field.
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub struct CoreRelo {
+    /// Index of the instruction (not its slot).
+    pub insn: usize,
+    /// The field the value goes into.
+    pub field: FixField,
+    /// What the value is.
+    pub expr: CoreExpr,
+}

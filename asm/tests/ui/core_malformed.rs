@@ -1,0 +1,7 @@
+fn main() {
+    let _ = ebpf_asm::program! {
+        r1 += offsetof(task_struct)
+        r2 = *(u32 *)(r1 + sizeof(a, b))
+        exit
+    };
+}

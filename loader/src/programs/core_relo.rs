@@ -1,0 +1,257 @@
+//! CO-RE relocations resolved in user space against a kernel's BTF, as libbpf does for a
+//! program it loads without passing `core_relos`: each expression is computed from the
+//! target BTF and written into the instruction. A pure function over [`Btf`], tested
+//! against hand-built BTF and the running kernel's.
+//!
+//! The rules are libbpf's (`relo_core.c`), for what the assembly can say:
+//! - a type name's `___flavor` suffix is dropped (`task_struct___old` matches
+//!   `task_struct`), so one program can carry several layouts of a type;
+//! - candidates are the kernel's types of that name and a fitting kind (struct or union
+//!   for field relocations, enum for `enumval`); fields are found by name, through
+//!   anonymous structs and unions; `[N]` steps into an array;
+//! - a candidate that lacks the field drops out; when several remain and they disagree,
+//!   the relocation is ambiguous (an error); `field_exists`/`type_exists` give 0 instead
+//!   of failing;
+//! - byte offsets and sizes only: a bitfield member is an error for `offsetof` and
+//!   `fieldsize` (read its storage unit and shift instead).
+
+use ebpf_asm_core::{CoreAccess, CoreExpr, CoreKind, CoreRelo, PathText};
+use ebpf_btf::{Btf, Kind, TypeId, TypeKind};
+
+/// Why one relocation could not be resolved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CoreResolveError {
+    /// Index of the relocation in the list given.
+    pub relo: usize,
+    /// What is missing or ambiguous, naming the type and field.
+    pub message: String,
+}
+
+/// The value of each relocation (`values[i]` for `relos[i]`) in `btf`; every relocation
+/// that cannot be resolved gives an error.
+pub fn resolve_core(btf: &Btf, relos: &[CoreRelo]) -> Result<Vec<i64>, Vec<CoreResolveError>> {
+    let mut values = Vec::with_capacity(relos.len());
+    let mut errors = Vec::new();
+    for (i, r) in relos.iter().enumerate() {
+        match resolve_one(btf, &r.expr) {
+            Ok(v) => values.push(v),
+            Err(message) => errors.push(CoreResolveError { relo: i, message }),
+        }
+    }
+    if errors.is_empty() {
+        Ok(values)
+    } else {
+        Err(errors)
+    }
+}
+
+/// `name` without its `___flavor` suffix: the part before the last `___` that follows a
+/// character other than `_` and is followed by one (libbpf's essential name).
+pub fn essential_name(name: &str) -> &str {
+    let b = name.as_bytes();
+    if b.len() < 5 {
+        return name;
+    }
+    for i in (0..=b.len() - 5).rev() {
+        if b[i] != b'_' && &b[i + 1..i + 4] == b"___" && b[i + 4] != b'_' {
+            return &name[..=i];
+        }
+    }
+    name
+}
+
+/// One expression's value, or why it has none.
+pub fn resolve_one(btf: &Btf, expr: &CoreExpr) -> Result<i64, String> {
+    let name = essential_name(&expr.type_name);
+    let kinds: &[Kind] = match expr.kind {
+        CoreKind::EnumValue => &[Kind::Enum, Kind::Enum64],
+        k if k.has_path() => &[Kind::Struct, Kind::Union, Kind::Typedef],
+        _ => &[
+            Kind::Int,
+            Kind::Struct,
+            Kind::Union,
+            Kind::Enum,
+            Kind::Enum64,
+            Kind::Typedef,
+            Kind::Float,
+        ],
+    };
+    let mut cands = Vec::new();
+    for id in btf.ids_by_name(name).map_err(|e| e.to_string())? {
+        if btf
+            .kind_of(id)
+            .map_err(|e| e.to_string())?
+            .is_some_and(|k| kinds.contains(&k))
+        {
+            cands.push(id);
+        }
+    }
+    if cands.is_empty() {
+        return match expr.kind {
+            CoreKind::FieldExists | CoreKind::TypeExists => Ok(0),
+            _ => Err(no_type(expr, name)),
+        };
+    }
+    let mut results: Vec<(TypeId, Result<i64, String>)> = cands
+        .iter()
+        .map(|&id| (id, value_for(btf, id, expr)))
+        .collect();
+    let mut first_err = None;
+    results.retain(|(_, r)| match r {
+        Ok(_) => true,
+        Err(e) => {
+            first_err.get_or_insert_with(|| e.clone());
+            false
+        }
+    });
+    let Some((_, Ok(value))) = results.first().cloned() else {
+        return match expr.kind {
+            CoreKind::FieldExists => Ok(0),
+            _ => Err(first_err.unwrap_or_else(|| no_type(expr, name))),
+        };
+    };
+    if let Some((other, Ok(v))) = results.iter().find(|(_, r)| r.as_ref() != Ok(&value)) {
+        return Err(format!(
+            "`{expr}` is ambiguous: the kernel's types {} and {other} are both named `{name}` \
+             and give {value} and {v}",
+            results[0].0
+        ));
+    }
+    Ok(match expr.kind {
+        CoreKind::FieldExists | CoreKind::TypeExists => 1,
+        _ => value,
+    })
+}
+
+fn no_type(expr: &CoreExpr, name: &str) -> String {
+    let what = match expr.kind {
+        CoreKind::EnumValue => "enum",
+        k if k.has_path() => "struct or union",
+        _ => "type",
+    };
+    format!("`{expr}`: the kernel's BTF has no {what} named `{name}`")
+}
+
+/// The value of `expr` for candidate type `id`.
+fn value_for(btf: &Btf, id: TypeId, expr: &CoreExpr) -> Result<i64, String> {
+    let e = |err: ebpf_btf::Error| format!("`{expr}`: {err}");
+    match expr.kind {
+        CoreKind::TypeSize => btf.size_of(id).map(i64::from).map_err(e),
+        CoreKind::TypeExists => Ok(1),
+        CoreKind::EnumValue => enum_value(btf, id, expr),
+        _ => {
+            let f = field(btf, id, expr)?;
+            if f.bitfield_size != 0 || f.bit_offset % 8 != 0 {
+                if expr.kind == CoreKind::FieldExists {
+                    return Ok(1);
+                }
+                return Err(format!(
+                    "`{expr}`: `{}` is a bitfield ({} bits at bit {}): CO-RE here gives byte \
+                     offsets and sizes only; read the bytes that hold it and shift",
+                    PathText(&expr.path),
+                    f.bitfield_size,
+                    f.bit_offset
+                ));
+            }
+            match expr.kind {
+                CoreKind::FieldOffset => Ok(i64::from(f.bit_offset / 8)),
+                CoreKind::FieldSize => btf.size_of(f.ty).map(i64::from).map_err(e),
+                _ => Ok(1),
+            }
+        }
+    }
+}
+
+fn enum_value(btf: &Btf, id: TypeId, expr: &CoreExpr) -> Result<i64, String> {
+    let t = btf.type_by_id(id).map_err(|e| e.to_string())?;
+    let (TypeKind::Enum(en) | TypeKind::Enum64(en)) = &t.kind else {
+        return Err(format!("`{expr}`: type {id} is not an enum"));
+    };
+    let want = match expr.path.first() {
+        Some(CoreAccess::Field(n)) => n.as_str(),
+        _ => return Err(format!("`{expr}` names no enumerator")),
+    };
+    let v = en.values.iter().find(|v| v.name == want).ok_or_else(|| {
+        format!(
+            "`{expr}`: enum `{}` has no value `{want}` in this kernel",
+            t.name
+        )
+    })?;
+    Ok(if en.signed {
+        v.value as i64
+    } else if en.size <= 4 {
+        i64::from(v.value as u32)
+    } else {
+        v.value as i64
+    })
+}
+
+/// Where a member path lands: its type, bit offset from the start, bitfield width.
+struct Field {
+    ty: TypeId,
+    bit_offset: u32,
+    bitfield_size: u8,
+}
+
+fn field(btf: &Btf, id: TypeId, expr: &CoreExpr) -> Result<Field, String> {
+    let mut at = Field {
+        ty: id,
+        bit_offset: 0,
+        bitfield_size: 0,
+    };
+    for (step, access) in expr.path.iter().enumerate() {
+        let so_far = PathText(&expr.path[..step]).to_string();
+        let inside = if so_far.is_empty() {
+            format!("`{}`", expr.type_name)
+        } else {
+            format!("`{}.{so_far}`", expr.type_name)
+        };
+        match access {
+            CoreAccess::Field(name) => {
+                let m = btf.member_offset(at.ty, name).map_err(|err| match err {
+                    ebpf_btf::Error::NoMember { .. } => {
+                        format!("`{expr}`: {inside} has no field `{name}` in this kernel")
+                    }
+                    ebpf_btf::Error::NotComposite { .. } => {
+                        format!(
+                            "`{expr}`: {inside} is not a struct or union, so has no field `{name}`"
+                        )
+                    }
+                    other => format!("`{expr}`: {other}"),
+                })?;
+                at = Field {
+                    ty: m.ty,
+                    bit_offset: at
+                        .bit_offset
+                        .checked_add(m.bit_offset)
+                        .ok_or_else(|| format!("`{expr}`: the offset overflows"))?,
+                    bitfield_size: m.bitfield_size,
+                };
+            }
+            CoreAccess::Index(i) => {
+                let rid = btf.resolve(at.ty).map_err(|e| e.to_string())?;
+                let t = btf.type_by_id(rid).map_err(|e| e.to_string())?;
+                let TypeKind::Array(a) = t.kind else {
+                    return Err(format!(
+                        "`{expr}`: {inside} is not an array, so `[{i}]` has no meaning"
+                    ));
+                };
+                if a.nelems != 0 && *i >= a.nelems {
+                    return Err(format!(
+                        "`{expr}`: index {i} is past the end of {inside} ({} elements)",
+                        a.nelems
+                    ));
+                }
+                let elem = btf.size_of(a.elem).map_err(|e| e.to_string())?;
+                let off = u64::from(elem) * u64::from(*i) * 8 + u64::from(at.bit_offset);
+                at = Field {
+                    ty: a.elem,
+                    bit_offset: u32::try_from(off)
+                        .map_err(|_| format!("`{expr}`: the offset overflows"))?,
+                    bitfield_size: 0,
+                };
+            }
+        }
+    }
+    Ok(at)
+}
