@@ -212,3 +212,67 @@ fn file_errors_name_the_file() {
     let m = elf_message(CollectionSpec::from_elf_file(&path));
     assert!(m.starts_with(&path) && m.contains("not an ELF file"), "{m}");
 }
+
+#[test]
+fn text_functions_calling_each_other_are_linked_into_each_section() {
+    let Some(obj) = compile("subprograms") else {
+        return;
+    };
+    let spec = CollectionSpec::from_elf(&obj).expect("reads subprograms.o");
+    assert_eq!(spec.license(), "Dual MIT/GPL");
+    let limits = &spec.maps()[0];
+    assert_eq!(limits.name, "limits");
+    let s = &limits.spec;
+    // BPF_F_RDONLY_PROG: the program may only read it.
+    assert_eq!(
+        (s.map_type, s.key_size, s.value_size, s.max_entries, s.flags),
+        (MapType::Array, 4, 8, 2, 1 << 7)
+    );
+    let types: Vec<(&str, ProgramType)> = spec
+        .programs()
+        .iter()
+        .map(|p| (p.name.as_str(), p.prog_type))
+        .collect();
+    assert_eq!(
+        types,
+        [
+            ("xdp_square", ProgramType::Xdp),
+            ("tc_square", ProgramType::SchedCls)
+        ]
+    );
+    // square_plus calls square without a relocation (one section): both are copied.
+    for p in spec.programs() {
+        let labels: Vec<&str> = p.program.labels().iter().map(|(_, l)| l.as_str()).collect();
+        assert_eq!(labels, ["square_plus", "square"], "{}", p.name);
+    }
+    if !common::have_bpf_privileges() {
+        return;
+    }
+    let coll = spec.load().expect("loads");
+    let run = |name: &str| {
+        let p = coll.program(name).expect("loaded");
+        p.test_run(&TestRun {
+            data_in: &[0; 64],
+            ..Default::default()
+        })
+        .expect("run")
+        .retval
+    };
+    assert_eq!(run("xdp_square"), 2, "square(1) + 1");
+    assert_eq!(run("tc_square"), 9, "square(3) + limits[1] (0)");
+    let limits = coll.map("limits").expect("map");
+    limits
+        .update(&1u32.to_ne_bytes(), &7u64.to_ne_bytes(), 0)
+        .expect("update");
+    assert_eq!(run("tc_square"), 16, "square(3) + limits[1] (7)");
+}
+
+#[test]
+fn an_unknown_section_is_named() {
+    let Some(obj) = compile("unknown_section") else {
+        return;
+    };
+    let m = elf_message(CollectionSpec::from_elf(&obj));
+    assert!(m.contains("section `xdpp` (program `misspelt`)"), "{m}");
+    assert!(m.contains("did you mean `xdp`?"), "{m}");
+}

@@ -98,7 +98,69 @@ pub(crate) fn apply(
         };
         insns[idx] = new;
     }
+    local_calls(file, site, program, &mut insns, &mut calls)?;
     Ok((insns, calls))
+}
+
+/// Calls clang resolved itself (no relocation: caller and callee in one section) that
+/// leave the function: `call NAME` of the `.text` function they reach.
+fn local_calls(
+    file: &Elf<'_>,
+    site: &Site<'_>,
+    program: &Program,
+    insns: &mut [Insn],
+    calls: &mut Vec<String>,
+) -> Result<()> {
+    for (idx, insn) in insns.iter_mut().enumerate() {
+        let Insn::Call(Call::Local(Target::Offset(imm))) = insn else {
+            continue;
+        };
+        let slot = program.slot_of(idx).unwrap_or(0) as i64 + 1 + i64::from(*imm);
+        if (0..(site.size / 8) as i64).contains(&slot) {
+            continue; // Inside the function: the offset stays as it is.
+        }
+        let target = (site.address / 8) as i64 + slot;
+        let name = u64::try_from(target)
+            .ok()
+            .and_then(|t| t.checked_mul(8))
+            .and_then(|t| function_at(file, site.index, t));
+        let at = |msg: String| {
+            elf_err(format!(
+                "section `{}`, function `{}`, instruction {idx}: {msg}",
+                site.section, site.name
+            ))
+        };
+        match name {
+            Some(name) if site.section == ".text" => {
+                calls.push(name.clone());
+                *insn = Insn::Call(Call::Local(Target::Label(Label::from(name))));
+            }
+            Some(name) => {
+                return Err(at(format!(
+                    "calls `{name}` of its own section; only `.text` functions can be \
+                     called (libbpf's rule)"
+                )))
+            }
+            None => {
+                return Err(at(format!(
+                    "call to slot {target}, which is not a function"
+                )))
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The name of the function symbol at `address` of section `index`.
+fn function_at(file: &Elf<'_>, index: SectionIndex, address: u64) -> Option<String> {
+    file.symbols()
+        .find(|s| {
+            s.section_index() == Some(index)
+                && s.kind() == SymbolKind::Text
+                && s.address() == address
+                && s.size() > 0
+        })
+        .and_then(|s| s.name().ok().map(str::to_owned))
 }
 
 type Sym<'d, 'f> = object::read::elf::ElfSymbol64<'d, 'f, object::LittleEndian>;
@@ -162,13 +224,7 @@ fn callee(file: &Elf<'_>, sym: &Sym<'_, '_>, imm: i32) -> Result<String, String>
         .ok()
         .and_then(|s| s.checked_mul(8))
         .ok_or_else(|| format!("call target slot {slot} of `.text` is out of range"))?;
-    file.symbols()
-        .find(|s| {
-            s.section_index() == sym.section_index()
-                && s.kind() == SymbolKind::Text
-                && s.address() == target
-                && s.size() > 0
-        })
-        .and_then(|s| s.name().ok().map(str::to_owned))
+    sym.section_index()
+        .and_then(|i| function_at(file, i, target))
         .ok_or_else(|| format!("call target {target:#x} of `.text` is not a function symbol"))
 }

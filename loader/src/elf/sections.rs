@@ -2,7 +2,7 @@
 //! its own; those outside `.text` are programs, those in `.text` subprograms that
 //! [`link`] copies into every program that calls them (directly or through another).
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 use ebpf_asm_core::{Label, Program};
 use object::{Object, ObjectSection, ObjectSymbol, SectionFlags, SectionIndex, SymbolKind};
@@ -46,18 +46,12 @@ pub(crate) fn programs(file: &Elf<'_>, maps: &[ElfMap]) -> Result<Vec<Function>>
     Ok(out)
 }
 
-/// The subprograms: the functions of `.text`, by name.
-pub(crate) fn text_functions(
-    file: &Elf<'_>,
-    maps: &[ElfMap],
-) -> Result<BTreeMap<String, Function>> {
-    let Some(sec) = file.section_by_name(".text") else {
-        return Ok(BTreeMap::new());
-    };
-    Ok(functions(file, sec.index(), ".text", maps)?
-        .into_iter()
-        .map(|f| (f.name.clone(), f))
-        .collect())
+/// The subprograms: the functions of `.text`, in address order.
+pub(crate) fn text_functions(file: &Elf<'_>, maps: &[ElfMap]) -> Result<Vec<Function>> {
+    match file.section_by_name(".text") {
+        Some(sec) => functions(file, sec.index(), ".text", maps),
+        None => Ok(Vec::new()),
+    }
 }
 
 fn is_exec(sec: &object::read::elf::ElfSection64<'_, '_, object::LittleEndian>) -> bool {
@@ -114,14 +108,14 @@ fn functions(
 
 /// `prog` with every `.text` function it reaches appended (each labelled with its name),
 /// in `.text` order, as libbpf links subprograms into each program.
-pub(crate) fn link(prog: &Function, text: &BTreeMap<String, Function>) -> Result<Program> {
+pub(crate) fn link(prog: &Function, text: &[Function]) -> Result<Program> {
     let mut needed: Vec<&str> = Vec::new();
     let mut queue: VecDeque<&str> = prog.calls.iter().map(String::as_str).collect();
     while let Some(name) = queue.pop_front() {
         if needed.contains(&name) {
             continue;
         }
-        let f = text.get(name).ok_or_else(|| {
+        let f = text.iter().find(|f| f.name == name).ok_or_else(|| {
             elf_err(format!(
                 "function `{}` calls `{name}`, which is not a `.text` function",
                 prog.name
@@ -131,7 +125,8 @@ pub(crate) fn link(prog: &Function, text: &BTreeMap<String, Function>) -> Result
         queue.extend(f.calls.iter().map(String::as_str));
     }
     let mut fragments = Vec::with_capacity(needed.len());
-    for (name, f) in text.iter().filter(|(n, _)| needed.contains(&n.as_str())) {
+    for f in text.iter().filter(|f| needed.contains(&f.name.as_str())) {
+        let name = &f.name;
         let labelled = Program::new(
             f.program.insns().to_vec(),
             [(Label::from(name.as_str()), 0)],
