@@ -186,6 +186,23 @@ fn truncated_objects_are_errors_not_panics() {
 }
 
 #[test]
+fn corrupted_bytes_never_panic() {
+    let Some(obj) = compile("counters") else {
+        return;
+    };
+    let mut errors = 0;
+    for at in (0..obj.len()).step_by(13) {
+        for value in [0x00, 0xff] {
+            let mut bad = obj.clone();
+            bad[at] = value;
+            // Either reads (the byte did not matter) or is an error; never a panic.
+            errors += usize::from(CollectionSpec::from_elf(&bad).is_err());
+        }
+    }
+    assert!(errors > 0, "no corruption was noticed");
+}
+
+#[test]
 fn global_data_is_named_as_unsupported() {
     let Some(obj) = compile("global_data") else {
         return;
