@@ -153,7 +153,16 @@ impl CollectionSpec {
     /// Reads a clang BPF object (`clang -target bpf -O2 -g -c`); see `README.md`,
     /// "Loading clang objects", for what it reads so far. Errors are [`Error::Elf`].
     pub fn from_elf(bytes: &[u8]) -> Result<Self> {
-        crate::elf::read(bytes)
+        let obj = crate::elf::read(bytes)?;
+        let mut spec = CollectionSpec::new();
+        spec.set_license(obj.license);
+        for (name, map) in obj.maps {
+            spec.add_map(name, map);
+        }
+        for (name, section, program) in obj.programs {
+            spec.push_program(&name, &section, program)?;
+        }
+        Ok(spec)
     }
 
     /// Reads a clang BPF object file; errors name the file.
@@ -171,12 +180,7 @@ impl CollectionSpec {
 
     /// Adds a program read from section `section` of an object file: the section name
     /// gives its type, attach type, flags and BTF target.
-    pub(crate) fn push_program(
-        &mut self,
-        name: &str,
-        section: &str,
-        program: Program,
-    ) -> Result<()> {
+    fn push_program(&mut self, name: &str, section: &str, program: Program) -> Result<()> {
         let (d, target) = ebpf_asm_core::section_def(section)
             .map_err(|why| Error::Elf(format!("section `{section}` (program `{name}`): {why}")))?;
         self.programs.push(CollectionProgram {

@@ -26,7 +26,7 @@ pub(crate) struct ElfMap {
 /// map_flags (u32 each). Later fields (libbpf's `inner_map_idx`, ...) are ignored.
 const DEF_FIELDS: usize = 5;
 
-/// Every map of the object: legacy ones first, then BTF-defined ones.
+/// The legacy maps (section `maps`).
 pub(crate) fn read(file: &Elf<'_>) -> Result<Vec<ElfMap>> {
     let mut out = Vec::new();
     if let Some(sec) = file.section_by_name("maps") {
@@ -44,9 +44,6 @@ pub(crate) fn read(file: &Elf<'_>) -> Result<Vec<ElfMap>> {
                 offset: sym.address(),
             });
         }
-    }
-    if let Some(sec) = file.section_by_name(".maps") {
-        out.extend(super::btf_maps::read(file, sec.index())?);
     }
     Ok(out)
 }

@@ -16,8 +16,8 @@ mod sections;
 
 use object::{Object, ObjectSection};
 
-use crate::collection::CollectionSpec;
 use crate::error::{Error, Result};
+use crate::maps::MapSpec;
 
 /// The ELF files we read: 64-bit little-endian (what `clang -target bpf` writes on x86
 /// and arm64).
@@ -31,21 +31,34 @@ pub(crate) fn elf_err(msg: impl Into<String>) -> Error {
     Error::Elf(msg.into())
 }
 
-/// Reads an ELF object into a collection.
-pub(crate) fn read(bytes: &[u8]) -> Result<CollectionSpec> {
+/// What an ELF object holds, ready for a collection: map references still symbolic.
+pub(crate) struct ElfObject {
+    /// The `license` section ("GPL" when absent).
+    pub license: String,
+    /// Maps by name, in file order.
+    pub maps: Vec<(String, MapSpec)>,
+    /// Programs: name, section, linked instructions.
+    pub programs: Vec<(String, String, ebpf_asm_core::Program)>,
+}
+
+/// Reads an ELF object.
+pub(crate) fn read(bytes: &[u8]) -> Result<ElfObject> {
     let file = parse(bytes)?;
-    let maps = maps::read(&file)?;
-    let mut spec = CollectionSpec::new();
-    spec.set_license(license(&file)?);
-    for m in &maps {
-        spec.add_map(m.name.clone(), m.spec.clone());
+    let mut maps = maps::read(&file)?;
+    if let Some(sec) = file.section_by_name(".maps") {
+        maps.extend(btf_maps::read(&file, sec.index())?);
     }
     let text = sections::text_functions(&file, &maps)?;
+    let mut programs = Vec::new();
     for prog in sections::programs(&file, &maps)? {
         let program = sections::link(&prog, &text)?;
-        spec.push_program(&prog.name, &prog.section, program)?;
+        programs.push((prog.name, prog.section, program));
     }
-    Ok(spec)
+    Ok(ElfObject {
+        license: license(&file)?,
+        maps: maps.into_iter().map(|m| (m.name, m.spec)).collect(),
+        programs,
+    })
 }
 
 /// Whether `bytes` start with the ELF magic.
