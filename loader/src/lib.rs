@@ -70,8 +70,8 @@ pub use perf_reader::{PerfEvent, PerfReader, PerfReaderOptions};
 pub use pin::{check_bpffs, is_bpffs, open_pinned, pin_fd, unpin, BPF_FS_MAGIC};
 pub use programs::{
     program_info, program_jited_ksyms, program_xlated_insns, slot_source_map, AttachType, BtfFunc,
-    BtfObject, FdArray, LoadedProgram, ProgramBtf, ProgramInfo, ProgramSpec, ProgramType,
-    TestRun, TestRunResult,
+    BtfObject, FdArray, LoadedProgram, ProgramBtf, ProgramInfo, ProgramSpec, ProgramType, TestRun,
+    TestRunResult,
 };
 #[cfg(feature = "tokio")]
 pub use ringbuf::AsyncRingBuf;
