@@ -21,10 +21,15 @@ pub struct Input {
 }
 
 impl Input {
+    /// Whether the input is an ELF object (starts with the ELF magic).
+    pub fn is_elf(&self) -> bool {
+        self.bytes.starts_with(ELF_MAGIC)
+    }
+
     /// The input as assembly text. An ELF object or bytes that are not UTF-8 are reported
     /// on `err` as `NAME[:LINE:COL]: error: ...`, and give `None`.
     pub fn text(&self, err: &mut dyn Write) -> Option<&str> {
-        if self.bytes.starts_with(ELF_MAGIC) {
+        if self.is_elf() {
             let _ = writeln!(
                 err,
                 "{}: error: this is an ELF object file, which is not supported yet: \

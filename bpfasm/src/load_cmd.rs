@@ -20,7 +20,8 @@ use crate::{input, Status};
 #[derive(clap::Args, Debug)]
 pub struct LoadArgs {
     /// The object file: LLVM-syntax assembly with `.section`, `.map` and `.license`
-    /// (see docs/asm-format.md).
+    /// (see docs/asm-format.md), or an ELF object from `clang -target bpf` (recognised
+    /// by its magic; README "Loading clang objects" says what it may hold).
     pub file: PathBuf,
     /// Verifier log level: 4 (default) statistics only; 2 (or 6) also prints the
     /// verifier's trace of every instruction, for every program; 1 keeps only the trace
@@ -33,10 +34,15 @@ pub struct LoadArgs {
     pub pin: Option<PathBuf>,
 }
 
-/// Reads the object file and its spec; prints the errors and returns `None` on failure.
+/// Reads the object file (assembly text, or ELF by its magic) and its spec; prints the
+/// errors and returns `None` on failure.
 pub fn read_spec(file: &Path, err: &mut dyn Write) -> Option<CollectionSpec> {
     let input = input::read_path(file, err)?;
-    match CollectionSpec::from_asm(&input.name, input.text(err)?) {
+    let spec = match input.is_elf() {
+        true => CollectionSpec::from_elf(&input.bytes),
+        false => CollectionSpec::from_asm(&input.name, input.text(err)?),
+    };
+    match spec {
         Ok(spec) => Some(spec),
         Err(e) => {
             // Assembly errors are already `FILE:LINE:COL: error: ...` lines.

@@ -13,7 +13,7 @@ use ebpf_asm_core::hex;
 /// Arguments of `bpfasm run`.
 #[derive(clap::Args, Debug)]
 pub struct RunArgs {
-    /// The object file (see docs/asm-format.md).
+    /// The object file: assembly (see docs/asm-format.md) or a clang ELF object.
     pub file: PathBuf,
     /// The program to run; may be left out when the file has only one.
     #[arg(long, value_name = "NAME")]

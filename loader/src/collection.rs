@@ -150,6 +150,53 @@ impl CollectionSpec {
         Self::from_asm(&path.to_string_lossy(), &text)
     }
 
+    /// Reads a clang BPF object (`clang -target bpf -O2 -g -c`); see `README.md`,
+    /// "Loading clang objects", for what it reads so far. Errors are [`Error::Elf`].
+    pub fn from_elf(bytes: &[u8]) -> Result<Self> {
+        let obj = crate::elf::read(bytes)?;
+        let mut spec = CollectionSpec::new();
+        spec.set_license(obj.license);
+        for (name, map) in obj.maps {
+            spec.add_map(name, map);
+        }
+        for (name, section, program) in obj.programs {
+            spec.push_program(&name, &section, program)?;
+        }
+        Ok(spec)
+    }
+
+    /// Reads a clang BPF object file; errors name the file.
+    pub fn from_elf_file(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        let bytes = std::fs::read(path).map_err(|e| Error::Io {
+            what: format!("reading {}", path.display()),
+            source: e,
+        })?;
+        Self::from_elf(&bytes).map_err(|e| match e {
+            Error::Elf(m) => Error::Elf(format!("{}: {m}", path.display())),
+            e => e,
+        })
+    }
+
+    /// Adds a program read from section `section` of an object file: the section name
+    /// gives its type, attach type, flags and BTF target.
+    fn push_program(&mut self, name: &str, section: &str, program: Program) -> Result<()> {
+        let (d, target) = ebpf_asm_core::section_def(section)
+            .map_err(|why| Error::Elf(format!("section `{section}` (program `{name}`): {why}")))?;
+        self.programs.push(CollectionProgram {
+            name: name.to_owned(),
+            prog_type: d.prog_type,
+            expected_attach_type: d.attach_type,
+            flags: d.prog_flags,
+            attach_btf_id: 0,
+            attach_btf: target.and_then(|t| btf_target(d, t)),
+            program,
+            section: Some(section.to_owned()),
+            location: None,
+        });
+        Ok(())
+    }
+
     /// A collection from a parsed object: section names give program types, expected
     /// attach types, flags and BTF attach targets.
     pub fn from_object(obj: &ObjectSpec) -> Result<Self> {

@@ -143,6 +143,11 @@ pub enum Error {
         /// The names it does have.
         known: Vec<String>,
     },
+    /// An ELF object we cannot read: not ELF, not EM_BPF, an unknown section, an
+    /// unsupported relocation, a map definition we cannot read. The message names the
+    /// section or symbol.
+    #[error("ELF object: {0}")]
+    Elf(String),
     /// Creating or loading one object of a collection failed. `Display` names the object
     /// only; the cause is `source()` (or [`Error::with_causes`] for one line with both).
     #[error("{what}")]

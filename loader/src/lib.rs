@@ -29,6 +29,7 @@
 #![deny(unsafe_code)]
 
 mod collection;
+mod elf;
 mod errno;
 mod error;
 pub mod flags;
@@ -52,6 +53,7 @@ pub use programs::{core_relo, kfunc, verifier_log};
 pub use collection::{
     kernel_name, Collection, CollectionMap, CollectionProgram, CollectionSpec, LoadOptions,
 };
+pub use elf::is_elf;
 pub use errno::{errno_name, hint, ENOTSUPP};
 pub use error::{Error, Result};
 pub use flags::{BPF_ANY, BPF_EXIST, BPF_F_LOCK, BPF_NOEXIST};

@@ -1,5 +1,5 @@
 //! The loader's sources import downward: `sys` uses nothing above it; the stage folders
-//! (programs, then maps with their readers, then link) use only the folders before them
+//! (programs, then maps with their readers, then link, then the ELF reader) use only the folders before them
 //! and the shared files at the root; the files on top (collection, probe, memlock) are
 //! used by no folder; and no two files import each other in a circle.
 
@@ -9,7 +9,7 @@ use std::path::Path;
 use ebpf_asm_test_support::layering::{find_cycle, imports, sources};
 
 /// The stage folders, lowest first.
-const FOLDERS: &[&str] = &["sys", "programs", "maps", "link"];
+const FOLDERS: &[&str] = &["sys", "programs", "maps", "link", "elf"];
 
 /// Root files that build on the stages; nothing below may use them.
 const TOP: &[&str] = &["collection", "probe", "memlock"];
