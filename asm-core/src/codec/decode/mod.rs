@@ -111,13 +111,23 @@ pub fn slots_of(bytes: &[u8]) -> Result<Vec<RawInsn>, DecodeError> {
 pub fn decode_iter(
     slots: &[RawInsn],
 ) -> impl Iterator<Item = Result<(usize, Insn), DecodeError>> + '_ {
+    iter_with(slots, decode_one)
+}
+
+/// Iterates `slots` with `one`, a decoder of the instruction at the start of its slice (the
+/// strict one or the kernel's translated form): `(slot index, instruction)`, or the error
+/// of a slot that did not decode, after which iteration goes on with the next slot.
+pub(super) fn iter_with<'s, T>(
+    slots: &'s [RawInsn],
+    one: impl Fn(&[RawInsn], usize) -> Result<(T, usize), DecodeError> + 's,
+) -> impl Iterator<Item = Result<(usize, T), DecodeError>> + 's {
     let mut i = 0;
     std::iter::from_fn(move || {
         if i >= slots.len() {
             return None;
         }
         let at = i;
-        Some(match decode_one(&slots[i..], i) {
+        Some(match one(&slots[i..], i) {
             Ok((insn, n)) => {
                 i += n;
                 Ok((at, insn))

@@ -160,23 +160,7 @@ fn with_ax(slots: &[RawInsn], index: usize) -> Result<(XlatedInsn, usize), Decod
 pub fn decode_xlated_iter(
     slots: &[RawInsn],
 ) -> impl Iterator<Item = Result<(usize, XlatedInsn), DecodeError>> + '_ {
-    let mut i = 0;
-    std::iter::from_fn(move || {
-        if i >= slots.len() {
-            return None;
-        }
-        let at = i;
-        Some(match decode_xlated_one(&slots[i..], i) {
-            Ok((insn, n)) => {
-                i += n;
-                Ok((at, insn))
-            }
-            Err(e) => {
-                i += 1;
-                Err(e)
-            }
-        })
-    })
+    super::iter_with(slots, decode_xlated_one)
 }
 
 /// Decodes a whole translated program (`xlated_prog_insns`), stopping at the first error.
