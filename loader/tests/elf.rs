@@ -4,44 +4,9 @@
 
 mod common;
 
-use std::path::PathBuf;
-use std::process::Command;
+use common::clang::compile;
 
 use ebpf_loader::{CollectionSpec, Error, MapType, ProgramType, TestRun};
-
-/// Compiles `tests/elf/NAME.c`; `None` (after `skip`) when clang-19 is missing.
-fn compile(name: &str) -> Option<Vec<u8>> {
-    let src = format!("{}/tests/elf/{name}.c", env!("CARGO_MANIFEST_DIR"));
-    let out: PathBuf =
-        std::env::temp_dir().join(format!("ebpf-elf-{}-{name}.o", std::process::id()));
-    let status = Command::new("clang-19")
-        .args([
-            "-target",
-            "bpf",
-            "-O2",
-            "-g",
-            "-c",
-            "-I/usr/include/x86_64-linux-gnu",
-        ])
-        .arg(&src)
-        .arg("-o")
-        .arg(&out)
-        .status();
-    match status {
-        Err(e) => {
-            common::skip(&format!(
-                "clang-19 is not runnable ({e}): cannot compile {src}"
-            ));
-            None
-        }
-        Ok(s) => {
-            assert!(s.success(), "clang-19 failed on {src}");
-            let bytes = std::fs::read(&out).expect("clang wrote the object");
-            let _ = std::fs::remove_file(&out);
-            Some(bytes)
-        }
-    }
-}
 
 fn elf_message(r: Result<CollectionSpec, Error>) -> String {
     match r {

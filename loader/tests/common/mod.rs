@@ -2,6 +2,8 @@
 //! failure), a private bpffs mount, and fd counting.
 #![allow(dead_code)]
 
+pub mod clang;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
