@@ -400,3 +400,43 @@ fn verifier_error_shows_the_whole_log_on_request() {
     assert!(stdout.contains("\nverifier log:\n"), "{stdout}");
     assert!(stdout.contains("0: R1=ctx() R10=fp0"), "{stdout}");
 }
+
+#[test]
+fn clang_counter_loads_the_c_object_and_counts_packets_and_syscalls() {
+    if !require_root("clang_counter") {
+        return;
+    }
+    if Command::new("clang-19").arg("--version").output().is_err() {
+        ebpf_asm_test_support::skip("clang_counter compiles its C source with clang-19");
+        return;
+    }
+    let (ok, stdout, stderr) = run_in_private_netns("clang_counter", &["--seconds", "2"]);
+    assert!(ok, "stdout:\n{stdout}\nstderr:\n{stderr}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(
+        lines[0].starts_with(
+            "clang_counter: examples/c/clang_counter.c (compiled by clang-19) loaded: 2 programs \
+             (count_protocols in xdp, 23 insns, count_syscalls in raw_tracepoint/sys_enter, \
+             13 insns), 2 maps; attached to lo"
+        ),
+        "{stdout}"
+    );
+    assert_eq!(lines.len(), 3, "{stdout}");
+    // `  2 s: lo: tcp   362/s, udp   362/s, icmp   181/s; syscalls    77467/s`
+    for line in &lines[1..] {
+        let rates: Vec<u64> = line
+            .split(['/', ':', ',', ';'])
+            .filter_map(|f| f.split_whitespace().last()?.parse().ok())
+            .collect();
+        // tcp, udp, icmp, syscalls: every counter moved.
+        assert_eq!(rates.len(), 4, "{line}");
+        assert!(
+            rates.iter().all(|&r| r > 0),
+            "a counter did not move: {line}"
+        );
+    }
+    assert!(
+        !stderr.contains("xdp"),
+        "lo still has an XDP program: {stderr}"
+    );
+}
