@@ -10,6 +10,7 @@
 //! [`Error::Elf`](crate::Error::Elf) naming the section or symbol, never a panic.
 
 mod btf_maps;
+mod map_slots;
 mod maps;
 mod relocations;
 mod sections;
@@ -17,7 +18,7 @@ mod sections;
 use object::{Object, ObjectSection};
 
 use crate::error::{Error, Result};
-use crate::maps::MapSpec;
+pub(crate) use maps::ElfMap;
 
 /// The ELF files we read: 64-bit little-endian (what `clang -target bpf` writes on x86
 /// and arm64).
@@ -36,7 +37,7 @@ pub(crate) struct ElfObject {
     /// The `license` section ("GPL" when absent).
     pub license: String,
     /// Maps by name, in file order.
-    pub maps: Vec<(String, MapSpec)>,
+    pub maps: Vec<ElfMap>,
     /// Programs: name, section, linked instructions.
     pub programs: Vec<(String, String, ebpf_asm_core::Program)>,
 }
@@ -48,6 +49,7 @@ pub(crate) fn read(bytes: &[u8]) -> Result<ElfObject> {
     if let Some(sec) = file.section_by_name(".maps") {
         maps.extend(btf_maps::read(&file, sec.index())?);
     }
+    map_slots::read(&file, &mut maps)?;
     let text = sections::text_functions(&file, &maps)?;
     let mut programs = Vec::new();
     for prog in sections::programs(&file, &maps)? {
@@ -56,7 +58,7 @@ pub(crate) fn read(bytes: &[u8]) -> Result<ElfObject> {
     }
     Ok(ElfObject {
         license: license(&file)?,
-        maps: maps.into_iter().map(|m| (m.name, m.spec)).collect(),
+        maps,
         programs,
     })
 }
