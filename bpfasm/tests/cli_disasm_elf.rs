@@ -1,12 +1,14 @@
 //! `bpfasm disasm FILE.o`: clang objects (loader/tests/elf/*.c) printed in the object
 //! text format; the printout loads again (library and `bpfasm load`) to the same
-//! translated instructions and test-run results as the object.
+//! translated instructions and test-run results as the object; and `bpfasm load --pin`
+//! of an object whose map is pinned by name.
 
 #[path = "../../loader/tests/common/mod.rs"]
 mod common;
 
 use std::collections::HashMap;
 use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use ebpf_loader::{Collection, CollectionSpec, TestRun};
 
@@ -37,12 +39,14 @@ fn scratch(name: &str, contents: &[u8]) -> String {
     path.to_str().expect("UTF-8 path").to_owned()
 }
 
-/// Compiles loader/tests/elf/NAME.c (with its `bpf_test.h`); `None` (after `skip`)
-/// without clang-19.
+/// Compiles loader/tests/elf/NAME.c (with its `bpf_test.h`) into a file of the caller's
+/// own (tests run in parallel); `None` (after `skip`) without clang-19.
 fn clang_object(name: &str) -> Option<String> {
+    static OUTPUTS: AtomicUsize = AtomicUsize::new(0);
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../loader/tests/elf");
     let src = format!("{dir}/{name}.c");
-    let out = scratch(&format!("{name}.o"), b"");
+    let n = OUTPUTS.fetch_add(1, Ordering::Relaxed);
+    let out = scratch(&format!("{name}-{n}.o"), b"");
     let status = Command::new("clang-19")
         .args(["-target", "bpf", "-O2", "-g", "-c"])
         .args(["-I/usr/include/x86_64-linux-gnu", &format!("-I{dir}")])
@@ -237,4 +241,46 @@ fn a_truncated_object_is_an_error() {
         r.stderr
     );
     assert_eq!(r.stdout, "");
+}
+
+#[test]
+fn load_pin_dir_is_where_maps_pinned_by_name_go() {
+    require_root!();
+    let Some(obj) = clang_object("pinned") else {
+        return;
+    };
+    let Some(fs) = common::BpffsMount::new("cli-pin-by-name") else {
+        return;
+    };
+    let dir = fs.path().to_str().expect("UTF-8").to_owned();
+    let map_path = fs.path().join("pinned_counts");
+    let r = bpfasm(&["load", "--pin", &dir, &obj]);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains(&format!("pinned program count at {dir}/count\n")),
+        "{}",
+        r.stdout
+    );
+    // Pinned by the loader, not a second time by --pin.
+    assert!(!r.stdout.contains("pinned map"), "{}", r.stdout);
+    let id = |p: &std::path::Path| {
+        ebpf_loader::Map::from_pinned(p)
+            .expect("pinned map")
+            .info()
+            .expect("info")
+            .id
+    };
+    let first = id(&map_path);
+    std::fs::remove_file(fs.path().join("count")).expect("unpin the program");
+    let r = bpfasm(&["load", "--pin", &dir, &obj]);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""), "{}", r.stdout);
+    assert_eq!(
+        id(&map_path),
+        first,
+        "the second load reused the pinned map"
+    );
+    for name in ["count", "pinned_counts"] {
+        std::fs::remove_file(fs.path().join(name)).expect("unpin");
+    }
 }

@@ -264,3 +264,13 @@ fn bad_values_name_the_map() {
     );
     assert!(msg.contains("not hash"), "{msg}");
 }
+
+#[test]
+fn unknown_pinning_names_the_map() {
+    let Some(obj) = compile("bad_pinning") else {
+        return;
+    };
+    let msg = elf_message(CollectionSpec::from_elf(&obj));
+    assert!(msg.contains("map `global_ns` in section `.maps`"), "{msg}");
+    assert!(msg.contains("`pinning` is 2"), "{msg}");
+}

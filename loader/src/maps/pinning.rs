@@ -15,7 +15,9 @@ pub enum Pinning {
     None,
     /// `__uint(pinning, LIBBPF_PIN_BY_NAME)`: pinned at `DIR/NAME`, where DIR is
     /// [`LoadOptions::pin_dir`](crate::LoadOptions::pin_dir) (libbpf's default
-    /// [`DEFAULT_PIN_DIR`]); an existing pin of the same definition is reused.
+    /// [`DEFAULT_PIN_DIR`]); an existing pin of the same definition (type, key and
+    /// value size, max_entries, flags, map_extra) is reused, its initial values set
+    /// again; another definition is an error naming the map, the path and what differs.
     ByName,
 }
 
@@ -34,7 +36,7 @@ pub fn reuse_pinned(name: &str, spec: &MapSpec, path: &Path) -> Result<Option<Ma
         return Ok(None);
     }
     let map = Map::from_pinned(path)?;
-    let differs = differences(spec, &map);
+    let differs = differences(spec, &map, map.info()?.map_extra);
     if differs.is_empty() {
         return Ok(Some(map));
     }
@@ -46,9 +48,9 @@ pub fn reuse_pinned(name: &str, spec: &MapSpec, path: &Path) -> Result<Option<Ma
     )))
 }
 
-/// What differs between `spec` and an existing map, as `field: pinned X, object Y`
-/// (the fields libbpf compares before reusing a pin).
-fn differences(spec: &MapSpec, map: &Map) -> Vec<String> {
+/// What differs between `spec` and an existing map (whose `map_extra` is `extra`), as
+/// `field: pinned X, object Y` (the fields libbpf compares before reusing a pin).
+fn differences(spec: &MapSpec, map: &Map, extra: u64) -> Vec<String> {
     let mut out = Vec::new();
     let mut cmp = |field: &str, pinned: String, wanted: String| {
         if pinned != wanted {
@@ -80,6 +82,7 @@ fn differences(spec: &MapSpec, map: &Map) -> Vec<String> {
         format!("{:#x}", map.flags()),
         format!("{:#x}", spec.flags),
     );
+    cmp("map_extra", extra.to_string(), spec.map_extra.to_string());
     out
 }
 
