@@ -274,3 +274,22 @@ fn unknown_pinning_names_the_map() {
     assert!(msg.contains("map `global_ns` in section `.maps`"), "{msg}");
     assert!(msg.contains("`pinning` is 2"), "{msg}");
 }
+
+#[test]
+fn corrupted_map_objects_never_panic() {
+    for name in ["tail_calls", "map_in_map", "gobpf_maps"] {
+        let Some(obj) = compile(name) else {
+            return;
+        };
+        let mut errors = 0;
+        for at in (0..obj.len()).step_by(5) {
+            for value in [0x00, 0xff] {
+                let mut bad = obj.clone();
+                bad[at] = value;
+                // Either reads (the byte did not matter) or is an error; never a panic.
+                errors += usize::from(CollectionSpec::from_elf(&bad).is_err());
+            }
+        }
+        assert!(errors > 0, "{name}: no corruption was noticed");
+    }
+}
