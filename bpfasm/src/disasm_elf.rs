@@ -64,7 +64,7 @@ pub fn print(spec: &CollectionSpec, name: &str) -> Result<(String, Vec<String>),
     }
     let _ = writeln!(body, ".license \"{license}\"");
     for m in spec.maps() {
-        map_lines(m, &mut body, &mut head, &mut problems);
+        map_lines(spec, m, &mut body, &mut head, &mut problems);
     }
     for p in spec.programs() {
         let section = p
@@ -84,7 +84,13 @@ pub fn print(spec: &CollectionSpec, name: &str) -> Result<(String, Vec<String>),
 }
 
 /// The `.map` line of `m`, with the comments and problems of what it cannot say.
-fn map_lines(m: &CollectionMap, body: &mut String, head: &mut String, problems: &mut Vec<String>) {
+fn map_lines(
+    spec: &CollectionSpec,
+    m: &CollectionMap,
+    body: &mut String,
+    head: &mut String,
+    problems: &mut Vec<String>,
+) {
     let s = &m.spec;
     let mut extra = String::new();
     if s.flags != 0 {
@@ -96,8 +102,12 @@ fn map_lines(m: &CollectionMap, body: &mut String, head: &mut String, problems: 
     if let Some(inner) = &m.inner {
         let _ = write!(extra, " inner={inner}");
     } else if let Some(shape) = &m.inner_spec {
-        // The text format names inner maps: declare the shape as a map of its own.
-        let inner = format!("{}_inner", m.name);
+        // The text format names inner maps: declare the shape as a map of its own, under
+        // a name no map of the object has.
+        let mut inner = format!("{}_inner", m.name);
+        while spec.maps().iter().any(|x| x.name == inner) {
+            inner.push('_');
+        }
         let _ = writeln!(
             body,
             ".map {inner} {} key={} value={} entries={}{}",
