@@ -7,6 +7,9 @@
 //! output as `.8byte 0x...`, the raw word, so that the listing keeps every slot in place
 //! and still assembles back to the same bytes. Decoding goes on with the next slot; the exit
 //! status is 1. Trailing bytes that do not fill a slot are reported the same way.
+//!
+//! A clang BPF object (recognised by its ELF magic) is printed in the object text format
+//! instead, labels and map names included: see [`crate::disasm_elf`].
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -21,7 +24,9 @@ use ebpf_asm_core::hex;
 /// Arguments of `bpfasm disasm`.
 #[derive(clap::Args, Debug)]
 pub struct DisasmArgs {
-    /// The hex (or, with --bin, binary) file; `-` or nothing reads standard input.
+    /// The hex (or, with --bin, binary) file, or a clang BPF object (ELF, recognised by
+    /// its magic: printed in the object text format that `bpfasm load` reads); `-` or
+    /// nothing reads standard input.
     pub file: Option<PathBuf>,
     /// Read raw instruction bytes instead of hex.
     #[arg(long)]
@@ -46,6 +51,9 @@ pub fn run(args: &DisasmArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::R
     let Some(input) = input::read(args.file.as_deref(), err) else {
         return Ok(Status::InputErrors);
     };
+    if input.is_elf() && !args.xlated {
+        return crate::disasm_elf::run(&input.name, &input.bytes, out, err);
+    }
     let hex_text = (!args.bin).then_some(&input.bytes[..]);
     let bytes: Cow<[u8]> = if args.bin {
         Cow::Borrowed(&input.bytes)

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use std::os::fd::AsFd;
 
-use ebpf_loader::{pin_fd, Collection, CollectionSpec, Error, LoadOptions};
+use ebpf_loader::{pin_fd, Collection, CollectionSpec, Error, LoadOptions, Pinning};
 
 use crate::{input, Status};
 
@@ -30,6 +30,8 @@ pub struct LoadArgs {
     pub log_level: u32,
     /// Pin every loaded program and every map under DIR (a bpffs directory) by name, so
     /// `bpftool` can inspect them after bpfasm exits (remove the files to unload them).
+    /// DIR is also where maps pinned by name (`LIBBPF_PIN_BY_NAME`) are pinned or
+    /// reused (default /sys/fs/bpf).
     #[arg(long, value_name = "DIR")]
     pub pin: Option<PathBuf>,
 }
@@ -93,6 +95,7 @@ pub fn run(args: &LoadArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Res
     let opts = LoadOptions {
         log_level: args.log_level,
         log_size: 0,
+        pin_dir: args.pin.clone(),
     };
     let full_log = args.log_level & 3 != 0;
     let (coll, failures) = match spec.load_each(&opts) {
@@ -122,7 +125,7 @@ pub fn run(args: &LoadArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Res
         }
     }
     if let Some(dir) = &args.pin {
-        if !pin_all(&coll, dir, out, err)? {
+        if !pin_all(&spec, &coll, dir, out, err)? {
             return Ok(Status::InputErrors);
         }
     }
@@ -134,15 +137,25 @@ pub fn run(args: &LoadArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Res
 }
 
 /// Pins every program and map of `coll` at `DIR/NAME` (`/` in a name becomes `_`);
-/// prints each path, or the first error (false).
+/// prints each path, or the first error (false). Maps pinned by name (`.maps` with
+/// `LIBBPF_PIN_BY_NAME`) are pinned there by the loader already.
 fn pin_all(
+    spec: &CollectionSpec,
     coll: &Collection,
     dir: &Path,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<bool> {
     let programs = coll.programs().map(|(n, p)| (n, "program", p.as_fd()));
-    let maps = coll.maps().map(|(n, m)| (n, "map", m.as_fd()));
+    let by_name = |n: &str| {
+        spec.maps()
+            .iter()
+            .any(|m| m.name == n && m.pinning == Pinning::ByName)
+    };
+    let maps = coll
+        .maps()
+        .filter(|(n, _)| !by_name(n))
+        .map(|(n, m)| (n, "map", m.as_fd()));
     for (name, kind, fd) in programs.chain(maps) {
         let path = dir.join(name.replace('/', "_"));
         match pin_fd(fd, &path) {

@@ -3,6 +3,7 @@
 //! ```text
 //! bpfasm asm    [--bin] [FILE|-]            text  -> hex lines (or raw bytes)
 //! bpfasm disasm [--bin] [--labels] [FILE|-] hex (or raw bytes) -> text
+//! bpfasm disasm FILE.o                      clang object -> object text (bpfasm load)
 //! bpfasm disasm --xlated [--kallsyms F] ...  a translated program -> bpftool's dump
 //! bpfasm load   FILE [--log-level N]         load every program of an object file
 //! bpfasm run    FILE [--program NAME] ...    test-run one program
@@ -23,6 +24,7 @@
 mod asm_cmd;
 mod blocks;
 mod disasm_cmd;
+mod disasm_elf;
 mod dot_cmd;
 mod input;
 mod load_cmd;

@@ -21,7 +21,7 @@
 //! ```
 
 use std::os::fd::AsFd;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use ebpf_asm_core::{
     BtfTargetKind, ObjectSpec, Program, RefKind, Reference, SectionDef, SourceLoc,
@@ -29,7 +29,7 @@ use ebpf_asm_core::{
 
 use crate::btf::{Btf, BtfKind};
 use crate::error::{Error, Result};
-use crate::maps::{Map, MapSpec};
+use crate::maps::{pin_path, reuse_pinned, set_slot, Map, MapSlot, MapSpec, Pinning};
 use crate::programs::{AttachType, ProgramType};
 use crate::programs::{LoadedProgram, ProgramSpec};
 
@@ -42,6 +42,29 @@ pub struct CollectionMap {
     pub spec: MapSpec,
     /// For array/hash of maps: the map of this collection whose shape values have.
     pub inner: Option<String>,
+    /// For array/hash of maps without `inner`: the shape of the values (an object's
+    /// `__array(values, struct { ... })`); a map of that shape is created for the
+    /// kernel's `inner_map_fd` and closed again.
+    pub inner_spec: Option<MapSpec>,
+    /// Whether loading pins the map (and reuses an existing pin).
+    pub pinning: Pinning,
+    /// Initial values naming programs (prog arrays) or maps (maps of maps) of the
+    /// collection, by index.
+    pub slots: Vec<(u32, MapSlot)>,
+}
+
+impl CollectionMap {
+    /// A map with no inner map, pinning or initial values.
+    pub fn new(name: impl Into<String>, spec: MapSpec) -> Self {
+        CollectionMap {
+            name: name.into(),
+            spec,
+            inner: None,
+            inner_spec: None,
+            pinning: Pinning::None,
+            slots: Vec::new(),
+        }
+    }
 }
 
 /// A program of a [`CollectionSpec`].
@@ -89,7 +112,7 @@ impl CollectionProgram {
 }
 
 /// Options of [`CollectionSpec::load_with`] and [`CollectionSpec::load_each`].
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LoadOptions {
     /// Verifier log level requested for every program (0: a log only when a load fails;
     /// 4: statistics; 1 or 2: the verifier's trace). A failed load at level 4 is retried
@@ -97,6 +120,9 @@ pub struct LoadOptions {
     pub log_level: u32,
     /// Log buffer size (0: the loader's default, grown as needed).
     pub log_size: u32,
+    /// Where maps with [`Pinning::ByName`] are pinned (`DIR/NAME`, on a bpffs); `None`:
+    /// libbpf's default, [`DEFAULT_PIN_DIR`](crate::DEFAULT_PIN_DIR).
+    pub pin_dir: Option<PathBuf>,
 }
 
 /// Named maps and programs to load together.
@@ -156,8 +182,13 @@ impl CollectionSpec {
         let obj = crate::elf::read(bytes)?;
         let mut spec = CollectionSpec::new();
         spec.set_license(obj.license);
-        for (name, map) in obj.maps {
-            spec.add_map(name, map);
+        for m in obj.maps {
+            spec.put_map(CollectionMap {
+                inner_spec: m.inner,
+                pinning: m.pinning,
+                slots: m.slots,
+                ..CollectionMap::new(m.name, m.spec)
+            });
         }
         for (name, section, program) in obj.programs {
             spec.push_program(&name, &section, program)?;
@@ -207,9 +238,8 @@ impl CollectionSpec {
                 .flags(m.flags)
                 .map_extra(m.map_extra);
             spec.maps.push(CollectionMap {
-                name: m.name.clone(),
-                spec: s,
                 inner: m.inner.clone(),
+                ..CollectionMap::new(m.name.clone(), s)
             });
         }
         for p in &obj.programs {
@@ -242,11 +272,7 @@ impl CollectionSpec {
 
     /// Adds (or replaces) a map.
     pub fn add_map(&mut self, name: impl Into<String>, spec: MapSpec) -> &mut Self {
-        self.put_map(CollectionMap {
-            name: name.into(),
-            spec,
-            inner: None,
-        })
+        self.put_map(CollectionMap::new(name, spec))
     }
 
     /// Adds (or replaces) an array or hash of maps whose values have the shape of the
@@ -258,13 +284,13 @@ impl CollectionSpec {
         inner: impl Into<String>,
     ) -> &mut Self {
         self.put_map(CollectionMap {
-            name: name.into(),
-            spec,
             inner: Some(inner.into()),
+            ..CollectionMap::new(name, spec)
         })
     }
 
-    fn put_map(&mut self, m: CollectionMap) -> &mut Self {
+    /// Adds (or replaces) a map described in full (pinning, initial values, ...).
+    pub fn put_map(&mut self, m: CollectionMap) -> &mut Self {
         self.maps.retain(|x| x.name != m.name);
         self.maps.push(m);
         self
@@ -337,11 +363,12 @@ impl CollectionSpec {
     /// Creates the maps (any failure is the error), then loads every program even when
     /// some fail: the collection holds those that loaded, the list the failures in order.
     pub fn load_each(&self, opts: &LoadOptions) -> Result<(Collection, Vec<(String, Error)>)> {
-        let maps = self.create_maps()?;
+        let maps = self.create_maps(opts)?;
         let mut coll = Collection {
             maps,
             programs: Vec::new(),
         };
+        self.fill_slots(&coll, |s| matches!(s, MapSlot::Map(_)))?;
         let mut failures = Vec::new();
         for p in &self.programs {
             match self.load_program(p, &coll, opts) {
@@ -349,14 +376,39 @@ impl CollectionSpec {
                 Err(e) => failures.push((p.name.clone(), e)),
             }
         }
+        self.fill_slots(&coll, |s| matches!(s, MapSlot::Program(_)))?;
         Ok((coll, failures))
     }
 
+    /// Stores the initial values `which` selects: maps of maps once the maps exist,
+    /// prog arrays once the programs are loaded (a program that is not loaded, having
+    /// failed or been left out with [`retain_programs`](Self::retain_programs), leaves its
+    /// slot empty).
+    fn fill_slots(&self, coll: &Collection, which: impl Fn(&MapSlot) -> bool) -> Result<()> {
+        for m in &self.maps {
+            let Some(map) = coll.map(&m.name) else {
+                continue;
+            };
+            for (index, slot) in m.slots.iter().filter(|(_, s)| which(s)) {
+                let fd = match slot {
+                    MapSlot::Program(n) => coll.program(n).map(|p| p.as_fd()),
+                    MapSlot::Map(n) => {
+                        Some(coll.map(n).ok_or_else(|| self.no_such("map", n))?.as_fd())
+                    }
+                };
+                if let Some(fd) = fd {
+                    set_slot(map, &m.name, *index, slot, fd)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Creates every map, each inner map before the maps of maps that use it.
-    fn create_maps(&self) -> Result<Vec<(String, Map)>> {
+    fn create_maps(&self, opts: &LoadOptions) -> Result<Vec<(String, Map)>> {
         let mut created: Vec<(String, Map)> = Vec::new();
         for m in &self.maps {
-            self.create_map(m, &mut created, 0)?;
+            self.create_map(m, &mut created, 0, opts)?;
         }
         // Source order, not creation order.
         let mut out = Vec::with_capacity(created.len());
@@ -373,6 +425,7 @@ impl CollectionSpec {
         m: &CollectionMap,
         created: &mut Vec<(String, Map)>,
         depth: usize,
+        opts: &LoadOptions,
     ) -> Result<()> {
         if created.iter().any(|(n, _)| *n == m.name) {
             return Ok(());
@@ -387,13 +440,26 @@ impl CollectionSpec {
             )));
         }
         let spec = m.spec.clone().name(kernel_name(&m.name));
-        let map = match &m.inner {
-            None => spec.create(),
-            Some(inner) => {
+        let pin =
+            (m.pinning == Pinning::ByName).then(|| pin_path(opts.pin_dir.as_deref(), &m.name));
+        if let Some(path) = &pin {
+            if let Some(map) = reuse_pinned(&m.name, &spec, path).map_err(context)? {
+                created.push((m.name.clone(), map));
+                return Ok(());
+            }
+        }
+        let map = match (&m.inner, &m.inner_spec) {
+            (None, None) => spec.create(),
+            (None, Some(shape)) => {
+                let name = kernel_name(&format!("{}.inner", m.name));
+                let inner = shape.clone().name(name).create().map_err(context)?;
+                spec.create_with_inner(inner.as_fd())
+            }
+            (Some(inner), _) => {
                 let Some(im) = self.maps.iter().find(|x| x.name == *inner) else {
                     return Err(context(self.no_such("map", inner)));
                 };
-                self.create_map(im, created, depth + 1)?;
+                self.create_map(im, created, depth + 1, opts)?;
                 let fd = created
                     .iter()
                     .find(|(n, _)| n == inner)
@@ -403,6 +469,9 @@ impl CollectionSpec {
             }
         }
         .map_err(context)?;
+        if let Some(path) = &pin {
+            map.pin(path).map_err(context)?;
+        }
         created.push((m.name.clone(), map));
         Ok(())
     }

@@ -61,8 +61,8 @@ pub use ids::{fd_by_id, ids, kernel_btf_fd, Ids, ObjKind};
 pub use link::{Link, PerfLink, SocketFilterLink};
 pub use maps::{
     map_info, parse_cpu_list, possible_cpus, resolve_map_ids, Array, BatchCursor, BloomFilter,
-    HashMap, Keys, Map, MapBtf, MapInfo, MapMmap, MapSpec, MapType, PerCpuArray, PerCpuHashMap,
-    ProgArray, Queue, Stack,
+    HashMap, Keys, Map, MapBtf, MapInfo, MapMmap, MapSlot, MapSpec, MapType, PerCpuArray,
+    PerCpuHashMap, Pinning, ProgArray, Queue, Stack, DEFAULT_PIN_DIR,
 };
 pub use memlock::{memlock_accounting, remove_memlock_rlimit, MemlockAccounting, MemlockOutcome};
 pub use names::validate_name;

@@ -149,6 +149,7 @@ fn verifier_errors_name_the_source_line() {
         let opts = LoadOptions {
             log_level: level,
             log_size: 0,
+            ..Default::default()
         };
         let (coll, failures) = spec.load_each(&opts).expect("no map errors");
         assert_eq!(coll.programs().count(), 0);

@@ -1,12 +1,21 @@
-//! Map definitions: legacy `maps` sections (`struct bpf_map_def`, as libbpf and cilium
-//! read them) and BTF-defined `.maps` (see [`super::btf_maps`]).
+//! Map definitions: legacy `maps` sections and gobpf's `maps/NAME` sections (a
+//! `struct bpf_map_def` per symbol, as cilium/ebpf reads every section whose name starts
+//! with `maps`), and BTF-defined `.maps` (see [`super::btf_maps`]).
+//!
+//! Of a legacy definition the first five u32 are read: type, key_size, value_size,
+//! max_entries, map_flags (the last may be missing, as in a 16-byte definition). Fields
+//! after them are not interpreted, as cilium/ebpf leaves them to its caller: iproute2's
+//! and cilium's `struct bpf_elf_map` (id, pinning, inner_id, inner_idx), libbpf's old
+//! `inner_map_idx`/`numa_node`, gobpf's `pinning` and `namespace[256]`. Their pinning
+//! schemes (`PIN_GLOBAL_NS` under `/sys/fs/bpf/tc/globals`, gobpf's namespaces) are
+//! not libbpf's; write a BTF map with `LIBBPF_PIN_BY_NAME` to pin.
 
 use ebpf_asm_core::MapType;
 use object::{Object, ObjectSection, ObjectSymbol, SectionIndex, SymbolKind};
 
 use super::{elf_err, Elf};
 use crate::error::Result;
-use crate::maps::MapSpec;
+use crate::maps::{MapSlot, MapSpec, Pinning};
 
 /// A map read from the object, and where its definition is (for relocations that name
 /// the section symbol and an offset).
@@ -20,29 +29,69 @@ pub(crate) struct ElfMap {
     pub section: SectionIndex,
     /// Its offset in that section.
     pub offset: u64,
+    /// Its size (the symbol's), to find the `.maps` relocations inside it.
+    pub size: u64,
+    /// `__uint(pinning, LIBBPF_PIN_BY_NAME)`.
+    pub pinning: Pinning,
+    /// `__array(values, struct { ... })` of a map of maps: the inner definition.
+    pub inner: Option<MapSpec>,
+    /// Where `__array(values, ...)` starts in the definition, in bytes.
+    pub values_offset: Option<u64>,
+    /// `.values = { [i] = &prog_or_map }`, from the relocations of `.maps`.
+    pub slots: Vec<(u32, MapSlot)>,
+}
+
+impl ElfMap {
+    /// A map defined by the symbol at `offset` (`size` bytes) of section `section`.
+    pub fn new(name: String, spec: MapSpec, section: SectionIndex, offset: u64, size: u64) -> Self {
+        ElfMap {
+            name,
+            spec,
+            section,
+            offset,
+            size,
+            pinning: Pinning::None,
+            inner: None,
+            values_offset: None,
+            slots: Vec::new(),
+        }
+    }
 }
 
 /// `struct bpf_map_def`'s fields we read: type, key_size, value_size, max_entries,
 /// map_flags (u32 each). Later fields (libbpf's `inner_map_idx`, ...) are ignored.
 const DEF_FIELDS: usize = 5;
 
-/// The legacy maps (section `maps`).
+/// The legacy maps: sections `maps` and `maps/NAME` (gobpf), one definition per data
+/// symbol, named after the symbol.
 pub(crate) fn read(file: &Elf<'_>) -> Result<Vec<ElfMap>> {
     let mut out = Vec::new();
-    if let Some(sec) = file.section_by_name("maps") {
+    for sec in file.sections() {
+        let sec_name = sec.name().unwrap_or("");
+        if sec_name != "maps" && !sec_name.starts_with("maps/") {
+            continue;
+        }
         let data = sec
             .data()
-            .map_err(|e| elf_err(format!("section `maps`: {e}")))?;
-        for sym in map_symbols(file, sec.index()) {
+            .map_err(|e| elf_err(format!("section `{sec_name}`: {e}")))?;
+        let syms = map_symbols(file, sec.index());
+        if syms.is_empty() && !data.is_empty() {
+            return Err(elf_err(format!(
+                "section `{sec_name}` holds {} bytes but no symbol names a map in it",
+                data.len()
+            )));
+        }
+        for sym in syms {
             let name = sym.name().unwrap_or("").to_owned();
             let spec = legacy_def(data, sym.address(), sym.size())
-                .map_err(|why| elf_err(format!("map `{name}` in section `maps`: {why}")))?;
-            out.push(ElfMap {
+                .map_err(|why| elf_err(format!("map `{name}` in section `{sec_name}`: {why}")))?;
+            out.push(ElfMap::new(
                 name,
                 spec,
-                section: sec.index(),
-                offset: sym.address(),
-            });
+                sec.index(),
+                sym.address(),
+                sym.size(),
+            ));
         }
     }
     Ok(out)

@@ -4,12 +4,15 @@
 //!
 //! What is read: programs from every executable section the section table knows (one
 //! program per `STT_FUNC` symbol), subprograms in `.text` (copied into each caller, as
-//! libbpf does), `license`, legacy `maps` sections (`struct bpf_map_def`) and BTF-defined
-//! maps in `.maps`, and the relocations `R_BPF_64_64` (ld_imm64 of a map) and
+//! libbpf does), `license`, legacy `maps` and gobpf's `maps/NAME` sections (`struct
+//! bpf_map_def`) and BTF-defined maps in `.maps` (with `LIBBPF_PIN_BY_NAME` pinning and
+//! `__array(values, ...)` initial values, read from the relocations of `.maps`), and the
+//! relocations `R_BPF_64_64` (ld_imm64 of a map) and
 //! `R_BPF_64_32` (call of a `.text` function). Anything else that a program needs is an
 //! [`Error::Elf`](crate::Error::Elf) naming the section or symbol, never a panic.
 
 mod btf_maps;
+mod map_slots;
 mod maps;
 mod relocations;
 mod sections;
@@ -17,7 +20,7 @@ mod sections;
 use object::{Object, ObjectSection};
 
 use crate::error::{Error, Result};
-use crate::maps::MapSpec;
+pub(crate) use maps::ElfMap;
 
 /// The ELF files we read: 64-bit little-endian (what `clang -target bpf` writes on x86
 /// and arm64).
@@ -36,7 +39,7 @@ pub(crate) struct ElfObject {
     /// The `license` section ("GPL" when absent).
     pub license: String,
     /// Maps by name, in file order.
-    pub maps: Vec<(String, MapSpec)>,
+    pub maps: Vec<ElfMap>,
     /// Programs: name, section, linked instructions.
     pub programs: Vec<(String, String, ebpf_asm_core::Program)>,
 }
@@ -48,6 +51,7 @@ pub(crate) fn read(bytes: &[u8]) -> Result<ElfObject> {
     if let Some(sec) = file.section_by_name(".maps") {
         maps.extend(btf_maps::read(&file, sec.index())?);
     }
+    map_slots::read(&file, &mut maps)?;
     let text = sections::text_functions(&file, &maps)?;
     let mut programs = Vec::new();
     for prog in sections::programs(&file, &maps)? {
@@ -56,7 +60,7 @@ pub(crate) fn read(bytes: &[u8]) -> Result<ElfObject> {
     }
     Ok(ElfObject {
         license: license(&file)?,
-        maps: maps.into_iter().map(|m| (m.name, m.spec)).collect(),
+        maps,
         programs,
     })
 }

@@ -5,10 +5,12 @@
 mod batch;
 mod map_btf;
 mod map_ids;
+mod map_slots;
 mod map_type;
 mod mmap;
 mod percpu;
 pub mod perf_reader;
+mod pinning;
 mod prog_array;
 pub mod ringbuf;
 mod typed;
@@ -19,9 +21,11 @@ use std::path::Path;
 pub use batch::BatchCursor;
 pub use map_btf::MapBtf;
 pub use map_ids::resolve_map_ids;
+pub use map_slots::{set_slot, MapSlot};
 pub use map_type::MapType;
 pub use mmap::MapMmap;
 pub use percpu::{parse_cpu_list, possible_cpus};
+pub use pinning::{pin_path, reuse_pinned, Pinning, DEFAULT_PIN_DIR};
 pub use prog_array::ProgArray;
 pub use typed::{Array, BloomFilter, HashMap, PerCpuArray, PerCpuHashMap, Queue, Stack};
 

@@ -2,14 +2,19 @@
 
 use std::path::PathBuf;
 use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Tests of one process may compile the same source at once: each output is its own.
+static OUTPUTS: AtomicUsize = AtomicUsize::new(0);
 
 /// Compiles `tests/elf/NAME.c` (with `tests/elf/` on the include path, so sources can
 /// share `bpf_test.h`); `None` (after `skip`) when clang-19 is missing.
 pub fn compile(name: &str) -> Option<Vec<u8>> {
     let dir = format!("{}/tests/elf", env!("CARGO_MANIFEST_DIR"));
     let src = format!("{dir}/{name}.c");
+    let n = OUTPUTS.fetch_add(1, Ordering::Relaxed);
     let out: PathBuf =
-        std::env::temp_dir().join(format!("ebpf-elf-{}-{name}.o", std::process::id()));
+        std::env::temp_dir().join(format!("ebpf-elf-{}-{n}-{name}.o", std::process::id()));
     let status = Command::new("clang-19")
         .args([
             "-target",
