@@ -209,6 +209,25 @@ impl CollectionSpec {
         })
     }
 
+    /// The collection as a relocatable BPF ELF object (`EM_BPF`, 64-bit little-endian)
+    /// that libbpf (`bpftool prog loadall`), aya and [`CollectionSpec::from_elf`] load:
+    /// a section per program (its section name, else libbpf's for its type), its
+    /// subprograms in `.text`, `.maps` with BTF, `license`, `.BTF` and `.BTF.ext` with
+    /// the source lines. See `docs/elf-write.md`. Errors ([`Error::Elf`]) name the
+    /// program or map that cannot be written (resolved fds, kfunc calls, CO-RE).
+    pub fn to_elf(&self) -> Result<Vec<u8>> {
+        crate::elf::write::write(self)
+    }
+
+    /// Writes [`CollectionSpec::to_elf`]'s bytes to `path`.
+    pub fn write_elf_file(&self, path: impl AsRef<Path>) -> Result<()> {
+        let path = path.as_ref();
+        std::fs::write(path, self.to_elf()?).map_err(|e| Error::Io {
+            what: format!("writing {}", path.display()),
+            source: e,
+        })
+    }
+
     /// Adds a program read from section `section` of an object file: the section name
     /// gives its type, attach type, flags and BTF target.
     fn push_program(&mut self, name: &str, section: &str, program: Program) -> Result<()> {

@@ -1,0 +1,210 @@
+//! Writing BPF objects: a [`CollectionSpec`] to the bytes of a relocatable EM_BPF ELF64
+//! little-endian file that libbpf (`bpftool prog loadall`), aya and our own reader load.
+//!
+//! What is written, as clang lays it out:
+//! - each program's entry function in its section (the `.section` name it was read
+//!   from, else libbpf's name for its type), an `STT_FUNC` `STB_GLOBAL` symbol with its
+//!   size; its subprograms in `.text` (libbpf looks for subprograms only there, and links
+//!   them into each caller), `STB_LOCAL` unless `.globl`;
+//! - `R_BPF_64_32` on every bpf-to-bpf call (against the callee's symbol, imm -1),
+//!   `R_BPF_64_64` on every map load (against the map's symbol) and function address
+//!   (against `.text`, the offset in the immediate);
+//! - `license`; BTF-defined maps in `.maps` (see [`btf_maps`]);
+//! - `.BTF` (the maps' types, one FUNC per function, the source lines' text) and
+//!   `.BTF.ext` (func_info and line_info per section), so the kernel shows the source
+//!   lines of the object, as for a program loaded directly.
+//!
+//! The writer lives in the loader, beside the reader, because it needs what only the
+//! loader has: [`MapSpec`](crate::MapSpec) and its BTF, and the program BTF that
+//! [`ProgramSpec::from_program`](crate::ProgramSpec::from_program) builds for loads.
+
+mod btf_ext;
+mod btf_maps;
+mod layout;
+
+use std::collections::HashSet;
+
+use ebpf_btf::{Builder, Endian};
+use object::write::{Object, Relocation, SectionId, Symbol, SymbolId, SymbolSection};
+use object::{
+    Architecture, BinaryFormat, Endianness, RelocationFlags, SectionKind, SymbolFlags, SymbolKind,
+    SymbolScope,
+};
+
+use crate::collection::CollectionSpec;
+use crate::error::{Error, Result};
+use btf_maps::MapPlace;
+use layout::{Layout, RelocTarget};
+
+/// The section subprograms go to.
+pub(crate) const TEXT: &str = ".text";
+/// The section of BTF-defined maps.
+pub(crate) const MAPS: &str = ".maps";
+
+/// An [`Error::Elf`] about writing program or map `what`.
+pub(crate) fn write_err(what: &str, msg: impl Into<String>) -> Error {
+    Error::Elf(format!("writing `{what}`: {}", msg.into()))
+}
+
+/// The object file for `spec`.
+pub(crate) fn write(spec: &CollectionSpec) -> Result<Vec<u8>> {
+    let names = symbol_names(spec)?;
+    let mut b = Builder::new().with_endian(Endian::Little);
+    let places = btf_maps::add(&mut b, spec.maps())?;
+    let map_names: Vec<&str> = spec.maps().iter().map(|m| m.name.as_str()).collect();
+    let mut layout = Layout::new(names);
+    for p in spec.programs() {
+        layout.add(&mut b, p, &map_names)?;
+    }
+    let ext = btf_ext::encode(&mut b, &layout.sections)?;
+    emit(spec, &layout, &places, &b.encode(), &ext)
+}
+
+/// The names of programs and maps: global symbols, so each at most once.
+fn symbol_names(spec: &CollectionSpec) -> Result<HashSet<String>> {
+    let mut names = HashSet::new();
+    let all = spec
+        .maps()
+        .iter()
+        .map(|m| &m.name)
+        .chain(spec.programs().iter().map(|p| &p.name));
+    for name in all {
+        if name.is_empty() || name.contains('\0') {
+            return Err(write_err(
+                name,
+                "a symbol name must be non-empty, without NUL",
+            ));
+        }
+        if !names.insert(name.clone()) {
+            return Err(write_err(
+                name,
+                "a map and a program have this name; ELF symbols must differ (rename one)",
+            ));
+        }
+    }
+    Ok(names)
+}
+
+/// Writes the ELF file.
+fn emit(
+    spec: &CollectionSpec,
+    layout: &Layout,
+    places: &[MapPlace],
+    btf: &[u8],
+    ext: &[u8],
+) -> Result<Vec<u8>> {
+    let mut obj = Object::new(BinaryFormat::Elf, Architecture::Bpf, Endianness::Little);
+    let code: Vec<SectionId> = layout
+        .sections
+        .iter()
+        .map(|s| {
+            let id = obj.add_section(Vec::new(), s.name.as_bytes().to_vec(), SectionKind::Text);
+            obj.append_section_data(id, &s.bytes, 8);
+            id
+        })
+        .collect();
+    let funcs: Vec<SymbolId> = layout
+        .funcs
+        .iter()
+        .map(|f| {
+            let scope = match f.global {
+                true => SymbolScope::Dynamic,
+                false => SymbolScope::Compilation,
+            };
+            symbol(
+                &mut obj,
+                &f.name,
+                code[f.section],
+                (f.offset, f.size),
+                SymbolKind::Text,
+                scope,
+            )
+        })
+        .collect();
+    let mut maps = Vec::with_capacity(places.len());
+    if !places.is_empty() {
+        let sec = data_section(&mut obj, MAPS, SectionKind::Data, &vec![0; total(places)]);
+        for (m, p) in spec.maps().iter().zip(places) {
+            let at = (p.offset, p.size);
+            maps.push(symbol(
+                &mut obj,
+                &m.name,
+                sec,
+                at,
+                SymbolKind::Data,
+                SymbolScope::Dynamic,
+            ));
+        }
+    }
+    let mut license = spec.license().as_bytes().to_vec();
+    license.push(0);
+    let sec = data_section(&mut obj, "license", SectionKind::Data, &license);
+    let at = (0, license.len() as u64);
+    symbol(
+        &mut obj,
+        "_license",
+        sec,
+        at,
+        SymbolKind::Data,
+        SymbolScope::Dynamic,
+    );
+    data_section(&mut obj, ".BTF", SectionKind::Other, btf);
+    data_section(&mut obj, ".BTF.ext", SectionKind::Other, ext);
+    for r in &layout.relocs {
+        let symbol = match &r.target {
+            RelocTarget::Func(f) => funcs[*f],
+            RelocTarget::Text => {
+                let text = layout.sections.iter().position(|s| s.name == TEXT);
+                obj.section_symbol(code[text.unwrap_or(0)])
+            }
+            RelocTarget::Map(name) => {
+                let i = spec
+                    .maps()
+                    .iter()
+                    .position(|m| m.name == *name)
+                    .unwrap_or(0);
+                maps[i]
+            }
+        };
+        let rel = Relocation {
+            offset: r.offset,
+            symbol,
+            addend: 0,
+            flags: RelocationFlags::Elf { r_type: r.r_type },
+        };
+        obj.add_relocation(code[r.section], rel)
+            .map_err(|e| Error::Elf(format!("writing a relocation: {e}")))?;
+    }
+    obj.write()
+        .map_err(|e| Error::Elf(format!("writing the ELF file: {e}")))
+}
+
+fn total(places: &[MapPlace]) -> usize {
+    places.last().map_or(0, |p| (p.offset + p.size) as usize)
+}
+
+fn data_section(obj: &mut Object<'_>, name: &str, kind: SectionKind, data: &[u8]) -> SectionId {
+    let id = obj.add_section(Vec::new(), name.as_bytes().to_vec(), kind);
+    obj.append_section_data(id, data, if kind == SectionKind::Other { 4 } else { 8 });
+    id
+}
+
+fn symbol(
+    obj: &mut Object<'_>,
+    name: &str,
+    section: SectionId,
+    (value, size): (u64, u64),
+    kind: SymbolKind,
+    scope: SymbolScope,
+) -> SymbolId {
+    obj.add_symbol(Symbol {
+        name: name.as_bytes().to_vec(),
+        value,
+        size,
+        kind,
+        scope,
+        weak: false,
+        section: SymbolSection::Section(section),
+        flags: SymbolFlags::None,
+    })
+}
