@@ -2,7 +2,8 @@
 //! into its own section (its `.section` name), its subprograms into `.text` (libbpf
 //! finds subprograms only there and links them into each caller), and the relocations
 //! that let a loader put them back together: `R_BPF_64_32` on every bpf-to-bpf call,
-//! `R_BPF_64_64` on every map reference and function address.
+//! `R_BPF_64_64` on every map reference and function address (against `.text`, the
+//! function's offset in the immediate, src 0: what clang writes for `&func`).
 
 use std::collections::HashSet;
 
@@ -233,6 +234,8 @@ impl Layout {
                             format!("the function address at slot {i} is not that of a subprogram"),
                         )
                     })?;
+                // As clang writes it: a plain `rN = OFFSET ll`; the loader sets src.
+                slots[i].src = 0;
                 slots[i].imm = self.funcs[f].offset as i32;
                 self.relocs.push(Reloc {
                     section: sec,
