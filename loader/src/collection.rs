@@ -215,6 +215,22 @@ impl CollectionSpec {
     /// subprograms in `.text`, `.maps` with BTF, `license`, `.BTF` and `.BTF.ext` with
     /// the source lines. See `docs/elf-write.md`. Errors ([`Error::Elf`]) name the
     /// program or map that cannot be written (resolved fds, kfunc calls, CO-RE).
+    ///
+    /// ```
+    /// use ebpf_loader::{CollectionSpec, MapSpec, MapType, ProgramType};
+    ///
+    /// # fn main() -> Result<(), ebpf_loader::Error> {
+    /// let prog = ebpf_asm::assemble_named("count.s", "r1 = counts ll\nr0 = 2\nexit")?;
+    /// let mut spec = CollectionSpec::new();
+    /// spec.add_map("counts", MapSpec::new(MapType::Array, 4, 8, 1));
+    /// spec.add_program("count", ProgramType::Xdp, prog);
+    /// let elf = spec.to_elf()?; // for `bpftool prog loadall`, aya, ...
+    /// let back = CollectionSpec::from_elf(&elf)?;
+    /// assert_eq!(back.programs()[0].section.as_deref(), Some("xdp"));
+    /// assert_eq!(back.maps()[0].spec.max_entries, 1);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn to_elf(&self) -> Result<Vec<u8>> {
         crate::elf::write::write(self)
     }

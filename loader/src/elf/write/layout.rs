@@ -269,19 +269,30 @@ impl Layout {
     }
 }
 
-/// The section a program is written to: the one it was read from, else the first
-/// libbpf section name for its type and expected attach type.
+/// The section a program is written to: the one it was read from, else libbpf's name
+/// for its type and expected attach type (one without `/` and with the program's
+/// flags first), or, with no attach type set, the plain name of its type.
 fn section_name(p: &CollectionProgram) -> Result<String> {
     if let Some(s) = &p.section {
         section_def(s).map_err(|why| write_err(&p.name, format!("section `{s}`: {why}")))?;
         return Ok(s.clone());
     }
-    SECTIONS
-        .iter()
-        .find(|d| {
-            d.prog_type == p.prog_type
-                && d.attach_type == p.expected_attach_type
-                && d.target != ebpf_asm_core::SectionTarget::Required
+    let of_type = || {
+        SECTIONS.iter().filter(|d| {
+            d.prog_type == p.prog_type && d.target != ebpf_asm_core::SectionTarget::Required
+        })
+    };
+    let plain = |d: &&ebpf_asm_core::SectionDef| d.prog_flags == p.flags && !d.name.contains('/');
+    of_type()
+        .filter(plain)
+        .find(|d| d.attach_type == p.expected_attach_type)
+        .or_else(|| of_type().find(|d| d.attach_type == p.expected_attach_type))
+        // No attach type given: the type's plain section (`xdp` means attach type xdp,
+        // which the kernel assumes for an XDP program without one).
+        .or_else(|| {
+            of_type()
+                .filter(plain)
+                .find(|_| p.expected_attach_type.is_none())
         })
         .map(|d| d.name.to_owned())
         .ok_or_else(|| {
@@ -332,4 +343,37 @@ fn check_writable(p: &CollectionProgram, slots: &[RawInsn]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::programs::{AttachType, ProgramType};
+
+    fn section_of(prog_type: ProgramType, attach: Option<AttachType>, flags: u32) -> String {
+        let p = CollectionProgram {
+            name: "p".into(),
+            prog_type,
+            expected_attach_type: attach,
+            flags,
+            attach_btf_id: 0,
+            attach_btf: None,
+            program: ebpf_asm_core::assemble("r0 = 0\nexit").expect("asm"),
+            section: None,
+            location: None,
+        };
+        section_name(&p).unwrap_or_else(|e| e.to_string())
+    }
+
+    #[test]
+    fn programs_without_a_section_get_libbpfs_name_for_their_type() {
+        use ProgramType as P;
+        assert_eq!(section_of(P::SocketFilter, None, 0), "socket");
+        assert_eq!(section_of(P::Xdp, None, 0), "xdp");
+        assert_eq!(section_of(P::Xdp, Some(AttachType::Xdp), 1 << 5), "xdp.frags");
+        assert_eq!(section_of(P::SchedCls, None, 0), "tc");
+        let ingress = Some(AttachType::CgroupInetIngress);
+        assert_eq!(section_of(P::CgroupSkb, ingress, 0), "cgroup_skb/ingress");
+        assert!(section_of(P::Tracing, None, 0).contains("set the program's `section`"));
+    }
 }
