@@ -50,6 +50,7 @@ const PROGRAMS: &[(&str, &str)] = &[
     ("elf_write.s", "arith"),
     ("elf_write.s", "tc_len"),
     ("elf_callback.s", "sum_loop"),
+    ("elf_callback.s", "seven"),
 ];
 
 fn packet() -> Vec<u8> {

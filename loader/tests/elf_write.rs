@@ -347,6 +347,7 @@ fn expected_results_of_the_written_programs() {
         ("elf_write.s", "arith", 13),              // clamp(square(3) + 4)
         ("elf_write.s", "tc_len", 64 + 2 * 2 + 1), // skb->len + tc_len's own square(2)
         ("elf_callback.s", "sum_loop", 1 + 2 + 3 + 4),
+        ("elf_callback.s", "seven", 7), // the second program of section `socket`
         ("counter.s", "count", 2),
     ] {
         let (_, elf) = written(name);
@@ -481,6 +482,17 @@ fn maps_with_rust_btf_are_written_with_their_types() {
     assert!(pair.is_some(), "the value type is in .BTF");
 }
 
+#[test]
+fn names_become_symbols_the_kernel_accepts() {
+    let mut spec = CollectionSpec::new();
+    spec.add_map("my-map", MapSpec::new(MapType::Array, 4, 8, 1));
+    let prog = ebpf_asm::assemble("r0 = 1\nexit").expect("asm");
+    spec.add_program("cgroup_skb/ingress", ProgramType::CgroupSkb, prog);
+    let back = CollectionSpec::from_elf(&spec.to_elf().expect("writes")).expect("reads");
+    assert_eq!(back.programs()[0].name, "cgroup_skb_ingress");
+    assert_eq!(back.maps()[0].name, "my_map");
+}
+
 fn btf_section(elf: &[u8]) -> Vec<u8> {
     use object::{Object, ObjectSection};
     let file = object::File::parse(elf).expect("ELF");
@@ -511,7 +523,11 @@ fn what_an_object_cannot_hold_is_an_error() {
     let mut spec = CollectionSpec::new();
     spec.add_map("p", MapSpec::new(MapType::Array, 4, 8, 1));
     spec.add_program("p", ProgramType::SocketFilter, asm("r0 = 0\nexit"));
-    assert!(err(&spec).contains("a map and a program have this name"));
+    let m = err(&spec);
+    assert!(
+        m.contains("another map or program has the symbol name `p`"),
+        "{m}"
+    );
 
     let mut spec = CollectionSpec::new();
     let map = MapSpec::new(MapType::Array, 4, 8, 1);

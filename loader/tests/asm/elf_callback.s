@@ -18,3 +18,9 @@ step:
 	*(u64 *)(r2 + 0) = r3
 	r0 = 0
 	exit
+
+// A second program in the same section: libbpf finds each by its symbol.
+.section socket
+seven:
+	r0 = 7
+	exit

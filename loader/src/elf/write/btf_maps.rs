@@ -24,14 +24,19 @@ pub(crate) struct MapPlace {
     pub size: u64,
 }
 
-/// Adds every map's definition, a VAR each and the `.maps` DATASEC to `b`; returns
-/// where each definition is (the section holds zeros of that size).
-pub(crate) fn add(b: &mut Builder, maps: &[CollectionMap]) -> Result<Vec<MapPlace>> {
+/// Adds every map's definition, a VAR each (named `names`: the maps' symbols) and the
+/// `.maps` DATASEC to `b`; returns where each definition is (the section holds zeros of
+/// that size).
+pub(crate) fn add(
+    b: &mut Builder,
+    maps: &[CollectionMap],
+    names: &[String],
+) -> Result<Vec<MapPlace>> {
     let mut t = Uints::new(b).map_err(btf_err)?;
     let mut places = Vec::with_capacity(maps.len());
     let mut vars = Vec::with_capacity(maps.len());
     let mut offset = 0u64;
-    for m in maps {
+    for (m, name) in maps.iter().zip(names) {
         if let Some(inner) = &m.inner {
             return Err(write_err(
                 &m.name,
@@ -61,7 +66,7 @@ pub(crate) fn add(b: &mut Builder, maps: &[CollectionMap]) -> Result<Vec<MapPlac
             .map_err(btf_err)?;
         let var = b
             .add(&Type {
-                name: &m.name,
+                name,
                 kind: TypeKind::Var(Var {
                     ty: def,
                     linkage: Linkage::Global,

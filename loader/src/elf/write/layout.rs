@@ -130,7 +130,13 @@ impl Layout {
     }
 
     /// Places program `p`: its functions, their BTF (added to `b`), relocations.
-    pub fn add(&mut self, b: &mut Builder, p: &CollectionProgram, maps: &[&str]) -> Result<()> {
+    pub fn add(
+        &mut self,
+        b: &mut Builder,
+        p: &CollectionProgram,
+        symbol: &str,
+        maps: &[&str],
+    ) -> Result<()> {
         let section = section_name(p)?;
         let program = &p.program;
         let mut slots = program.to_raw();
@@ -144,8 +150,8 @@ impl Layout {
         for (k, f) in btf.funcs.iter().enumerate() {
             let (start, end) = (starts[k], starts.get(k + 1).copied().unwrap_or(slots.len()));
             let (sec, name) = match k {
-                0 => (self.section(&section), p.name.clone()),
-                _ => (self.section(TEXT), self.unique(&p.name, &f.name)),
+                0 => (self.section(&section), symbol.to_owned()),
+                _ => (self.section(TEXT), self.unique(symbol, &f.name)),
             };
             let offset = self.sections[sec].bytes.len() as u64 + self.reserved(sec, first_func, k);
             for (i, at) in place[start..end].iter_mut().enumerate() {
@@ -311,6 +317,9 @@ fn section_name(p: &CollectionProgram) -> Result<String> {
 /// relocations, calls of functions the program does not define.
 fn check_writable(p: &CollectionProgram, slots: &[RawInsn]) -> Result<()> {
     let program = &p.program;
+    if slots.is_empty() {
+        return Err(write_err(&p.name, "the program has no instructions"));
+    }
     if let Some((idx, name)) = program.external_calls().next() {
         return Err(write_err(
             &p.name,
@@ -370,7 +379,10 @@ mod tests {
         use ProgramType as P;
         assert_eq!(section_of(P::SocketFilter, None, 0), "socket");
         assert_eq!(section_of(P::Xdp, None, 0), "xdp");
-        assert_eq!(section_of(P::Xdp, Some(AttachType::Xdp), 1 << 5), "xdp.frags");
+        assert_eq!(
+            section_of(P::Xdp, Some(AttachType::Xdp), 1 << 5),
+            "xdp.frags"
+        );
         assert_eq!(section_of(P::SchedCls, None, 0), "tc");
         let ingress = Some(AttachType::CgroupInetIngress);
         assert_eq!(section_of(P::CgroupSkb, ingress, 0), "cgroup_skb/ingress");

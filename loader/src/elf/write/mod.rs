@@ -21,8 +21,7 @@
 mod btf_ext;
 mod btf_maps;
 mod layout;
-
-use std::collections::HashSet;
+mod names;
 
 use ebpf_btf::{Builder, Endian};
 use object::write::{Object, Relocation, SectionId, Symbol, SymbolId, SymbolSection};
@@ -35,6 +34,7 @@ use crate::collection::CollectionSpec;
 use crate::error::{Error, Result};
 use btf_maps::MapPlace;
 use layout::{Layout, RelocTarget};
+use names::SymbolNames;
 
 /// The section subprograms go to.
 pub(crate) const TEXT: &str = ".text";
@@ -48,46 +48,22 @@ pub(crate) fn write_err(what: &str, msg: impl Into<String>) -> Error {
 
 /// The object file for `spec`.
 pub(crate) fn write(spec: &CollectionSpec) -> Result<Vec<u8>> {
-    let names = symbol_names(spec)?;
+    let names = SymbolNames::of(spec)?;
     let mut b = Builder::new().with_endian(Endian::Little);
-    let places = btf_maps::add(&mut b, spec.maps())?;
+    let places = btf_maps::add(&mut b, spec.maps(), &names.maps)?;
     let map_names: Vec<&str> = spec.maps().iter().map(|m| m.name.as_str()).collect();
-    let mut layout = Layout::new(names);
-    for p in spec.programs() {
-        layout.add(&mut b, p, &map_names)?;
+    let mut layout = Layout::new(names.maps.iter().chain(&names.programs).cloned());
+    for (p, symbol) in spec.programs().iter().zip(&names.programs) {
+        layout.add(&mut b, p, symbol, &map_names)?;
     }
     let ext = btf_ext::encode(&mut b, &layout.sections)?;
-    emit(spec, &layout, &places, &b.encode(), &ext)
-}
-
-/// The names of programs and maps: global symbols, so each at most once.
-fn symbol_names(spec: &CollectionSpec) -> Result<HashSet<String>> {
-    let mut names = HashSet::new();
-    let all = spec
-        .maps()
-        .iter()
-        .map(|m| &m.name)
-        .chain(spec.programs().iter().map(|p| &p.name));
-    for name in all {
-        if name.is_empty() || name.contains('\0') {
-            return Err(write_err(
-                name,
-                "a symbol name must be non-empty, without NUL",
-            ));
-        }
-        if !names.insert(name.clone()) {
-            return Err(write_err(
-                name,
-                "a map and a program have this name; ELF symbols must differ (rename one)",
-            ));
-        }
-    }
-    Ok(names)
+    emit(spec, &names, &layout, &places, &b.encode(), &ext)
 }
 
 /// Writes the ELF file.
 fn emit(
     spec: &CollectionSpec,
+    names: &SymbolNames,
     layout: &Layout,
     places: &[MapPlace],
     btf: &[u8],
@@ -124,11 +100,11 @@ fn emit(
     let mut maps = Vec::with_capacity(places.len());
     if !places.is_empty() {
         let sec = data_section(&mut obj, MAPS, SectionKind::Data, &vec![0; total(places)]);
-        for (m, p) in spec.maps().iter().zip(places) {
+        for (name, p) in names.maps.iter().zip(places) {
             let at = (p.offset, p.size);
             maps.push(symbol(
                 &mut obj,
-                &m.name,
+                name,
                 sec,
                 at,
                 SymbolKind::Data,
