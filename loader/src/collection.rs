@@ -232,7 +232,25 @@ impl CollectionSpec {
     /// # }
     /// ```
     pub fn to_elf(&self) -> Result<Vec<u8>> {
-        crate::elf::write::write(self)
+        use crate::elf::write::{Input, MapIn, ProgramIn};
+        let maps = self.maps.iter().map(|m| MapIn {
+            name: &m.name,
+            spec: &m.spec,
+            inner: m.inner.as_deref(),
+        });
+        let programs = self.programs.iter().map(|p| ProgramIn {
+            name: &p.name,
+            prog_type: p.prog_type,
+            expected_attach_type: p.expected_attach_type,
+            flags: p.flags,
+            section: p.section.as_deref(),
+            program: &p.program,
+        });
+        crate::elf::write::write(&Input {
+            license: &self.license,
+            maps: maps.collect(),
+            programs: programs.collect(),
+        })
     }
 
     /// Writes [`CollectionSpec::to_elf`]'s bytes to `path`.

@@ -12,7 +12,7 @@ use ebpf_btf::{
 };
 
 use super::write_err;
-use crate::collection::CollectionMap;
+use super::MapIn;
 use crate::error::{Error, Result};
 use crate::maps::MapSpec;
 
@@ -27,11 +27,7 @@ pub(crate) struct MapPlace {
 /// Adds every map's definition, a VAR each (named `names`: the maps' symbols) and the
 /// `.maps` DATASEC to `b`; returns where each definition is (the section holds zeros of
 /// that size).
-pub(crate) fn add(
-    b: &mut Builder,
-    maps: &[CollectionMap],
-    names: &[String],
-) -> Result<Vec<MapPlace>> {
+pub(crate) fn add(b: &mut Builder, maps: &[MapIn<'_>], names: &[String]) -> Result<Vec<MapPlace>> {
     let mut t = Uints::new(b).map_err(btf_err)?;
     let mut places = Vec::with_capacity(maps.len());
     let mut vars = Vec::with_capacity(maps.len());

@@ -10,8 +10,8 @@ use std::collections::HashSet;
 use ebpf_asm_core::{section_def, RawInsn, SECTIONS};
 use ebpf_btf::{Builder, TypeId};
 
+use super::ProgramIn;
 use super::{write_err, TEXT};
-use crate::collection::CollectionProgram;
 use crate::error::Result;
 use crate::programs::{add_program_btf, slot_source_map};
 
@@ -133,7 +133,7 @@ impl Layout {
     pub fn add(
         &mut self,
         b: &mut Builder,
-        p: &CollectionProgram,
+        p: &ProgramIn<'_>,
         symbol: &str,
         maps: &[&str],
     ) -> Result<()> {
@@ -200,7 +200,7 @@ impl Layout {
     /// `place`) for relocation, and records the relocations.
     fn relocate(
         &mut self,
-        p: &CollectionProgram,
+        p: &ProgramIn<'_>,
         slots: &mut [RawInsn],
         starts: &[usize],
         first_func: usize,
@@ -278,10 +278,10 @@ impl Layout {
 /// The section a program is written to: the one it was read from, else libbpf's name
 /// for its type and expected attach type (one without `/` and with the program's
 /// flags first), or, with no attach type set, the plain name of its type.
-fn section_name(p: &CollectionProgram) -> Result<String> {
-    if let Some(s) = &p.section {
-        section_def(s).map_err(|why| write_err(&p.name, format!("section `{s}`: {why}")))?;
-        return Ok(s.clone());
+fn section_name(p: &ProgramIn<'_>) -> Result<String> {
+    if let Some(s) = p.section {
+        section_def(s).map_err(|why| write_err(p.name, format!("section `{s}`: {why}")))?;
+        return Ok(s.to_owned());
     }
     let of_type = || {
         SECTIONS.iter().filter(|d| {
@@ -315,7 +315,7 @@ fn section_name(p: &CollectionProgram) -> Result<String> {
 
 /// Rejects what an object cannot say (yet): resolved fds, kfunc calls by name, CO-RE
 /// relocations, calls of functions the program does not define.
-fn check_writable(p: &CollectionProgram, slots: &[RawInsn]) -> Result<()> {
+fn check_writable(p: &ProgramIn<'_>, slots: &[RawInsn]) -> Result<()> {
     let program = &p.program;
     if slots.is_empty() {
         return Err(write_err(&p.name, "the program has no instructions"));
@@ -360,16 +360,14 @@ mod tests {
     use crate::programs::{AttachType, ProgramType};
 
     fn section_of(prog_type: ProgramType, attach: Option<AttachType>, flags: u32) -> String {
-        let p = CollectionProgram {
-            name: "p".into(),
+        let program = ebpf_asm_core::assemble("r0 = 0\nexit").expect("asm");
+        let p = ProgramIn {
+            name: "p",
             prog_type,
             expected_attach_type: attach,
             flags,
-            attach_btf_id: 0,
-            attach_btf: None,
-            program: ebpf_asm_core::assemble("r0 = 0\nexit").expect("asm"),
             section: None,
-            location: None,
+            program: &program,
         };
         section_name(&p).unwrap_or_else(|e| e.to_string())
     }

@@ -1,4 +1,5 @@
-//! Writing BPF objects: a [`CollectionSpec`] to the bytes of a relocatable EM_BPF ELF64
+//! Writing BPF objects: a collection (`CollectionSpec::to_elf` hands over its parts as
+//! an [`Input`]) to the bytes of a relocatable EM_BPF ELF64
 //! little-endian file that libbpf (`bpftool prog loadall`), aya and our own reader load.
 //!
 //! What is written, as clang lays it out:
@@ -30,8 +31,11 @@ use object::{
     SymbolScope,
 };
 
-use crate::collection::CollectionSpec;
+use ebpf_asm_core::Program;
+
 use crate::error::{Error, Result};
+use crate::maps::MapSpec;
+use crate::programs::{AttachType, ProgramType};
 use btf_maps::MapPlace;
 use layout::{Layout, RelocTarget};
 use names::SymbolNames;
@@ -46,14 +50,51 @@ pub(crate) fn write_err(what: &str, msg: impl Into<String>) -> Error {
     Error::Elf(format!("writing `{what}`: {}", msg.into()))
 }
 
+/// What the writer needs of a collection (the ELF stage does not use the collection
+/// layer above it: `CollectionSpec::to_elf` builds this).
+pub(crate) struct Input<'a> {
+    /// The license string.
+    pub license: &'a str,
+    /// The maps, in order.
+    pub maps: Vec<MapIn<'a>>,
+    /// The programs, in order.
+    pub programs: Vec<ProgramIn<'a>>,
+}
+
+/// A map to write.
+pub(crate) struct MapIn<'a> {
+    /// The name programs load it by.
+    pub name: &'a str,
+    /// What to create.
+    pub spec: &'a MapSpec,
+    /// For maps of maps: the inner map's name (not written yet: an error).
+    pub inner: Option<&'a str>,
+}
+
+/// A program to write.
+pub(crate) struct ProgramIn<'a> {
+    /// Its name: the entry symbol.
+    pub name: &'a str,
+    /// Its type, for the section name when `section` is `None`, and its BTF.
+    pub prog_type: ProgramType,
+    /// Its expected attach type, for the section name.
+    pub expected_attach_type: Option<AttachType>,
+    /// Its flags, for the section name.
+    pub flags: u32,
+    /// The section it was read from.
+    pub section: Option<&'a str>,
+    /// The instructions, map references symbolic.
+    pub program: &'a Program,
+}
+
 /// The object file for `spec`.
-pub(crate) fn write(spec: &CollectionSpec) -> Result<Vec<u8>> {
+pub(crate) fn write(spec: &Input<'_>) -> Result<Vec<u8>> {
     let names = SymbolNames::of(spec)?;
     let mut b = Builder::new().with_endian(Endian::Little);
-    let places = btf_maps::add(&mut b, spec.maps(), &names.maps)?;
-    let map_names: Vec<&str> = spec.maps().iter().map(|m| m.name.as_str()).collect();
+    let places = btf_maps::add(&mut b, &spec.maps, &names.maps)?;
+    let map_names: Vec<&str> = spec.maps.iter().map(|m| m.name).collect();
     let mut layout = Layout::new(names.maps.iter().chain(&names.programs).cloned());
-    for (p, symbol) in spec.programs().iter().zip(&names.programs) {
+    for (p, symbol) in spec.programs.iter().zip(&names.programs) {
         layout.add(&mut b, p, symbol, &map_names)?;
     }
     let ext = btf_ext::encode(&mut b, &layout.sections)?;
@@ -62,7 +103,7 @@ pub(crate) fn write(spec: &CollectionSpec) -> Result<Vec<u8>> {
 
 /// Writes the ELF file.
 fn emit(
-    spec: &CollectionSpec,
+    spec: &Input<'_>,
     names: &SymbolNames,
     layout: &Layout,
     places: &[MapPlace],
@@ -112,7 +153,7 @@ fn emit(
             ));
         }
     }
-    let mut license = spec.license().as_bytes().to_vec();
+    let mut license = spec.license.as_bytes().to_vec();
     license.push(0);
     let sec = data_section(&mut obj, "license", SectionKind::Data, &license);
     let at = (0, license.len() as u64);
@@ -134,11 +175,7 @@ fn emit(
                 obj.section_symbol(code[text.unwrap_or(0)])
             }
             RelocTarget::Map(name) => {
-                let i = spec
-                    .maps()
-                    .iter()
-                    .position(|m| m.name == *name)
-                    .unwrap_or(0);
+                let i = spec.maps.iter().position(|m| m.name == *name).unwrap_or(0);
                 maps[i]
             }
         };

@@ -7,7 +7,7 @@
 use std::collections::HashSet;
 
 use super::write_err;
-use crate::collection::CollectionSpec;
+use super::Input;
 use crate::error::Result;
 
 /// The symbol of each map and each program, in the spec's order.
@@ -18,17 +18,13 @@ pub(crate) struct SymbolNames {
 
 impl SymbolNames {
     /// The names for `spec`; two that come out the same are an error.
-    pub fn of(spec: &CollectionSpec) -> Result<SymbolNames> {
+    pub fn of(spec: &Input<'_>) -> Result<SymbolNames> {
         let names = SymbolNames {
-            maps: spec.maps().iter().map(|m| clean(&m.name, false)).collect(),
-            programs: spec
-                .programs()
-                .iter()
-                .map(|p| clean(&p.name, true))
-                .collect(),
+            maps: spec.maps.iter().map(|m| clean(&m.name, false)).collect(),
+            programs: spec.programs.iter().map(|p| clean(&p.name, true)).collect(),
         };
-        let originals = spec.maps().iter().map(|m| &m.name);
-        let originals = originals.chain(spec.programs().iter().map(|p| &p.name));
+        let originals = spec.maps.iter().map(|m| &m.name);
+        let originals = originals.chain(spec.programs.iter().map(|p| &p.name));
         let mut seen = HashSet::new();
         for (name, original) in names.maps.iter().chain(&names.programs).zip(originals) {
             if !seen.insert(name) {
