@@ -35,11 +35,11 @@ pub(crate) fn add(b: &mut Builder, maps: &[MapIn<'_>], names: &[String]) -> Resu
     for (m, name) in maps.iter().zip(names) {
         if let Some(inner) = &m.inner {
             return Err(write_err(
-                &m.name,
+                m.name,
                 format!("maps of maps (inner `{inner}`) are not written to objects yet"),
             ));
         }
-        let members = members(b, &mut t, &m.spec).map_err(|e| write_err(&m.name, e))?;
+        let members = members(b, &mut t, m.spec).map_err(|e| write_err(m.name, e))?;
         let size = members.len() as u64 * 8;
         let def = b
             .add(&Type {

@@ -142,7 +142,7 @@ impl Layout {
         let mut slots = program.to_raw();
         check_writable(p, &slots)?;
         let slot_map = slot_source_map(program);
-        let btf = add_program_btf(b, &p.name, p.prog_type, program, &slots, &slot_map)?;
+        let btf = add_program_btf(b, p.name, p.prog_type, program, &slots, &slot_map)?;
         // Each function: [start, end) slots, where it goes.
         let starts: Vec<usize> = btf.funcs.iter().map(|f| f.slot as usize).collect();
         let first_func = self.funcs.len();
@@ -220,7 +220,7 @@ impl Layout {
             if s.code == CALL && s.src == PSEUDO_CALL {
                 let f = func_at(target).ok_or_else(|| {
                     write_err(
-                        &p.name,
+                        p.name,
                         format!("the call at slot {i} lands inside a function"),
                     )
                 })?;
@@ -236,7 +236,7 @@ impl Layout {
                     .filter(|&f| f != first_func)
                     .ok_or_else(|| {
                         write_err(
-                            &p.name,
+                            p.name,
                             format!("the function address at slot {i} is not that of a subprogram"),
                         )
                     })?;
@@ -255,7 +255,7 @@ impl Layout {
             let slot = p.program.slot_of(idx).unwrap_or(0);
             if !maps.contains(&name.as_str()) {
                 return Err(write_err(
-                    &p.name,
+                    p.name,
                     format!(
                         "`{name}` (instruction {idx}) is not a map of the collection; an \
                          object can only reference its own maps (known: {})",
@@ -303,7 +303,7 @@ fn section_name(p: &ProgramIn<'_>) -> Result<String> {
         .map(|d| d.name.to_owned())
         .ok_or_else(|| {
             write_err(
-                &p.name,
+                p.name,
                 format!(
                     "no libbpf section name means program type {:?} with attach type {:?}; \
                      set the program's `section`",
@@ -318,30 +318,30 @@ fn section_name(p: &ProgramIn<'_>) -> Result<String> {
 fn check_writable(p: &ProgramIn<'_>, slots: &[RawInsn]) -> Result<()> {
     let program = &p.program;
     if slots.is_empty() {
-        return Err(write_err(&p.name, "the program has no instructions"));
+        return Err(write_err(p.name, "the program has no instructions"));
     }
     if let Some((idx, name)) = program.external_calls().next() {
         return Err(write_err(
-            &p.name,
+            p.name,
             format!("instruction {idx} calls `{name}`, which the program does not define (link its subprograms first: Program::link)"),
         ));
     }
     if let Some((idx, name)) = program.kfunc_calls().next() {
         return Err(write_err(
-            &p.name,
+            p.name,
             format!("instruction {idx} calls kernel function `{name}`: kfunc calls (`.ksyms` externs) are not written to objects yet"),
         ));
     }
     if !program.core_relos().is_empty() {
         return Err(write_err(
-            &p.name,
+            p.name,
             "CO-RE relocations are not written to objects yet",
         ));
     }
     for (i, s) in slots.iter().enumerate() {
         if s.code == LD_IMM64 && s.src != 0 && s.src != PSEUDO_FUNC {
             return Err(write_err(
-                &p.name,
+                p.name,
                 format!(
                     "slot {i} loads a resolved kernel object (ld_imm64 src {}): write the \
                      object before the Editor points references at fds; keep them symbolic \

@@ -20,11 +20,11 @@ impl SymbolNames {
     /// The names for `spec`; two that come out the same are an error.
     pub fn of(spec: &Input<'_>) -> Result<SymbolNames> {
         let names = SymbolNames {
-            maps: spec.maps.iter().map(|m| clean(&m.name, false)).collect(),
-            programs: spec.programs.iter().map(|p| clean(&p.name, true)).collect(),
+            maps: spec.maps.iter().map(|m| clean(m.name, false)).collect(),
+            programs: spec.programs.iter().map(|p| clean(p.name, true)).collect(),
         };
-        let originals = spec.maps.iter().map(|m| &m.name);
-        let originals = originals.chain(spec.programs.iter().map(|p| &p.name));
+        let originals = spec.maps.iter().map(|m| m.name);
+        let originals = originals.chain(spec.programs.iter().map(|p| p.name));
         let mut seen = HashSet::new();
         for (name, original) in names.maps.iter().chain(&names.programs).zip(originals) {
             if !seen.insert(name) {
