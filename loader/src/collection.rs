@@ -237,6 +237,14 @@ impl CollectionSpec {
             name: &m.name,
             spec: &m.spec,
             inner: m.inner.as_deref(),
+            pin_by_name: m.pinning == Pinning::ByName,
+            unsupported: if m.inner_spec.is_some() {
+                Some("the value shapes of maps of maps (`__array(values, struct {...})`)")
+            } else if !m.slots.is_empty() {
+                Some("initial values (prog array and map-of-maps slots)")
+            } else {
+                None
+            },
         });
         let programs = self.programs.iter().map(|p| ProgramIn {
             name: &p.name,

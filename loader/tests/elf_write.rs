@@ -13,7 +13,9 @@ use std::process::Command;
 use common::{have_tool, BpffsMount};
 use ebpf_asm::{Assembler, RawInsn};
 use ebpf_btf::{Btf, BtfType, Kind, TypeKind};
-use ebpf_loader::{CollectionSpec, Error, MapBtf, MapSpec, MapType, ProgramType, TestRun};
+use ebpf_loader::{
+    CollectionSpec, Error, MapBtf, MapSlot, MapSpec, MapType, Pinning, ProgramType, TestRun,
+};
 
 /// Object files with maps (one with flags), subprograms calling subprograms, two
 /// programs with a subprogram of the same name, a global function.
@@ -480,6 +482,24 @@ fn maps_with_rust_btf_are_written_with_their_types() {
     );
     let pair = btf.id_by_name_kind("Pair", Kind::Struct).expect("ok");
     assert!(pair.is_some(), "the value type is in .BTF");
+}
+
+#[test]
+fn pinning_by_name_is_written_and_initial_values_are_an_error() {
+    let mut spec = CollectionSpec::new();
+    spec.add_map("pinned", MapSpec::new(MapType::Array, 4, 8, 1));
+    spec.map_mut("pinned").expect("map").pinning = Pinning::ByName;
+    let back = CollectionSpec::from_elf(&spec.to_elf().expect("writes")).expect("reads");
+    assert_eq!(back.maps()[0].pinning, Pinning::ByName);
+
+    let mut spec = CollectionSpec::new();
+    spec.add_map("jumps", MapSpec::new(MapType::ProgArray, 4, 4, 2));
+    let m = spec.map_mut("jumps").expect("map");
+    m.slots.push((0, MapSlot::Program("p".into())));
+    match spec.to_elf() {
+        Err(Error::Elf(m)) => assert!(m.contains("`jumps`: initial values"), "{m}"),
+        r => panic!("expected an error, got {:?}", r.map(|b| b.len())),
+    }
 }
 
 #[test]

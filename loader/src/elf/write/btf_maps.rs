@@ -39,7 +39,17 @@ pub(crate) fn add(b: &mut Builder, maps: &[MapIn<'_>], names: &[String]) -> Resu
                 format!("maps of maps (inner `{inner}`) are not written to objects yet"),
             ));
         }
-        let members = members(b, &mut t, m.spec).map_err(|e| write_err(m.name, e))?;
+        if let Some(what) = m.unsupported {
+            return Err(write_err(
+                m.name,
+                format!("{what} are not written to objects yet"),
+            ));
+        }
+        let mut members = members(b, &mut t, m.spec).map_err(|e| write_err(m.name, e))?;
+        if m.pin_by_name {
+            // LIBBPF_PIN_BY_NAME
+            members.push(("pinning", t.uint(b, 1).map_err(btf_err)?));
+        }
         let size = members.len() as u64 * 8;
         let def = b
             .add(&Type {

@@ -69,6 +69,10 @@ pub(crate) struct MapIn<'a> {
     pub spec: &'a MapSpec,
     /// For maps of maps: the inner map's name (not written yet: an error).
     pub inner: Option<&'a str>,
+    /// `__uint(pinning, LIBBPF_PIN_BY_NAME)`.
+    pub pin_by_name: bool,
+    /// What else the map has that is not written yet (an error naming it).
+    pub unsupported: Option<&'static str>,
 }
 
 /// A program to write.
