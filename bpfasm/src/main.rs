@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! bpfasm asm    [--bin] [FILE|-]            text  -> hex lines (or raw bytes)
+//! bpfasm asm    --elf -o OUT.o FILE         object file -> BPF ELF object (libbpf, aya)
 //! bpfasm disasm [--bin] [--labels] [FILE|-] hex (or raw bytes) -> text
 //! bpfasm disasm FILE.o                      clang object -> object text (bpfasm load)
 //! bpfasm disasm --xlated [--kallsyms F] ...  a translated program -> bpftool's dump

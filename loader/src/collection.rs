@@ -209,6 +209,67 @@ impl CollectionSpec {
         })
     }
 
+    /// The collection as a relocatable BPF ELF object (`EM_BPF`, 64-bit little-endian)
+    /// that libbpf (`bpftool prog loadall`), aya and [`CollectionSpec::from_elf`] load:
+    /// a section per program (its section name, else libbpf's for its type), its
+    /// subprograms in `.text`, `.maps` with BTF, `license`, `.BTF` and `.BTF.ext` with
+    /// the source lines. See `docs/elf-write.md`. Errors ([`Error::Elf`]) name the
+    /// program or map that cannot be written (resolved fds, kfunc calls, CO-RE).
+    ///
+    /// ```
+    /// use ebpf_loader::{CollectionSpec, MapSpec, MapType, ProgramType};
+    ///
+    /// # fn main() -> Result<(), ebpf_loader::Error> {
+    /// let prog = ebpf_asm::assemble_named("count.s", "r1 = counts ll\nr0 = 2\nexit")?;
+    /// let mut spec = CollectionSpec::new();
+    /// spec.add_map("counts", MapSpec::new(MapType::Array, 4, 8, 1));
+    /// spec.add_program("count", ProgramType::Xdp, prog);
+    /// let elf = spec.to_elf()?; // for `bpftool prog loadall`, aya, ...
+    /// let back = CollectionSpec::from_elf(&elf)?;
+    /// assert_eq!(back.programs()[0].section.as_deref(), Some("xdp"));
+    /// assert_eq!(back.maps()[0].spec.max_entries, 1);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn to_elf(&self) -> Result<Vec<u8>> {
+        use crate::elf::write::{Input, MapIn, ProgramIn};
+        let maps = self.maps.iter().map(|m| MapIn {
+            name: &m.name,
+            spec: &m.spec,
+            inner: m.inner.as_deref(),
+            pin_by_name: m.pinning == Pinning::ByName,
+            unsupported: if m.inner_spec.is_some() {
+                Some("the value shapes of maps of maps (`__array(values, struct {...})`)")
+            } else if !m.slots.is_empty() {
+                Some("initial values (prog array and map-of-maps slots)")
+            } else {
+                None
+            },
+        });
+        let programs = self.programs.iter().map(|p| ProgramIn {
+            name: &p.name,
+            prog_type: p.prog_type,
+            expected_attach_type: p.expected_attach_type,
+            flags: p.flags,
+            section: p.section.as_deref(),
+            program: &p.program,
+        });
+        crate::elf::write::write(&Input {
+            license: &self.license,
+            maps: maps.collect(),
+            programs: programs.collect(),
+        })
+    }
+
+    /// Writes [`CollectionSpec::to_elf`]'s bytes to `path`.
+    pub fn write_elf_file(&self, path: impl AsRef<Path>) -> Result<()> {
+        let path = path.as_ref();
+        std::fs::write(path, self.to_elf()?).map_err(|e| Error::Io {
+            what: format!("writing {}", path.display()),
+            source: e,
+        })
+    }
+
     /// Adds a program read from section `section` of an object file: the section name
     /// gives its type, attach type, flags and BTF target.
     fn push_program(&mut self, name: &str, section: &str, program: Program) -> Result<()> {

@@ -16,6 +16,7 @@ mod map_slots;
 mod maps;
 mod relocations;
 mod sections;
+pub(crate) mod write;
 
 use object::{Object, ObjectSection};
 

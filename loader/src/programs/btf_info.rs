@@ -78,23 +78,55 @@ impl ProgramBtf {
         slots: &[RawInsn],
         slot_map: &SourceMap,
     ) -> Result<ProgramBtf> {
-        let funcs = functions(name, prog_type, program, slots);
         let mut b = Builder::new();
-        let types = BaseTypes::add(&mut b, ctx_struct(prog_type)).map_err(btf_error)?;
-        let mut func_info = Vec::with_capacity(funcs.len() * 8);
-        for f in &funcs {
-            let id = add_func(&mut b, &types, f).map_err(btf_error)?;
+        let added = add_program(&mut b, name, prog_type, program, slots, slot_map)?;
+        let mut func_info = Vec::with_capacity(added.funcs.len() * 8);
+        for (f, id) in added.funcs.iter().zip(&added.func_ids) {
             func_info.extend_from_slice(&f.slot.to_ne_bytes());
             func_info.extend_from_slice(&id.to_ne_bytes());
         }
-        let line_info = line_records(&mut b, program, slots, slot_map, &funcs)?;
         Ok(ProgramBtf {
             blob: b.encode(),
-            funcs,
+            funcs: added.funcs,
             func_info,
-            line_info,
+            line_info: added.line_info,
         })
     }
+}
+
+/// A program's functions and lines, added to a [`Builder`] that may hold other
+/// programs' too (the ELF writer puts every program of an object into one `.BTF`).
+pub(crate) struct AddedBtf {
+    /// The functions, in slot order.
+    pub funcs: Vec<BtfFunc>,
+    /// The FUNC type id of each function.
+    pub func_ids: Vec<TypeId>,
+    /// `bpf_line_info` records (slot, file, line text, line << 10 | column), in this
+    /// machine's byte order.
+    pub line_info: Vec<u8>,
+}
+
+/// Adds the FUNC types and line strings of `program` (see [`ProgramBtf::build`]) to `b`.
+pub(crate) fn add_program(
+    b: &mut Builder,
+    name: &str,
+    prog_type: ProgramType,
+    program: &Program,
+    slots: &[RawInsn],
+    slot_map: &SourceMap,
+) -> Result<AddedBtf> {
+    let funcs = functions(name, prog_type, program, slots);
+    let types = BaseTypes::add(b, ctx_struct(prog_type)).map_err(btf_error)?;
+    let mut func_ids = Vec::with_capacity(funcs.len());
+    for f in &funcs {
+        func_ids.push(add_func(b, &types, f).map_err(btf_error)?);
+    }
+    let line_info = line_records(b, program, slots, slot_map, &funcs)?;
+    Ok(AddedBtf {
+        funcs,
+        func_ids,
+        line_info,
+    })
 }
 
 fn btf_error(e: ebpf_btf::Error) -> Error {

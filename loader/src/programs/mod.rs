@@ -18,6 +18,7 @@ pub mod verifier_log;
 mod xlated;
 
 pub use asm_program::slot_source_map;
+pub(crate) use btf_info::add_program as add_program_btf;
 pub use btf_info::{BtfFunc, ProgramBtf};
 pub use btf_object::BtfObject;
 pub use fd_array::FdArray;
