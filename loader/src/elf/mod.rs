@@ -12,6 +12,7 @@
 //! [`Error::Elf`](crate::Error::Elf) naming the section or symbol, never a panic.
 
 mod btf_maps;
+pub(crate) mod data;
 mod map_slots;
 mod maps;
 mod relocations;
@@ -43,6 +44,10 @@ pub(crate) struct ElfObject {
     pub maps: Vec<ElfMap>,
     /// Programs: name, section, linked instructions.
     pub programs: Vec<(String, String, ebpf_asm_core::Program)>,
+    /// Global data sections (their maps are not in `maps`).
+    pub data: Vec<data::DataSection>,
+    /// The `version` section (`kern_version`), when there is one.
+    pub kern_version: Option<u32>,
 }
 
 /// Reads an ELF object.
@@ -53,9 +58,10 @@ pub(crate) fn read(bytes: &[u8]) -> Result<ElfObject> {
         maps.extend(btf_maps::read(&file, sec.index())?);
     }
     map_slots::read(&file, &mut maps)?;
-    let text = sections::text_functions(&file, &maps)?;
+    let data = data::read(&file)?;
+    let text = sections::text_functions(&file, &maps, &data)?;
     let mut programs = Vec::new();
-    for prog in sections::programs(&file, &maps)? {
+    for prog in sections::programs(&file, &maps, &data)? {
         let program = sections::link(&prog, &text)?;
         programs.push((prog.name, prog.section, program));
     }
@@ -63,6 +69,8 @@ pub(crate) fn read(bytes: &[u8]) -> Result<ElfObject> {
         license: license(&file)?,
         maps,
         programs,
+        data,
+        kern_version: data::kern_version(&file)?,
     })
 }
 
