@@ -1,6 +1,9 @@
 //! Collections: named maps and named programs loaded together. Loading creates the maps
-//! (inner maps first), points every map reference of every program at its map with the
-//! [`Editor`](ebpf_asm_core::Editor), and loads the programs.
+//! (inner maps first), writes the global data read from an object into its maps (freezing
+//! `.rodata`), points every map reference of every program at its map with the
+//! [`Editor`](ebpf_asm_core::Editor) (`rN = NAME ll`: the map's fd; `rN = NAME_value_OFF
+//! ll`: the address of its value plus OFF, `BPF_PSEUDO_MAP_VALUE`, as bpftool's
+//! `map_id_N_value_OFF`), and loads the programs.
 //!
 //! ```no_run
 //! use ebpf_loader::{CollectionSpec, MapSpec, MapType, ProgramType, TestRun};
@@ -182,7 +185,9 @@ impl CollectionSpec {
     }
 
     /// Reads a clang BPF object (`clang -target bpf -O2 -g -c`); see `README.md`,
-    /// "Loading clang objects", for what it reads so far. Errors are [`Error::Elf`].
+    /// "Loading clang objects", for what it reads so far. Global data becomes maps named
+    /// after their sections ([`data_sections`](Self::data_sections), set variables with
+    /// [`set_constant`](Self::set_constant)). Errors are [`Error::Elf`].
     pub fn from_elf(bytes: &[u8]) -> Result<Self> {
         let obj = crate::elf::read(bytes)?;
         let mut spec = CollectionSpec::new();
@@ -351,6 +356,14 @@ impl CollectionSpec {
     /// as cilium's `RewriteConstants` and libbpf's skeletons do: `value` must be exactly
     /// the variable's size (`set_variable("max", &7u32.to_ne_bytes())`). An unknown name
     /// is [`Error::NoSuchObject`] listing the variables there are.
+    ///
+    /// ```no_run
+    /// // prog.c: `volatile const __u32 max_len = 64;` ... `if (len > max_len) ...`
+    /// let mut spec = ebpf_loader::CollectionSpec::from_elf_file("prog.o")?;
+    /// spec.set_constant("max_len", 1500u32)?;
+    /// let coll = spec.load()?;
+    /// # Ok::<(), ebpf_loader::Error>(())
+    /// ```
     pub fn set_variable(&mut self, name: &str, value: &[u8]) -> Result<()> {
         for d in &mut self.data {
             if let Some(var) = d.variables.iter().find(|v| v.name == name).cloned() {
@@ -360,7 +373,9 @@ impl CollectionSpec {
         Err(Error::NoSuchObject {
             kind: "variable",
             name: name.to_owned(),
-            known: (self.data.iter())
+            known: self
+                .data
+                .iter()
                 .flat_map(|d| d.variables.iter().map(|v| v.name.clone()))
                 .collect(),
         })

@@ -78,12 +78,19 @@ fn data_sections_are_array_maps_named_as_cilium_names_them() {
     want.extend([0; 4]);
     want.extend(5u64.to_le_bytes());
     assert_eq!(rodata.value(), want);
-    let var = |name: &str, offset, size| Variable {
+    let var = |name: &str, offset, size, ty: &str| Variable {
         name: name.into(),
         offset,
         size,
+        type_name: Some(ty.into()),
     };
-    assert_eq!(rodata.variables, [var("answer", 0, 4), var("wide", 8, 8)]);
+    assert_eq!(
+        rodata.variables,
+        [
+            var("answer", 0, 4, "const volatile __u32"),
+            var("wide", 8, 8, "const volatile __u64"),
+        ]
+    );
     assert_eq!(data_of(".rodata.str1.1").contents, b"eBPF\0");
     let bss = &data_of(".bss");
     assert_eq!((bss.contents.len(), bss.value()), (0, vec![0; 8]));
@@ -185,7 +192,8 @@ fn constant_errors_name_the_variable_and_sizes_or_the_known_names() {
     };
     let e = spec.set_constant("answer", 1u64).unwrap_err().to_string();
     assert!(
-        e.contains("`answer` (in `.rodata`) is 4 bytes") && e.contains("given is 8 bytes"),
+        e.contains("`answer` (`const volatile __u32` in `.rodata`) is 4 bytes")
+            && e.contains("given is 8 bytes"),
         "{e}"
     );
     let e = spec.set_constant("anser", 1u32).unwrap_err().to_string();
@@ -271,4 +279,38 @@ fn reference_into_a_section_that_is_not_data() {
         m.contains("global variables (`.data*`, `.rodata*`, `.bss*`)"),
         "{m}"
     );
+}
+
+fn refused_for_the_unchecked_read(r: Result<Collection, Error>) {
+    match r {
+        Err(Error::Verifier(v)) => {
+            let log = v.log().to_string();
+            assert!(log.contains("map_value_or_null"), "{log}");
+        }
+        r => panic!("expected the verifier to refuse the unchecked read: {r:?}"),
+    }
+}
+
+#[test]
+fn frozen_rodata_is_a_constant_to_the_verifier() {
+    require_root!();
+    let Some(obj) = compile("rodata_dead_code") else {
+        return;
+    };
+    let all = CollectionSpec::from_elf(&obj).expect("reads rodata_dead_code.o");
+    let only = |name: &'static str| {
+        let mut spec = all.clone();
+        spec.retain_programs(|p| p.name == name);
+        spec
+    };
+    // `unchecked` is 0: the branch without the NULL check is dead, and not walked.
+    let coll = only("maybe_unchecked")
+        .load()
+        .expect("the dead branch is pruned");
+    assert_eq!(run(&coll, "maybe_unchecked"), 0); // the hash map is empty
+    let mut spec = only("maybe_unchecked");
+    spec.set_constant("unchecked", 1u32).expect("a u32");
+    refused_for_the_unchecked_read(spec.load());
+    // `.data` is not frozen: its 0 may change, so the verifier walks the branch.
+    refused_for_the_unchecked_read(only("maybe_unchecked_rw").load());
 }

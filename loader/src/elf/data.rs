@@ -10,6 +10,7 @@
 use ebpf_asm_core::MapType;
 use object::{Object, ObjectSection, ObjectSymbol, SectionIndex, SectionKind, SymbolKind};
 
+use super::var_types::{object_btf, var_type};
 use super::{elf_err, Elf};
 use crate::error::{Error, Result};
 use crate::flags::BPF_F_RDONLY_PROG;
@@ -27,6 +28,8 @@ pub struct Variable {
     pub offset: u32,
     /// Its size in bytes.
     pub size: u32,
+    /// Its C type, from the object's BTF (`const volatile __u32`), when it has one.
+    pub type_name: Option<String>,
 }
 
 /// A data section read from an object: its map's name, initial value and variables.
@@ -63,8 +66,12 @@ impl DataSection {
     /// Writes `bytes` into the variable `name`, which must be exactly as long.
     pub(crate) fn set(&mut self, var: &Variable, bytes: &[u8]) -> Result<()> {
         if bytes.len() != var.size as usize {
+            let ty = var
+                .type_name
+                .as_ref()
+                .map_or(String::new(), |t| format!("`{t}` "));
             return Err(Error::InvalidArgument(format!(
-                "variable `{}` (in `{}`) is {} bytes; the value given is {} bytes",
+                "variable `{}` ({ty}in `{}`) is {} bytes; the value given is {} bytes",
                 var.name,
                 self.map,
                 var.size,
@@ -102,12 +109,18 @@ pub fn parse_value_symbol(name: &str) -> Option<(&str, u32)> {
 /// The data sections of `file` that hold something, in file order.
 pub(crate) fn read(file: &Elf<'_>) -> Result<Vec<DataSection>> {
     let mut out = Vec::new();
+    let btf = object_btf(file);
     for sec in file.sections() {
         let name = sec.name().unwrap_or("");
         if !is_data_section(name) || sec.size() == 0 {
             continue;
         }
-        let variables = variables(file, sec.index(), name)?;
+        let mut variables = variables(file, sec.index(), name)?;
+        if let Some(btf) = &btf {
+            for v in &mut variables {
+                v.type_name = var_type(btf, name, &v.name);
+            }
+        }
         if sec.size() > MAX_VALUE_SIZE {
             let biggest = variables.iter().max_by_key(|v| v.size);
             let what = biggest.map_or(String::new(), |v| {
@@ -162,6 +175,7 @@ fn variables(file: &Elf<'_>, index: SectionIndex, section: &str) -> Result<Vec<V
             name: name.to_owned(),
             offset: sym.address() as u32,
             size: sym.size() as u32,
+            type_name: None,
         });
     }
     out.sort_by_key(|v| v.offset);
@@ -224,6 +238,7 @@ mod tests {
             name: "n".into(),
             offset: 4,
             size: 4,
+            type_name: Some("int".into()),
         };
         let mut d = DataSection {
             map: ".bss".into(),
@@ -234,7 +249,7 @@ mod tests {
         };
         let e = d.set(&var, &7u64.to_ne_bytes()).unwrap_err().to_string();
         assert!(
-            e.contains("`n` (in `.bss`) is 4 bytes") && e.contains("8 bytes"),
+            e.contains("`n` (`int` in `.bss`) is 4 bytes") && e.contains("8 bytes"),
             "{e}"
         );
         d.set(&var, &7u32.to_ne_bytes()).unwrap();

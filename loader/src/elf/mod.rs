@@ -4,11 +4,12 @@
 //!
 //! What is read: programs from every executable section the section table knows (one
 //! program per `STT_FUNC` symbol), subprograms in `.text` (copied into each caller, as
-//! libbpf does), `license`, legacy `maps` and gobpf's `maps/NAME` sections (`struct
-//! bpf_map_def`) and BTF-defined maps in `.maps` (with `LIBBPF_PIN_BY_NAME` pinning and
-//! `__array(values, ...)` initial values, read from the relocations of `.maps`), and the
-//! relocations `R_BPF_64_64` (ld_imm64 of a map) and
-//! `R_BPF_64_32` (call of a `.text` function). Anything else that a program needs is an
+//! libbpf does), `license`, `version`, legacy `maps` and gobpf's `maps/NAME` sections
+//! (`struct bpf_map_def`) and BTF-defined maps in `.maps` (with `LIBBPF_PIN_BY_NAME`
+//! pinning and `__array(values, ...)` initial values, read from the relocations of
+//! `.maps`), global data (`.data`, `.rodata`, `.bss`: see [`data`]), and the relocations
+//! `R_BPF_64_64` (ld_imm64 of a map, a variable or a `.text` function) and `R_BPF_64_32`
+//! (call of a `.text` function). Anything else that a program needs is an
 //! [`Error::Elf`](crate::Error::Elf) naming the section or symbol, never a panic.
 
 mod btf_maps;
@@ -17,6 +18,7 @@ mod map_slots;
 mod maps;
 mod relocations;
 mod sections;
+mod var_types;
 pub(crate) mod write;
 
 use object::{Object, ObjectSection};
