@@ -240,6 +240,10 @@ fn bpf_loop_callback_and_global_functions() {
     };
     let spec = CollectionSpec::from_elf(&obj).expect("reads func_pointers.o");
     assert_eq!(callback(&spec, "loop_sum").as_deref(), Some("add_index"));
+    assert_eq!(
+        callback(&spec, "loop_global").as_deref(),
+        Some("count_calls")
+    );
     let p = &spec.programs()[1];
     assert_eq!(p.name, "double_three");
     // The call is linked to the copy of `global_double` appended to the program.
@@ -251,6 +255,7 @@ fn bpf_loop_callback_and_global_functions() {
     // bpf_loop adds 0+1+2+3+4; global_is_short(skb) is 1.
     assert_eq!(run(&coll, "loop_sum"), 10 + 1);
     assert_eq!(run(&coll, "double_three"), 6);
+    assert_eq!(run(&coll, "loop_global"), 7);
 }
 
 #[test]
@@ -313,4 +318,16 @@ fn frozen_rodata_is_a_constant_to_the_verifier() {
     refused_for_the_unchecked_read(spec.load());
     // `.data` is not frozen: its 0 may change, so the verifier walks the branch.
     refused_for_the_unchecked_read(only("maybe_unchecked_rw").load());
+}
+
+#[test]
+fn pointer_in_global_data_is_named() {
+    let Some(obj) = compile("data_pointer") else {
+        return;
+    };
+    let m = elf_message(CollectionSpec::from_elf(&obj));
+    assert!(
+        m.contains("section `.data`, variable `greeting`, holds the address of `.rodata.str1.1`"),
+        "{m}"
+    );
 }

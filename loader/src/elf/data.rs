@@ -115,6 +115,7 @@ pub(crate) fn read(file: &Elf<'_>) -> Result<Vec<DataSection>> {
         if !is_data_section(name) || sec.size() == 0 {
             continue;
         }
+        no_pointers(file, &sec, name)?;
         let mut variables = variables(file, sec.index(), name)?;
         if let Some(btf) = &btf {
             for v in &mut variables {
@@ -148,6 +149,47 @@ pub(crate) fn read(file: &Elf<'_>) -> Result<Vec<DataSection>> {
         });
     }
     Ok(out)
+}
+
+/// A relocation of a data section is a pointer initialised in C (`const char *s =
+/// "hi";`): it needs an address the kernel never gives to a map's value, so it is an
+/// error (libbpf ignores it and leaves the pointer holding the addend).
+fn no_pointers(
+    file: &Elf<'_>,
+    sec: &object::read::elf::ElfSection64<'_, '_, object::LittleEndian>,
+    name: &str,
+) -> Result<()> {
+    let Some((offset, rel)) = sec.relocations().next() else {
+        return Ok(());
+    };
+    let target = match rel.target() {
+        object::RelocationTarget::Symbol(i) => file.symbol_by_index(i).ok().and_then(|s| {
+            match s.name() {
+                Ok(n) if !n.is_empty() => Some(n.to_owned()),
+                // A section symbol: name the section.
+                _ => s
+                    .section_index()
+                    .and_then(|i| file.section_by_index(i).ok())
+                    .and_then(|t| t.name().ok().map(str::to_owned)),
+            }
+        }),
+        _ => None,
+    };
+    let holder = file
+        .symbols()
+        .find(|s| {
+            s.section_index() == Some(sec.index())
+                && s.kind() == SymbolKind::Data
+                && (s.address()..s.address().saturating_add(s.size())).contains(&offset)
+        })
+        .and_then(|s| s.name().ok().map(str::to_owned));
+    Err(elf_err(format!(
+        "section `{name}`{} holds the address of `{}` (a pointer initialised in C): global \
+         data cannot hold addresses, as the kernel does not relocate map values; store an \
+         index or an offset instead",
+        holder.map_or(String::new(), |h| format!(", variable `{h}`,")),
+        target.as_deref().unwrap_or("?")
+    )))
 }
 
 /// The named object symbols of section `index`, by offset; each must lie inside it.

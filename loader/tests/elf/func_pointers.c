@@ -1,5 +1,5 @@
 // A bpf_loop callback (a static .text function whose address an ld_imm64 loads) and
-// global (non-static) .text functions called from programs.
+// global (non-static) .text functions called from programs, one of them a callback.
 #include "bpf_test.h"
 
 static int add_index(__u32 i, void *ctx)
@@ -18,6 +18,12 @@ __noinline int global_double(int x)
 	return x * 2;
 }
 
+__noinline int count_calls(__u32 i, void *ctx)
+{
+	*(__u64 *)ctx += 1;
+	return i == 6; /* 1 stops the loop: 7 calls */
+}
+
 SEC("socket")
 int loop_sum(struct __sk_buff *skb)
 {
@@ -30,6 +36,14 @@ SEC("socket")
 int double_three(struct __sk_buff *skb)
 {
 	return global_double(3);
+}
+
+SEC("socket")
+int loop_global(struct __sk_buff *skb)
+{
+	__u64 calls = 0;
+	bpf_loop(100, count_calls, &calls, 0);
+	return calls;
 }
 
 char _license[] SEC("license") = "GPL";
