@@ -1,6 +1,9 @@
 //! Collections: named maps and named programs loaded together. Loading creates the maps
-//! (inner maps first), points every map reference of every program at its map with the
-//! [`Editor`](ebpf_asm_core::Editor), and loads the programs.
+//! (inner maps first), writes the global data read from an object into its maps (freezing
+//! `.rodata`), points every map reference of every program at its map with the
+//! [`Editor`](ebpf_asm_core::Editor) (`rN = NAME ll`: the map's fd; `rN = NAME_value_OFF
+//! ll`: the address of its value plus OFF, `BPF_PSEUDO_MAP_VALUE`, as bpftool's
+//! `map_id_N_value_OFF`), and loads the programs.
 //!
 //! ```no_run
 //! use ebpf_loader::{CollectionSpec, MapSpec, MapType, ProgramType, TestRun};
@@ -28,6 +31,7 @@ use ebpf_asm_core::{
 };
 
 use crate::btf::{Btf, BtfKind};
+use crate::elf::data::{parse_value_symbol, DataSection};
 use crate::error::{Error, Result};
 use crate::maps::{pin_path, reuse_pinned, set_slot, Map, MapSlot, MapSpec, Pinning};
 use crate::programs::{AttachType, ProgramType};
@@ -131,6 +135,8 @@ pub struct CollectionSpec {
     license: String,
     maps: Vec<CollectionMap>,
     programs: Vec<CollectionProgram>,
+    data: Vec<DataSection>,
+    kern_version: u32,
 }
 
 impl Default for CollectionSpec {
@@ -158,6 +164,8 @@ impl CollectionSpec {
             license: "GPL".into(),
             maps: Vec::new(),
             programs: Vec::new(),
+            data: Vec::new(),
+            kern_version: 0,
         }
     }
 
@@ -177,7 +185,9 @@ impl CollectionSpec {
     }
 
     /// Reads a clang BPF object (`clang -target bpf -O2 -g -c`); see `README.md`,
-    /// "Loading clang objects", for what it reads so far. Errors are [`Error::Elf`].
+    /// "Loading clang objects", for what it reads so far. Global data becomes maps named
+    /// after their sections ([`data_sections`](Self::data_sections), set variables with
+    /// [`set_constant`](Self::set_constant)). Errors are [`Error::Elf`].
     pub fn from_elf(bytes: &[u8]) -> Result<Self> {
         let obj = crate::elf::read(bytes)?;
         let mut spec = CollectionSpec::new();
@@ -190,6 +200,11 @@ impl CollectionSpec {
                 ..CollectionMap::new(m.name, m.spec)
             });
         }
+        for d in obj.data {
+            spec.add_map(d.map.clone(), d.map_spec());
+            spec.data.push(d);
+        }
+        spec.kern_version = obj.kern_version.unwrap_or(0);
         for (name, section, program) in obj.programs {
             spec.push_program(&name, &section, program)?;
         }
@@ -331,6 +346,59 @@ impl CollectionSpec {
         self
     }
 
+    /// The global data sections read from an object (`.data`, `.rodata`, `.bss`, ...):
+    /// each is the map of the same name, written with its contents before programs load.
+    pub fn data_sections(&self) -> &[DataSection] {
+        &self.data
+    }
+
+    /// Sets the global variable `name` (of `.rodata`, `.data`, `.bss`, ...) before load,
+    /// as cilium's `RewriteConstants` and libbpf's skeletons do: `value` must be exactly
+    /// the variable's size (`set_variable("max", &7u32.to_ne_bytes())`). An unknown name
+    /// is [`Error::NoSuchObject`] listing the variables there are.
+    ///
+    /// ```no_run
+    /// // prog.c: `volatile const __u32 max_len = 64;` ... `if (len > max_len) ...`
+    /// let mut spec = ebpf_loader::CollectionSpec::from_elf_file("prog.o")?;
+    /// spec.set_constant("max_len", 1500u32)?;
+    /// let coll = spec.load()?;
+    /// # Ok::<(), ebpf_loader::Error>(())
+    /// ```
+    pub fn set_variable(&mut self, name: &str, value: &[u8]) -> Result<()> {
+        for d in &mut self.data {
+            if let Some(var) = d.variables.iter().find(|v| v.name == name).cloned() {
+                return d.set(&var, value);
+            }
+        }
+        Err(Error::NoSuchObject {
+            kind: "variable",
+            name: name.to_owned(),
+            known: self
+                .data
+                .iter()
+                .flat_map(|d| d.variables.iter().map(|v| v.name.clone()))
+                .collect(),
+        })
+    }
+
+    /// [`set_variable`](Self::set_variable) with a plain value (`u32`, `[u8; 16]`, a
+    /// `#[repr(C)]` struct deriving `bytemuck::NoUninit`): its size must be the variable's.
+    pub fn set_constant<T: bytemuck::NoUninit>(&mut self, name: &str, value: T) -> Result<()> {
+        self.set_variable(name, bytemuck::bytes_of(&value))
+    }
+
+    /// The `kern_version` programs are loaded with (an object's `version` section; 0
+    /// when it has none).
+    pub fn kern_version(&self) -> u32 {
+        self.kern_version
+    }
+
+    /// Sets the `kern_version` programs are loaded with.
+    pub fn set_kern_version(&mut self, version: u32) -> &mut Self {
+        self.kern_version = version;
+        self
+    }
+
     /// Adds (or replaces) a map.
     pub fn add_map(&mut self, name: impl Into<String>, spec: MapSpec) -> &mut Self {
         self.put_map(CollectionMap::new(name, spec))
@@ -425,6 +493,7 @@ impl CollectionSpec {
     /// some fail: the collection holds those that loaded, the list the failures in order.
     pub fn load_each(&self, opts: &LoadOptions) -> Result<(Collection, Vec<(String, Error)>)> {
         let maps = self.create_maps(opts)?;
+        self.write_data(&maps)?;
         let mut coll = Collection {
             maps,
             programs: Vec::new(),
@@ -537,6 +606,26 @@ impl CollectionSpec {
         Ok(())
     }
 
+    /// Writes each data section's contents into its map (key 0) and freezes the
+    /// read-only ones, so the verifier knows their values.
+    fn write_data(&self, maps: &[(String, Map)]) -> Result<()> {
+        for d in &self.data {
+            let Some((_, map)) = maps.iter().find(|(n, _)| *n == d.map) else {
+                continue;
+            };
+            let context = |e: Error| Error::Context {
+                what: format!("map `{}`", d.map),
+                source: Box::new(e),
+            };
+            map.update(&0u32.to_ne_bytes(), &d.value(), 0)
+                .map_err(context)?;
+            if d.read_only {
+                map.freeze().map_err(context)?;
+            }
+        }
+        Ok(())
+    }
+
     fn no_such(&self, kind: &'static str, name: &str) -> Error {
         let known = match kind {
             "map" => self.maps.iter().map(|m| m.name.clone()).collect(),
@@ -559,12 +648,18 @@ impl CollectionSpec {
             .filter(|r| r.kind == RefKind::Symbol)
             .map(|r| r.name.to_string())
             .collect();
+        names.sort();
         names.dedup();
         for name in names {
-            if let Some(map) = coll.map(&name) {
-                ed.rewrite_map(&name, map)
-                    .map_err(|e| Error::InvalidArgument(e.to_string()))?;
-            }
+            let edit = match (coll.map(&name), parse_value_symbol(&name)) {
+                (Some(map), _) => ed.rewrite_map(&name, map),
+                (None, Some((m, off))) => match (coll.map(m), i32::try_from(off)) {
+                    (Some(map), Ok(off)) => ed.rewrite_map_value(&name, map, off),
+                    _ => continue,
+                },
+                (None, None) => continue,
+            };
+            edit.map_err(|e| Error::InvalidArgument(e.to_string()))?;
         }
         // Kernel functions and CO-RE expressions are resolved by ProgramSpec::from_program.
         let left = program
@@ -620,6 +715,7 @@ impl CollectionSpec {
             .license(self.license.clone())
             .flags(p.flags)
             .attach_btf_id(attach_btf_id)
+            .kern_version(self.kern_version)
             .log(opts.log_level, opts.log_size);
         if let Some(t) = p.expected_attach_type {
             spec = spec.expected_attach_type(t);

@@ -130,13 +130,13 @@ pub enum Error {
         /// The maps the collection has.
         maps: Vec<String>,
     },
-    /// A collection has no map or program of this name.
+    /// A collection has no map, program or global variable of this name.
     #[error(
         "the collection has no {kind} named `{name}` ({})",
         if known.is_empty() { format!("it has no {kind}s") } else { format!("{kind}s: {}", known.join(", ")) }
     )]
     NoSuchObject {
-        /// "map" or "program".
+        /// "map", "program" or "variable".
         kind: &'static str,
         /// The name asked for.
         name: String,

@@ -53,6 +53,7 @@ pub use programs::{core_relo, kfunc, verifier_log};
 pub use collection::{
     kernel_name, Collection, CollectionMap, CollectionProgram, CollectionSpec, LoadOptions,
 };
+pub use elf::data::{DataSection, Variable};
 pub use elf::is_elf;
 pub use errno::{errno_name, hint, ENOTSUPP};
 pub use error::{Error, Result};

@@ -168,17 +168,6 @@ fn corrupted_bytes_never_panic() {
 }
 
 #[test]
-fn global_data_is_named_as_unsupported() {
-    let Some(obj) = compile("global_data") else {
-        return;
-    };
-    let m = elf_message(CollectionSpec::from_elf(&obj));
-    assert!(m.contains("function `count_hits`"), "{m}");
-    assert!(m.contains("`hits` in section `.bss`"), "{m}");
-    assert!(m.contains("not supported yet"), "{m}");
-}
-
-#[test]
 fn short_legacy_map_definition() {
     let Some(obj) = compile("short_map") else {
         return;

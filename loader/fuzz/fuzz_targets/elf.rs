@@ -6,7 +6,20 @@ use ebpf_loader::CollectionSpec;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    if let Err(e) = CollectionSpec::from_elf(data) {
-        assert!(!e.to_string().is_empty());
+    match CollectionSpec::from_elf(data) {
+        Err(e) => assert!(!e.to_string().is_empty()),
+        Ok(mut spec) => {
+            // Every variable read can be set to zeros of its size (within its section:
+            // small sections only, as a set variable of .bss allocates up to its end).
+            let vars: Vec<(String, u32)> = spec
+                .data_sections()
+                .iter()
+                .filter(|d| d.size <= 1 << 16)
+                .flat_map(|d| d.variables.iter().map(|v| (v.name.clone(), v.size)))
+                .collect();
+            for (name, size) in vars {
+                let _ = spec.set_variable(&name, &vec![0; size as usize]);
+            }
+        }
     }
 });

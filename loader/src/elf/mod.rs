@@ -4,18 +4,21 @@
 //!
 //! What is read: programs from every executable section the section table knows (one
 //! program per `STT_FUNC` symbol), subprograms in `.text` (copied into each caller, as
-//! libbpf does), `license`, legacy `maps` and gobpf's `maps/NAME` sections (`struct
-//! bpf_map_def`) and BTF-defined maps in `.maps` (with `LIBBPF_PIN_BY_NAME` pinning and
-//! `__array(values, ...)` initial values, read from the relocations of `.maps`), and the
-//! relocations `R_BPF_64_64` (ld_imm64 of a map) and
-//! `R_BPF_64_32` (call of a `.text` function). Anything else that a program needs is an
+//! libbpf does), `license`, `version`, legacy `maps` and gobpf's `maps/NAME` sections
+//! (`struct bpf_map_def`) and BTF-defined maps in `.maps` (with `LIBBPF_PIN_BY_NAME`
+//! pinning and `__array(values, ...)` initial values, read from the relocations of
+//! `.maps`), global data (`.data`, `.rodata`, `.bss`: see [`data`]), and the relocations
+//! `R_BPF_64_64` (ld_imm64 of a map, a variable or a `.text` function) and `R_BPF_64_32`
+//! (call of a `.text` function). Anything else that a program needs is an
 //! [`Error::Elf`](crate::Error::Elf) naming the section or symbol, never a panic.
 
 mod btf_maps;
+pub(crate) mod data;
 mod map_slots;
 mod maps;
 mod relocations;
 mod sections;
+mod var_types;
 pub(crate) mod write;
 
 use object::{Object, ObjectSection};
@@ -43,6 +46,10 @@ pub(crate) struct ElfObject {
     pub maps: Vec<ElfMap>,
     /// Programs: name, section, linked instructions.
     pub programs: Vec<(String, String, ebpf_asm_core::Program)>,
+    /// Global data sections (their maps are not in `maps`).
+    pub data: Vec<data::DataSection>,
+    /// The `version` section (`kern_version`), when there is one.
+    pub kern_version: Option<u32>,
 }
 
 /// Reads an ELF object.
@@ -53,9 +60,10 @@ pub(crate) fn read(bytes: &[u8]) -> Result<ElfObject> {
         maps.extend(btf_maps::read(&file, sec.index())?);
     }
     map_slots::read(&file, &mut maps)?;
-    let text = sections::text_functions(&file, &maps)?;
+    let data = data::read(&file)?;
+    let text = sections::text_functions(&file, &maps, &data)?;
     let mut programs = Vec::new();
-    for prog in sections::programs(&file, &maps)? {
+    for prog in sections::programs(&file, &maps, &data)? {
         let program = sections::link(&prog, &text)?;
         programs.push((prog.name, prog.section, program));
     }
@@ -63,6 +71,8 @@ pub(crate) fn read(bytes: &[u8]) -> Result<ElfObject> {
         license: license(&file)?,
         maps,
         programs,
+        data,
+        kern_version: data::kern_version(&file)?,
     })
 }
 

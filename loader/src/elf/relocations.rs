@@ -1,7 +1,9 @@
 //! Relocations of program sections: `R_BPF_64_64` on an ld_imm64 of a map becomes the
-//! symbolic reference `rN = NAME ll` (the collection loader patches the fd), and
-//! `R_BPF_64_32` on a bpf-to-bpf call into `.text` becomes `call NAME` (linked by
-//! [`super::sections::link`]).
+//! symbolic reference `rN = NAME ll` (the collection loader patches the fd), of a global
+//! variable `rN = SECTION_value_OFFSET ll` (the address of the data section map's value
+//! plus the offset, see [`super::data`]), of a `.text` function `BPF_PSEUDO_FUNC` with a
+//! label (a callback, copied into the program like a call); `R_BPF_64_32` on a bpf-to-bpf
+//! call into `.text` becomes `call NAME` (linked by [`super::sections::link`]).
 
 use ebpf_asm_core::{Call, Imm64, Insn, Label, Program, Target};
 use object::{
@@ -9,6 +11,7 @@ use object::{
     SymbolKind,
 };
 
+use super::data::{self, DataSection};
 use super::maps::ElfMap;
 use super::{elf_err, Elf};
 use crate::error::Result;
@@ -39,6 +42,7 @@ pub(crate) fn apply(
     site: &Site<'_>,
     program: &Program,
     maps: &[ElfMap],
+    data: &[DataSection],
 ) -> Result<(Vec<Insn>, Vec<String>)> {
     let mut insns = program.insns().to_vec();
     let mut calls = Vec::new();
@@ -77,11 +81,11 @@ pub(crate) fn apply(
                     imm: Imm64::Const(c),
                 },
             ) => {
-                let name = map_of(file, &sym, *c, maps).map_err(at)?;
-                Insn::LdImm64 {
-                    dst: *dst,
-                    imm: Imm64::Symbol(Label::from(name)),
+                let imm = ld_imm64_target(file, &sym, *c, maps, data).map_err(at)?;
+                if let Imm64::Func(Target::Label(f)) = &imm {
+                    calls.push(f.to_string());
                 }
+                Insn::LdImm64 { dst: *dst, imm }
             }
             (R_BPF_64_32, Insn::Call(Call::Local(Target::Offset(imm)))) => {
                 let name = callee(file, &sym, *imm).map_err(at)?;
@@ -91,8 +95,8 @@ pub(crate) fn apply(
             (t, insn) => {
                 return Err(at(format!(
                     "unsupported relocation (type {t}) against `{sym_name}` on `{insn:?}`: \
-                     supported are R_BPF_64_64 on an ld_imm64 of a map and R_BPF_64_32 on \
-                     a call of a `.text` function"
+                     supported are R_BPF_64_64 on an ld_imm64 (of a map, a global variable \
+                     or a `.text` function) and R_BPF_64_32 on a call of a `.text` function"
                 )))
             }
         };
@@ -172,9 +176,16 @@ fn section_name(file: &Elf<'_>, sym: &Sym<'_, '_>) -> String {
         .unwrap_or_else(|| "(no section)".into())
 }
 
-/// The map an ld_imm64 relocated against `sym` loads (`imm` is the instruction's
-/// immediate: the offset when `sym` is a section symbol).
-fn map_of(file: &Elf<'_>, sym: &Sym<'_, '_>, imm: i64, maps: &[ElfMap]) -> Result<String, String> {
+/// What an ld_imm64 relocated against `sym` loads (`imm` is the instruction's
+/// immediate: the byte offset clang adds to the symbol): a map, a global variable's
+/// address or a `.text` function's.
+fn ld_imm64_target(
+    file: &Elf<'_>,
+    sym: &Sym<'_, '_>,
+    imm: i64,
+    maps: &[ElfMap],
+    data: &[DataSection],
+) -> Result<Imm64, String> {
     let Some(index) = sym.section_index() else {
         return Err(format!(
             "ld_imm64 of `{}`, which is not defined in this object (extern variables \
@@ -182,6 +193,50 @@ fn map_of(file: &Elf<'_>, sym: &Sym<'_, '_>, imm: i64, maps: &[ElfMap]) -> Resul
             sym.name().unwrap_or("?")
         ));
     };
+    if let Some(name) = map_of(sym, index, imm, maps) {
+        return Ok(Imm64::Symbol(Label::from(name)));
+    }
+    let sec = section_name(file, sym);
+    let offset = sym.address().wrapping_add(imm as u32 as u64);
+    if sec == ".text" {
+        let name = (offset % 8 == 0)
+            .then(|| function_at(file, index, offset))
+            .flatten()
+            .ok_or_else(|| {
+                format!(
+                    "ld_imm64 of `{}` + {imm} in `.text`: offset {offset:#x} is not the \
+                     start of a function",
+                    sym.name().unwrap_or("?")
+                )
+            })?;
+        return Ok(Imm64::Func(Target::Label(Label::from(name))));
+    }
+    if let Some(d) = data.iter().find(|d| d.map == sec) {
+        if offset >= u64::from(d.size) {
+            return Err(format!(
+                "ld_imm64 of `{}` + {imm}: offset {offset} is past the end of section \
+                 `{sec}` ({} bytes)",
+                sym.name().unwrap_or("?"),
+                d.size
+            ));
+        }
+        let symbol = data::value_symbol(&d.map, offset as u32);
+        return Ok(Imm64::Symbol(Label::from(symbol)));
+    }
+    let what = if data::is_data_section(&sec) {
+        "this data section is empty"
+    } else {
+        "only maps (`maps`, `.maps`), global variables (`.data*`, `.rodata*`, `.bss*`) and \
+         `.text` functions can be loaded"
+    };
+    Err(format!(
+        "ld_imm64 of `{}` in section `{sec}`: {what}",
+        sym.name().unwrap_or("?")
+    ))
+}
+
+/// The map of `maps` an ld_imm64 relocated against `sym` (in section `index`) loads.
+fn map_of(sym: &Sym<'_, '_>, index: SectionIndex, imm: i64, maps: &[ElfMap]) -> Option<String> {
     let found = if sym.kind() == SymbolKind::Section {
         let off = sym.address().wrapping_add(imm as u32 as u64);
         maps.iter().find(|m| m.section == index && m.offset == off)
@@ -189,24 +244,7 @@ fn map_of(file: &Elf<'_>, sym: &Sym<'_, '_>, imm: i64, maps: &[ElfMap]) -> Resul
         let name = sym.name().unwrap_or("");
         maps.iter().find(|m| m.section == index && m.name == name)
     };
-    match found {
-        Some(m) => Ok(m.name.clone()),
-        None => {
-            let sec = section_name(file, sym);
-            let what = match sec.as_str() {
-                ".text" => "function pointers (ld_imm64 of a `.text` function) are",
-                s if s.starts_with(".data") || s.starts_with(".rodata") || s == ".bss" => {
-                    "global variables (`.data`, `.rodata`, `.bss`) are"
-                }
-                _ => "references into this section are",
-            };
-            Err(format!(
-                "ld_imm64 of `{}` in section `{sec}`: {what} not supported yet (only maps \
-                 of `maps` and `.maps`)",
-                sym.name().unwrap_or("?")
-            ))
-        }
-    }
+    found.map(|m| m.name.clone())
 }
 
 /// The `.text` function a call relocated against `sym` goes to: instruction

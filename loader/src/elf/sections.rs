@@ -7,6 +7,7 @@ use std::collections::VecDeque;
 use ebpf_asm_core::{Label, Program};
 use object::{Object, ObjectSection, ObjectSymbol, SectionFlags, SectionIndex, SymbolKind};
 
+use super::data::DataSection;
 use super::maps::ElfMap;
 use super::relocations::{self, Site};
 use super::{elf_err, Elf};
@@ -23,17 +24,21 @@ pub(crate) struct Function {
     pub section: String,
     /// The instructions, map references and `.text` calls symbolic.
     pub program: Program,
-    /// The `.text` functions it calls.
+    /// The `.text` functions it calls (or loads the address of).
     pub calls: Vec<String>,
 }
 
 /// The programs: the functions of every executable section but `.text`, in file order.
-pub(crate) fn programs(file: &Elf<'_>, maps: &[ElfMap]) -> Result<Vec<Function>> {
+pub(crate) fn programs(
+    file: &Elf<'_>,
+    maps: &[ElfMap],
+    data: &[DataSection],
+) -> Result<Vec<Function>> {
     let mut out = Vec::new();
     for sec in file.sections() {
         let name = sec.name().unwrap_or("");
         if is_exec(&sec) && name != ".text" && sec.size() > 0 {
-            let funcs = functions(file, sec.index(), name, maps)?;
+            let funcs = functions(file, sec.index(), name, maps, data)?;
             if funcs.is_empty() {
                 return Err(elf_err(format!(
                     "section `{name}` has code but no function symbol (STT_FUNC) to name \
@@ -47,9 +52,13 @@ pub(crate) fn programs(file: &Elf<'_>, maps: &[ElfMap]) -> Result<Vec<Function>>
 }
 
 /// The subprograms: the functions of `.text`, in address order.
-pub(crate) fn text_functions(file: &Elf<'_>, maps: &[ElfMap]) -> Result<Vec<Function>> {
+pub(crate) fn text_functions(
+    file: &Elf<'_>,
+    maps: &[ElfMap],
+    data: &[DataSection],
+) -> Result<Vec<Function>> {
     match file.section_by_name(".text") {
-        Some(sec) => functions(file, sec.index(), ".text", maps),
+        Some(sec) => functions(file, sec.index(), ".text", maps, data),
         None => Ok(Vec::new()),
     }
 }
@@ -64,6 +73,7 @@ fn functions(
     index: SectionIndex,
     section: &str,
     maps: &[ElfMap],
+    globals: &[DataSection],
 ) -> Result<Vec<Function>> {
     let sec = file
         .section_by_index(index)
@@ -94,7 +104,7 @@ fn functions(
             address: sym.address(),
             size: sym.size(),
         };
-        let (insns, calls) = relocations::apply(file, &site, &decoded, maps)?;
+        let (insns, calls) = relocations::apply(file, &site, &decoded, maps, globals)?;
         let program = Program::new(insns, []).map_err(|e| at(format!("{e:?}")))?;
         out.push(Function {
             name: name.to_owned(),

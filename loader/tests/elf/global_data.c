@@ -1,7 +1,5 @@
-// A global variable in .bss: global data is not read yet, so loading names the section.
-#include <linux/bpf.h>
-
-#define SEC(name) __attribute__((section(name), used))
+// A .bss counter the program bumps; user space reads it back after test runs.
+#include "bpf_test.h"
 
 int hits;
 
