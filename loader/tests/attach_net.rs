@@ -294,11 +294,24 @@ fn tcx_on_lo() {
             .expect("passes once the dropper is detached");
     }
     assert_eq!((count(&map, 0), count(&map, 1), count(&map, 2)), (4, 6, 2));
+    // Once the link is closed, egress packets stop being counted. Under load the first
+    // datagram after the close has been seen counted once (7 where 6 was expected), so a
+    // datagram must pass uncounted within a bounded number of tries, not at the first.
     drop(eg_link);
-    let eg = count(&map, 3);
-    send_n(&tx, 1);
-    rx.recv(&mut buf).unwrap();
-    assert_eq!(count(&map, 3), eg, "egress detached");
+    let detached = (0..50).any(|_| {
+        let eg = count(&map, 3);
+        send_n(&tx, 1);
+        rx.recv(&mut buf).unwrap();
+        let uncounted = count(&map, 3) == eg;
+        if !uncounted {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        uncounted
+    });
+    assert!(
+        detached,
+        "egress still counts 50 datagrams after its link closed"
+    );
 }
 
 /// Child half of the cgroup test: waits for the parent to move it into the cgroup, then
