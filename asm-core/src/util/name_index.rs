@@ -128,7 +128,11 @@ mod tests {
         assert_eq!(index.get("L10000", name_of), None);
         assert_eq!(index.get("", name_of), None);
         // At most half full: 4 bytes a slot, so 8 to 16 bytes a name.
-        assert!(index.heap_bytes() <= 16 * names.len(), "{}", index.heap_bytes());
+        assert!(
+            index.heap_bytes() <= 16 * names.len(),
+            "{}",
+            index.heap_bytes()
+        );
     }
 
     #[test]
