@@ -16,7 +16,7 @@ const EMPTY: u32 = u32::MAX;
 
 /// Positions of names in a list the owner keeps, found by name. Every method that needs
 /// the names takes `name_of`, which gives the name at a position.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub(crate) struct NameIndex {
     /// A power of two of slots (or none), each a position or [`EMPTY`].
     slots: Vec<u32>,
@@ -98,6 +98,13 @@ impl NameIndex {
     }
 }
 
+/// Only the count: the slots say nothing a reader of a program's `Debug` wants.
+impl std::fmt::Debug for NameIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "NameIndex({} names)", self.len)
+    }
+}
+
 /// The index is a function of the names it indexes: two owners with equal lists are
 /// equal whatever their indexes' hash keys.
 impl PartialEq for NameIndex {
@@ -146,5 +153,6 @@ mod tests {
         }
         assert_eq!(index.heap_bytes(), room);
         assert_eq!(index.get("f999", name_of), Some(999));
+        assert_eq!(format!("{index:?}"), "NameIndex(1000 names)");
     }
 }
