@@ -136,9 +136,13 @@ impl<'f> Assembler<'f> {
     fn plain_program(&self, file: &Arc<str>, source: &str) -> Result<Program, AsmError> {
         let parts = self.parts(source);
         if let Some(builder) = parts.and_then(|n| parse_split::<Builder<'_>>(file, source, n)) {
-            if let Ok((program, _)) = builder.finish() {
-                return Ok(program);
-            }
+            // Every part parsed without an error and the parts joined: the builder holds what
+            // one piece would, so the errors of resolving its labels are one piece's too (a
+            // million undefined labels are not parsed a second time).
+            return match builder.finish() {
+                Ok((program, _)) => Ok(program),
+                Err(errors) => Err(to_asm_error(file, errors)),
+            };
         }
         let (builder, mut errors) = parse_part(file, source, 0);
         match builder.finish() {

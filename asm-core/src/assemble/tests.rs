@@ -153,3 +153,28 @@ fn bytecode_in_parts_keeps_a_piece_per_part() {
     assert_eq!(parts.to_bytes(), whole.to_bytes());
     assert!(parts.instructions().eq(whole.instructions()));
 }
+
+/// Errors found when the labels of joined parts are resolved (undefined labels, jumps too
+/// far, calls nothing defines) are those of one piece: the assembler reports them without
+/// parsing the input again.
+#[test]
+fn label_errors_of_joined_parts_are_those_of_one_piece() {
+    use crate::Assembler;
+    let mut src = String::new();
+    for i in 0..3000 {
+        src.push_str(&format!("l{i}: goto m{i}\nif r1 > 2 goto l{}\n", 2999 - i));
+    }
+    src.push_str("goto l0\nexit\n");
+    src.push_str(&"r0 = 0\n".repeat(40_000));
+    src.push_str("goto l0\nl_end: exit\n");
+    let one = Assembler::new("s.s").threads(1).program(&src).unwrap_err();
+    assert_eq!(one.diagnostics.len() + one.omitted, 3001);
+    assert_eq!(one.diagnostics[0].message, "undefined label `m0`");
+    assert!(one.diagnostics[crate::MAX_KEPT_ERRORS - 1]
+        .message
+        .starts_with("undefined label"));
+    for parts in [2, 5] {
+        let split = Assembler::new("s.s").split_in(parts).program(&src);
+        assert_eq!(split.unwrap_err(), one, "{parts} parts");
+    }
+}

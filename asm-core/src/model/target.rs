@@ -1,47 +1,96 @@
 //! Where jumps, calls and function addresses go: a [`Target`] is an offset or a
 //! [`Label`]; [`crate::Insn::target`] finds it in whichever instruction carries one.
 
-use std::borrow::Cow;
+use std::borrow::Borrow;
+use std::cmp::Ordering;
 use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 /// A label name: a jump or call target, or a symbol (map) reference.
 ///
-/// Borrowed in `const` data made by the macro, owned when parsed from text at run time.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Label(pub Cow<'static, str>);
+/// Borrowed in `const` data made by the macro, shared when parsed from text at run time:
+/// a clone is a reference count, not a copy, so a program holds each name once however
+/// many instructions and tables name it (issue 15: a million labels held three copies
+/// each).
+#[derive(Clone)]
+pub struct Label(Name);
+
+/// Where a label's text lives.
+#[derive(Clone)]
+enum Name {
+    Static(&'static str),
+    Shared(Arc<str>),
+}
 
 impl Label {
     /// A label from a static string (usable in `const` context).
     pub const fn new(name: &'static str) -> Label {
-        Label(Cow::Borrowed(name))
+        Label(Name::Static(name))
     }
     /// The name.
     pub fn as_str(&self) -> &str {
-        &self.0
+        match &self.0 {
+            Name::Static(s) => s,
+            Name::Shared(s) => s,
+        }
     }
 }
 
 impl From<&str> for Label {
     fn from(s: &str) -> Label {
-        Label(Cow::Owned(s.to_owned()))
+        Label(Name::Shared(Arc::from(s)))
     }
 }
 
 impl From<String> for Label {
     fn from(s: String) -> Label {
-        Label(Cow::Owned(s))
+        Label(Name::Shared(Arc::from(s)))
+    }
+}
+
+impl PartialEq for Label {
+    fn eq(&self, other: &Label) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Label {}
+
+impl PartialOrd for Label {
+    fn partial_cmp(&self, other: &Label) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Label {
+    fn cmp(&self, other: &Label) -> Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+/// Hashes as the name does, so that maps keyed by labels can be searched by `&str`.
+impl Hash for Label {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state)
+    }
+}
+
+impl Borrow<str> for Label {
+    fn borrow(&self) -> &str {
+        self.as_str()
     }
 }
 
 impl fmt::Display for Label {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 
 impl fmt::Debug for Label {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?}", &*self.0)
+        write!(f, "{:?}", self.as_str())
     }
 }
 

@@ -11,7 +11,7 @@ use crate::model::raw::RawInsn;
 use crate::model::target::*;
 use crate::print::display::PrintOptions;
 use crate::program::source_map::{SourceLoc, SourceMap};
-use crate::util::hash::HashMap as FastMap;
+use crate::util::name_index::NameIndex;
 
 /// Why a [`Program`] could not be formed from instructions and labels.
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -78,9 +78,9 @@ pub struct Program {
     insns: Vec<Insn>,
     /// Slot offset of each instruction, plus one entry for the end.
     slot_offsets: Vec<usize>,
-    /// Label name → instruction index (may equal `insns.len()`: the end).
-    labels: FastMap<Label, usize>,
-    /// Labels in order of position, for printing.
+    /// Label name → its entry in `label_order`.
+    labels: NameIndex,
+    /// Labels in order of position (an index may equal `insns.len()`: the end).
     label_order: Vec<(usize, Label)>,
     locations: SourceMap,
     /// Labels declared `.globl` (sorted): functions the kernel verifies on their own.
@@ -151,6 +151,51 @@ pub(crate) fn resolve_labels(
     }
 }
 
+/// Leaves out of `order` (labels as `(index, name)`, in the order they were defined) the
+/// labels past `len` instructions and the second definitions of a name, giving an error
+/// for each; sorts the rest by index (stable) and returns their index, and whether no
+/// label was left out. A name defined again points at its last definition, as the map
+/// this replaces did, so that the other errors stay the same.
+fn index_labels(
+    order: &mut Vec<(usize, Label)>,
+    len: usize,
+    error: &mut impl FnMut(ProgramError),
+) -> (NameIndex, bool) {
+    let mut index = NameIndex::with_capacity(order.len());
+    let mut kept = 0;
+    for i in 0..order.len() {
+        let (at, label) = (order[i].0, &order[i].1);
+        if at > len {
+            error(ProgramError::LabelOutOfRange {
+                label: label.clone(),
+                index: at,
+            });
+            continue;
+        }
+        if let Some(p) = index.get(label.as_str(), |p| order[p as usize].1.as_str()) {
+            error(ProgramError::DuplicateLabel {
+                label: label.clone(),
+            });
+            order[p as usize].0 = at;
+            continue;
+        }
+        // Entries before `kept` are kept, those from `kept` to `i` left out.
+        order.swap(kept, i);
+        index.insert(kept as u32, |p| order[p as usize].1.as_str());
+        kept += 1;
+    }
+    let ok = kept == order.len();
+    order.truncate(kept);
+    if !order.windows(2).all(|w| w[0].0 <= w[1].0) {
+        order.sort_by_key(|(i, _)| *i);
+        index = NameIndex::with_capacity(order.len());
+        for p in 0..order.len() as u32 {
+            index.insert(p, |p| order[p as usize].1.as_str());
+        }
+    }
+    (index, ok)
+}
+
 /// Distance in slots from the slot after `from` to `to`.
 fn distance(offsets: &[usize], from: usize, to: usize) -> i64 {
     offsets[to] as i64 - offsets[from + 1] as i64
@@ -171,10 +216,27 @@ impl Program {
     pub fn with_locations(
         insns: Vec<Insn>,
         labels: impl IntoIterator<Item = (Label, usize)>,
-        mut locations: SourceMap,
+        locations: SourceMap,
     ) -> Result<Program, Vec<ProgramError>> {
-        locations.resize(insns.len());
+        let labels = labels.into_iter().map(|(l, i)| (i, l)).collect();
         let mut errors = Vec::new();
+        match Program::build(insns, labels, locations, |e| errors.push(e)) {
+            Some(p) => Ok(p),
+            None => Err(errors),
+        }
+    }
+
+    /// [`Program::with_locations`] with the labels as `(index, name)`, in the order they
+    /// were defined, giving each error to `error` as it is found instead of collecting
+    /// them: a million undefined labels need not hold a million errors (issue 15).
+    /// `None` when there was an error.
+    pub(crate) fn build(
+        insns: Vec<Insn>,
+        mut order: Vec<(usize, Label)>,
+        mut locations: SourceMap,
+        mut error: impl FnMut(ProgramError),
+    ) -> Option<Program> {
+        locations.resize(insns.len());
         let mut slot_offsets = Vec::with_capacity(insns.len() + 1);
         let mut at = 0;
         for i in &insns {
@@ -182,49 +244,38 @@ impl Program {
             at += i.slots();
         }
         slot_offsets.push(at);
-        let mut map = FastMap::default();
-        let mut order = Vec::new();
-        for (label, index) in labels {
-            if index > insns.len() {
-                errors.push(ProgramError::LabelOutOfRange { label, index });
-            } else if map.insert(label.clone(), index).is_some() {
-                errors.push(ProgramError::DuplicateLabel { label });
-            } else {
-                order.push((index, label));
-            }
-        }
-        order.sort_by_key(|(i, _)| *i);
+        let (index, ok) = index_labels(&mut order, insns.len(), &mut error);
+        let mut failed = !ok;
         let program = Program {
             insns,
             slot_offsets,
-            labels: map,
+            labels: index,
             label_order: order,
             locations,
             globals: Vec::new(),
             core_relos: Vec::new(),
         };
         for (idx, insn) in program.insns.iter().enumerate() {
-            program.check_targets(idx, insn, &mut errors);
+            program.check_targets(idx, insn, &mut |e| {
+                failed = true;
+                error(e)
+            });
         }
-        if errors.is_empty() {
-            Ok(program)
-        } else {
-            Err(errors)
-        }
+        (!failed).then_some(program)
     }
 
-    fn check_targets(&self, idx: usize, insn: &Insn, errors: &mut Vec<ProgramError>) {
+    fn check_targets(&self, idx: usize, insn: &Insn, error: &mut impl FnMut(ProgramError)) {
         let mut check16 = |t: &Target<i16>| {
             if let Target::Label(l) = t {
-                match self.labels.get(l) {
-                    None => errors.push(ProgramError::UndefinedLabel {
+                match self.label_index(l.as_str()) {
+                    None => error(ProgramError::UndefinedLabel {
                         insn: idx,
                         label: l.clone(),
                     }),
-                    Some(&to) => {
+                    Some(to) => {
                         let d = distance(&self.slot_offsets, idx, to);
                         if i16::try_from(d).is_err() {
-                            errors.push(ProgramError::JumpTooFar {
+                            error(ProgramError::JumpTooFar {
                                 insn: idx,
                                 distance: d,
                             })
@@ -242,7 +293,7 @@ impl Program {
             // 32-bit offsets: any program the kernel accepts fits.
             Insn::JaLong {
                 target: Target::Label(l),
-            } if !self.labels.contains_key(l) => errors.push(ProgramError::UndefinedLabel {
+            } if self.label_index(l.as_str()).is_none() => error(ProgramError::UndefinedLabel {
                 insn: idx,
                 label: l.clone(),
             }),
@@ -289,7 +340,14 @@ impl Program {
 
     /// The instruction index a label points at.
     pub fn label(&self, name: &str) -> Option<usize> {
-        self.labels.get(&Label::from(name)).copied()
+        self.label_index(name)
+    }
+
+    /// The instruction index the label `name` points at.
+    fn label_index(&self, name: &str) -> Option<usize> {
+        let order = &self.label_order;
+        let p = self.labels.get(name, |p| order[p as usize].1.as_str())?;
+        Some(order[p as usize].0)
     }
 
     /// Labels in order of position: `(instruction index, name)`.
@@ -330,7 +388,7 @@ impl Program {
     pub fn with_globals<L: Into<Label>>(mut self, names: impl IntoIterator<Item = L>) -> Program {
         for n in names {
             let l = n.into();
-            if self.labels.contains_key(&l) && !self.globals.contains(&l) {
+            if self.label_index(l.as_str()).is_some() && !self.globals.contains(&l) {
                 self.globals.push(l);
             }
         }
@@ -349,7 +407,7 @@ impl Program {
                 Insn::Call(_) | Insn::LdImm64 { .. } => Some((i, insn.target()?.label()?)),
                 _ => None,
             })
-            .filter(|(_, l)| !self.labels.contains_key(*l))
+            .filter(|(_, l)| self.label_index(l.as_str()).is_none())
     }
 
     /// Calls of kernel functions by name (`call bpf_iter_num_new`), resolved at load time:
@@ -403,7 +461,7 @@ impl Program {
     pub fn resolved(&self, index: usize) -> Insn {
         // Program::new checked that jump labels exist and fit.
         resolve_labels(&self.insns[index], self.slot_offsets[index + 1], |l| {
-            self.labels.get(l).map(|&to| self.slot_offsets[to])
+            self.label_index(l.as_str()).map(|to| self.slot_offsets[to])
         })
     }
 

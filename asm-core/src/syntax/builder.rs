@@ -9,10 +9,10 @@ use crate::model::target::*;
 use crate::program::program::{Program, ProgramError};
 use crate::program::source_map::SourceMap;
 use crate::syntax::errors::Errors;
+use crate::syntax::label_table::LabelTable;
 use crate::syntax::local_labels::{is_numeric, no_definition_after, LocalLabels};
 use crate::syntax::parse::{Event, Fixup, ParseError};
 use crate::syntax::token::{Token, TokenKind};
-use crate::util::hash::HashMap;
 
 /// Directives llvm-mc accepts that change nothing in a single program's instructions.
 /// (`.globl NAME` / `.global NAME` are not among them: they mark a function global.)
@@ -40,15 +40,39 @@ pub struct InsnFixup {
     pub fixup: Fixup,
 }
 
+/// An instruction that names a label, and where the name was written: what a label
+/// error points at. 16 bytes, where the whole token and a flag took 56.
+#[derive(Clone, Copy)]
+struct LabelRef {
+    insn: u32,
+    line: u32,
+    column: u32,
+    /// The token's index (see [`Token::index`]).
+    index: u32,
+}
+
+impl LabelRef {
+    /// A parse error at the reference.
+    fn error(&self, message: String) -> ParseError {
+        ParseError {
+            line: self.line,
+            column: self.column,
+            index: self.index,
+            message,
+        }
+    }
+}
+
 /// Builds a [`Program`] from [`Event`]s.
 pub struct Builder<'a> {
     insns: Vec<Insn>,
-    labels: Vec<(Label, usize)>,
-    defined: HashMap<&'a str, Token<'a>>,
+    labels: LabelTable,
     locations: SourceMap,
     file_id: u32,
-    /// Instructions with a label target, in order: (index, the label's token, is a call).
-    label_tokens: Vec<(usize, Token<'a>, bool)>,
+    /// Instructions with a label target, in order.
+    label_refs: Vec<LabelRef>,
+    /// The numeric label references (`1b`, `1f`), in order: (instruction, token).
+    numeric_refs: Vec<(usize, Token<'a>)>,
     fixups: Vec<InsnFixup>,
     /// CO-RE expressions written as immediates or offsets.
     core: Vec<CoreRelo>,
@@ -78,11 +102,11 @@ impl<'a> Builder<'a> {
         let file_id = locations.file_id(&file);
         Builder {
             insns: Vec::with_capacity(n),
-            labels: Vec::new(),
-            defined: HashMap::default(),
+            labels: LabelTable::default(),
             locations,
             file_id,
-            label_tokens: Vec::new(),
+            label_refs: Vec::new(),
+            numeric_refs: Vec::new(),
             fixups: Vec::new(),
             core: Vec::new(),
             directives,
@@ -110,18 +134,14 @@ impl<'a> Builder<'a> {
         if !self.local.is_empty() || !next.local.is_empty() {
             return Err(());
         }
-        if next.defined.keys().any(|k| self.defined.contains_key(k)) {
-            return Err(());
-        }
         let base = self.insns.len();
-        self.defined.extend(next.defined);
-        self.labels
-            .extend(next.labels.into_iter().map(|(l, i)| (l, i + base)));
-        self.label_tokens.extend(
-            next.label_tokens
-                .into_iter()
-                .map(|(i, t, call)| (i + base, t, call)),
-        );
+        self.labels.append(next.labels, base)?;
+        let base32 = u32::try_from(base).map_err(|_| ())?;
+        self.label_refs
+            .extend(next.label_refs.into_iter().map(|r| LabelRef {
+                insn: r.insn + base32,
+                ..r
+            }));
         self.fixups
             .extend(next.fixups.into_iter().map(|f| InsnFixup {
                 insn: f.insn + base,
@@ -153,20 +173,13 @@ impl<'a> Builder<'a> {
         match e {
             Event::Label { name, mut at } => {
                 at.line += self.line_offset;
+                let here = (at.line, at.column);
                 if is_numeric(name) {
                     let label = self.local.define(name)?;
-                    self.labels.push((label, self.insns.len()));
+                    self.labels.place_numeric(label, self.insns.len(), here);
                     return Ok(());
                 }
-                if let Some(prev) = self.defined.get(name) {
-                    return Err(format!(
-                        "label `{name}` is already defined at line {}, column {}",
-                        prev.line, prev.column
-                    ));
-                }
-                self.defined.insert(name, at);
-                self.labels.push((Label::from(name), self.insns.len()));
-                Ok(())
+                self.labels.define(name, self.insns.len(), here)
             }
             Event::Insn {
                 insn,
@@ -190,11 +203,7 @@ impl<'a> Builder<'a> {
                     .push_at(self.file_id, at.line + self.line_offset, at.column);
                 if let Some(mut t) = label_at {
                     t.line += self.line_offset;
-                    let is_call = matches!(self.insns[index], Insn::Call(_));
-                    self.label_tokens.push((index, t, is_call));
-                    if let TokenKind::Number(_) = t.kind {
-                        self.local_reference();
-                    }
+                    self.label_reference(index, t)?;
                 }
                 Ok(())
             }
@@ -208,18 +217,37 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// Points the label of the latest instruction with a label token, whose token is the
-    /// numeric label reference (`1b`, `1f`), at the definition it means; an error at the
-    /// token when there is none before it.
+    /// Records that instruction `index` names a label with token `t`. A name defined
+    /// above is shared with its definition (the parser made a copy of its own); a numeric
+    /// label reference (`1b`, `1f`) is pointed at the definition it means.
+    fn label_reference(&mut self, index: usize, t: Token<'a>) -> Result<(), String> {
+        let insn = u32::try_from(index).map_err(|_| "too many instructions".to_string())?;
+        self.label_refs.push(LabelRef {
+            insn,
+            line: t.line,
+            column: t.column,
+            index: t.index,
+        });
+        match t.kind {
+            TokenKind::Number(text) => self.local_reference(index, t, text),
+            TokenKind::Ident(name) => {
+                let named = label_of(&self.insns[index]).is_some_and(|l| l.as_str() == name);
+                if let (true, Some(l)) = (named, self.labels.get(name)) {
+                    set_label(&mut self.insns[index], Some(l.clone()));
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Points the label of instruction `index`, whose token `tok` is the numeric label
+    /// reference `text` (`1b`, `1f`), at the definition it means; an error at the token
+    /// when there is none before it.
     #[cold]
     #[inline(never)]
-    fn local_reference(&mut self) {
-        let Some(&(index, tok, _)) = self.label_tokens.last() else {
-            return;
-        };
-        let TokenKind::Number(text) = tok.kind else {
-            return;
-        };
+    fn local_reference(&mut self, index: usize, tok: Token<'a>, text: &'a str) {
+        self.numeric_refs.push((index, tok));
         match self.local.reference(text, index) {
             Ok(label) => set_label(&mut self.insns[index], Some(label)),
             Err(message) => {
@@ -241,9 +269,9 @@ impl<'a> Builder<'a> {
         let unresolved: Vec<usize> = self.local.unresolved().map(|f| f.insn).collect();
         for insn in unresolved {
             set_label(&mut self.insns[insn], None);
-            let found = self.label_tokens.binary_search_by_key(&insn, |e| e.0);
+            let found = self.numeric_refs.binary_search_by_key(&insn, |e| e.0);
             if let Ok(i) = found {
-                let t = self.label_tokens[i].1;
+                let t = self.numeric_refs[i].1;
                 let TokenKind::Number(text) = t.kind else {
                     continue;
                 };
@@ -261,9 +289,39 @@ impl<'a> Builder<'a> {
     /// Resolves labels and symbols and forms the program; errors carry the positions of
     /// the offending tokens.
     pub fn finish(mut self) -> Result<(Program, Vec<InsnFixup>), Errors> {
-        let local_errors = self.local_label_errors();
-        // `rN = name ll` naming a label of this program is a function address (as libbpf
-        // reads a relocation against a text symbol); other names stay symbol references.
+        let mut errors = self.local_label_errors();
+        self.resolve_names();
+        let label_refs = std::mem::take(&mut self.label_refs);
+        // `label_refs` is in instruction order: one entry per instruction at most.
+        let label_ref = |insn: usize| {
+            let i = label_refs
+                .binary_search_by_key(&insn, |r| r.insn as usize)
+                .ok()?;
+            Some(label_refs[i])
+        };
+        let insns = std::mem::take(&mut self.insns);
+        let labels = std::mem::take(&mut self.labels).into_order();
+        // Errors go to `errors` as they are found: it keeps the first and counts the rest.
+        let program = Program::build(insns, labels, self.locations, |e| {
+            errors.push(program_error(&e, label_ref))
+        });
+        match program {
+            Some(p) if errors.is_empty() => {
+                let p = p.with_globals(self.globals).with_core_relos(self.core);
+                Ok((p, self.fixups))
+            }
+            _ => Err(errors),
+        }
+    }
+
+    /// Gives names their meaning once every label is known. `rN = name ll` naming a label
+    /// of this program is a function address (as libbpf reads a relocation against a text
+    /// symbol); other names stay symbol references. A call to a name that is neither a
+    /// helper, nor a label, nor declared `.extern` calls a kernel function (kfunc), looked
+    /// up by name in the kernel's BTF at load time.
+    fn resolve_names(&mut self) {
+        let (labels, local) = (&self.labels, &self.local);
+        let defined = |l: &Label| labels.contains(l.as_str()) || local.defines(l.as_str());
         for insn in &mut self.insns {
             if let Insn::LdImm64 {
                 imm: imm @ Imm64::Symbol(_),
@@ -271,85 +329,56 @@ impl<'a> Builder<'a> {
             } = insn
             {
                 if let Imm64::Symbol(l) = imm {
-                    if self.defined.contains_key(l.as_str()) || self.local.defines(l.as_str()) {
+                    if defined(l) {
                         *imm = Imm64::Func(Target::Label(l.clone()));
                     }
                 }
             }
         }
-        let label_tokens = std::mem::take(&mut self.label_tokens);
-        let call_errors = local_errors;
-        // A call to a name that is neither a helper, nor a label, nor declared `.extern`
-        // calls a kernel function (kfunc), looked up by name in the kernel's BTF at load
-        // time.
-        for &(index, _, is_call) in &label_tokens {
-            if let (true, Insn::Call(call @ Call::Local(Target::Label(_)))) =
-                (is_call, &mut self.insns[index])
+        for r in &self.label_refs {
+            if let Insn::Call(call @ Call::Local(Target::Label(_))) =
+                &mut self.insns[r.insn as usize]
             {
                 if let Call::Local(Target::Label(l)) = &*call {
-                    if !self.defined.contains_key(l.as_str())
-                        && !self.local.defines(l.as_str())
-                        && !self.externs.iter().any(|e| e == l.as_str())
-                    {
+                    if !defined(l) && !self.externs.iter().any(|e| e == l.as_str()) {
                         *call = Call::KfuncName(l.clone());
                     }
                 }
             }
         }
-        // Label errors always have a label token; the fallback is for completeness only.
-        let at_insn = |_: usize| Token {
-            kind: crate::syntax::token::TokenKind::End,
+    }
+}
+
+/// The parse error for `e`, an error of the program found when its labels are resolved,
+/// at the label reference of its instruction (`label_ref` finds it).
+fn program_error(e: &ProgramError, label_ref: impl Fn(usize) -> Option<LabelRef>) -> ParseError {
+    // Label errors always have a label reference; the fallback is for completeness only.
+    let at = |insn: Option<usize>| {
+        insn.and_then(&label_ref).unwrap_or(LabelRef {
+            insn: 0,
             line: 1,
             column: 1,
             index: 0,
-        };
-        // `label_tokens` is in instruction order: one entry per instruction at most.
-        let label_token = |insn: usize| {
-            label_tokens
-                .binary_search_by_key(&insn, |e| e.0)
-                .ok()
-                .map(|i| (label_tokens[i].1, label_tokens[i].2))
-        };
-        let insns = std::mem::take(&mut self.insns);
-        let globals = std::mem::take(&mut self.globals);
-        let result = match Program::with_locations(insns, self.labels, self.locations) {
-            Ok(p) if call_errors.is_empty() => {
-                let p = p.with_globals(globals).with_core_relos(self.core);
-                return Ok((p, self.fixups));
-            }
-            Ok(_) => Vec::new(),
-            Err(errs) => errs
-                .into_iter()
-                .map(|e| {
-                    let (tok, message) = match &e {
-                        ProgramError::UndefinedLabel { insn, label } => {
-                            let (tok, is_call) =
-                                label_token(*insn).unwrap_or((at_insn(*insn), false));
-                            let msg = match is_call {
-                                true => format!(
-                                    "`{label}` is neither a helper (bpf_...) nor a label of this program"
-                                ),
-                                false => format!("undefined label `{label}`"),
-                            };
-                            (tok, msg)
-                        }
-                        ProgramError::JumpTooFar { insn, .. } => {
-                            (label_token(*insn).map_or(at_insn(*insn), |t| t.0), e.to_string())
-                        }
-                        _ => (at_insn(0), e.to_string()),
-                    };
-                    ParseError {
-                        line: tok.line,
-                        column: tok.column,
-                        index: tok.index,
-                        message,
-                    }
-                })
-                .collect::<Vec<_>>(),
-        };
-        let mut errors = call_errors;
-        errors.extend(result);
-        Err(errors)
+        })
+    };
+    match e {
+        // Only jumps have undefined labels: a call to an unknown name calls a kfunc.
+        ProgramError::UndefinedLabel { insn, label } => {
+            at(Some(*insn)).error(format!("undefined label `{label}`"))
+        }
+        ProgramError::JumpTooFar { insn, .. } => at(Some(*insn)).error(e.to_string()),
+        _ => at(None).error(e.to_string()),
+    }
+}
+
+/// The label instruction `insn` names, if any.
+fn label_of(insn: &Insn) -> Option<&Label> {
+    match insn {
+        Insn::LdImm64 {
+            imm: Imm64::Symbol(l),
+            ..
+        } => Some(l),
+        _ => insn.target()?.label(),
     }
 }
 

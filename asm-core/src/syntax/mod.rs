@@ -9,6 +9,7 @@ pub(crate) mod errors;
 pub(crate) mod event;
 pub(crate) mod expr;
 pub(crate) mod grammar;
+pub(crate) mod label_table;
 pub(crate) mod lex;
 pub(crate) mod local_labels;
 pub(crate) mod number;
