@@ -32,10 +32,11 @@ use ebpf_asm_core::{
 
 use crate::btf::{Btf, BtfKind};
 use crate::elf::data::{parse_value_symbol, DataSection};
+use crate::elf::BtfFeatures;
 use crate::error::{Error, Result};
 use crate::maps::{pin_path, reuse_pinned, set_slot, Map, MapSlot, MapSpec, Pinning};
 use crate::programs::{AttachType, ProgramType};
-use crate::programs::{LoadedProgram, ProgramSpec};
+use crate::programs::{LoadedProgram, ProgramBtf, ProgramSpec};
 
 /// A map of a [`CollectionSpec`].
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -93,6 +94,9 @@ pub struct CollectionProgram {
     pub section: Option<String>,
     /// Where it was written (the `.section` directive), when known.
     pub location: Option<SourceLoc>,
+    /// BTF given with the program instead of the one built from its source locations:
+    /// a clang object's `.BTF` with the program's `.BTF.ext` func_info and line_info.
+    pub btf: Option<ProgramBtf>,
 }
 
 impl CollectionProgram {
@@ -188,8 +192,23 @@ impl CollectionSpec {
     /// "Loading clang objects", for what it reads so far. Global data becomes maps named
     /// after their sections ([`data_sections`](Self::data_sections), set variables with
     /// [`set_constant`](Self::set_constant)). Errors are [`Error::Elf`].
+    ///
+    /// The object's `.BTF` is sanitized for the running kernel
+    /// ([`kernel_btf_features`](crate::kernel_btf_features)) and given to every program
+    /// (with its `.BTF.ext` func_info and line_info) and BTF-defined map; its CO-RE
+    /// relocations are resolved against the kernel's BTF when the programs load.
     pub fn from_elf(bytes: &[u8]) -> Result<Self> {
-        let obj = crate::elf::read(bytes)?;
+        Self::from_spec_of(crate::elf::read(bytes)?)
+    }
+
+    /// Like [`CollectionSpec::from_elf`], with the object's BTF sanitized for a kernel
+    /// with `features` instead of the running one (libbpf's replacements for the kinds
+    /// it lacks; without FUNC no func_info or line_info is passed).
+    pub fn from_elf_with(bytes: &[u8], features: BtfFeatures) -> Result<Self> {
+        Self::from_spec_of(crate::elf::read_with(bytes, || features)?)
+    }
+
+    fn from_spec_of(obj: crate::elf::ElfObject) -> Result<Self> {
         let mut spec = CollectionSpec::new();
         spec.set_license(obj.license);
         for m in obj.maps {
@@ -207,6 +226,11 @@ impl CollectionSpec {
         spec.kern_version = obj.kern_version.unwrap_or(0);
         for (name, section, program) in obj.programs {
             spec.push_program(&name, &section, program)?;
+        }
+        for (name, btf) in obj.program_btfs {
+            if let Some(p) = spec.program_mut(&name) {
+                p.btf = Some(btf);
+            }
         }
         Ok(spec)
     }
@@ -300,6 +324,7 @@ impl CollectionSpec {
             program,
             section: Some(section.to_owned()),
             location: None,
+            btf: None,
         });
         Ok(())
     }
@@ -330,6 +355,7 @@ impl CollectionSpec {
                 program: p.program.clone(),
                 section: Some(p.section.clone()),
                 location: Some(p.location.clone()),
+                btf: None,
             });
         }
         Ok(spec)
@@ -444,6 +470,7 @@ impl CollectionSpec {
             program,
             section: None,
             location: None,
+            btf: None,
         });
         let last = self.programs.len() - 1;
         &mut self.programs[last]
@@ -711,12 +738,25 @@ impl CollectionSpec {
                     ))),
                 })?;
         }
-        let mut spec = ProgramSpec::from_program(kernel_name(&p.name), p.prog_type, &program)?
+        let mut spec = ProgramSpec::from_program(kernel_name(&p.name), p.prog_type, &program)
+            .map_err(|e| match e {
+                // CO-RE and kfunc names are the program's: say which program.
+                Error::KernelBtf { errors } => Error::KernelBtf {
+                    errors: errors
+                        .into_iter()
+                        .map(|m| format!("program `{}`: {m}", p.name))
+                        .collect(),
+                },
+                e => e,
+            })?
             .license(self.license.clone())
             .flags(p.flags)
             .attach_btf_id(attach_btf_id)
             .kern_version(self.kern_version)
             .log(opts.log_level, opts.log_size);
+        if let Some(btf) = &p.btf {
+            spec = spec.btf(Some(btf.clone()));
+        }
         if let Some(t) = p.expected_attach_type {
             spec = spec.expected_attach_type(t);
         }

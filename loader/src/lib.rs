@@ -54,7 +54,7 @@ pub use collection::{
     kernel_name, Collection, CollectionMap, CollectionProgram, CollectionSpec, LoadOptions,
 };
 pub use elf::data::{DataSection, Variable};
-pub use elf::is_elf;
+pub use elf::{is_elf, kernel_btf_features, BtfFeatures};
 pub use errno::{errno_name, hint, ENOTSUPP};
 pub use error::{Error, Result};
 pub use flags::{BPF_ANY, BPF_EXIST, BPF_F_LOCK, BPF_NOEXIST};

@@ -35,7 +35,13 @@ fn pinning_by_name_is_read() {
     let m = &spec.maps()[0];
     assert_eq!(m.name, "pinned_counts");
     assert_eq!(m.pinning, Pinning::ByName);
-    assert_eq!(m.spec, MapSpec::new(MapType::Array, 4, 8, 1));
+    // Its key/value BTF is the object's (elf_btf.rs checks what it gives).
+    assert!(m.spec.btf.is_some());
+    let without_btf = MapSpec {
+        btf: None,
+        ..m.spec.clone()
+    };
+    assert_eq!(without_btf, MapSpec::new(MapType::Array, 4, 8, 1));
 }
 
 #[test]

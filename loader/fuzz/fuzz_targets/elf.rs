@@ -2,11 +2,17 @@
 //! Seed it with the objects the ELF tests compile (`loader/tests/elf/*.c`, clang-19).
 #![no_main]
 
-use ebpf_loader::CollectionSpec;
+use ebpf_loader::{BtfFeatures, CollectionSpec};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    match CollectionSpec::from_elf(data) {
+    // No kernel probe: the last byte picks a kernel with every BTF kind or none, so both
+    // the plain and the sanitized paths run.
+    let features = match data.last().is_some_and(|b| b & 1 == 1) {
+        true => BtfFeatures::NONE,
+        false => BtfFeatures::ALL,
+    };
+    match CollectionSpec::from_elf_with(data, features) {
         Err(e) => assert!(!e.to_string().is_empty()),
         Ok(mut spec) => {
             // Every variable read can be set to zeros of its size (within its section:

@@ -9,21 +9,33 @@
 //! pinning and `__array(values, ...)` initial values, read from the relocations of
 //! `.maps`), global data (`.data`, `.rodata`, `.bss`: see [`data`]), and the relocations
 //! `R_BPF_64_64` (ld_imm64 of a map, a variable or a `.text` function) and `R_BPF_64_32`
-//! (call of a `.text` function). Anything else that a program needs is an
-//! [`Error::Elf`](crate::Error::Elf) naming the section or symbol, never a panic.
+//! (call of a `.text` function). The object's `.BTF` (fixed up and sanitized for the
+//! kernel) goes to every program and BTF-defined map, `.BTF.ext` gives each program its
+//! func_info, line_info and CO-RE relocations ([`object_btf`]). Anything else that a
+//! program needs is an [`Error::Elf`](crate::Error::Elf) naming the section or symbol,
+//! never a panic.
 
+mod btf_ext;
 mod btf_maps;
+mod btf_probe;
+mod btf_sanitize;
+mod core;
 pub(crate) mod data;
 mod map_slots;
 mod maps;
+mod object_btf;
 mod relocations;
 mod sections;
 mod var_types;
 pub(crate) mod write;
 
+pub use btf_probe::kernel_btf_features;
+pub use btf_sanitize::BtfFeatures;
+
 use object::{Object, ObjectSection};
 
 use crate::error::{Error, Result};
+use crate::programs::ProgramBtf;
 pub(crate) use maps::ElfMap;
 
 /// The ELF files we read: 64-bit little-endian (what `clang -target bpf` writes on x86
@@ -50,21 +62,45 @@ pub(crate) struct ElfObject {
     pub data: Vec<data::DataSection>,
     /// The `version` section (`kern_version`), when there is one.
     pub kern_version: Option<u32>,
+    /// Programs' BTF from `.BTF` and `.BTF.ext`, by program name.
+    pub program_btfs: Vec<(String, ProgramBtf)>,
 }
 
-/// Reads an ELF object.
+/// Reads an ELF object, its BTF sanitized for the running kernel.
 pub(crate) fn read(bytes: &[u8]) -> Result<ElfObject> {
+    read_with(bytes, kernel_btf_features)
+}
+
+/// Reads an ELF object, its BTF sanitized for a kernel with `features` (asked only when
+/// the object has `.BTF`).
+pub(crate) fn read_with(bytes: &[u8], features: impl FnOnce() -> BtfFeatures) -> Result<ElfObject> {
     let file = parse(bytes)?;
+    let obj_btf = object_btf::read(&file, features)?;
     let mut maps = maps::read(&file)?;
     if let Some(sec) = file.section_by_name(".maps") {
         maps.extend(btf_maps::read(&file, sec.index())?);
     }
     map_slots::read(&file, &mut maps)?;
     let data = data::read(&file)?;
-    let text = sections::text_functions(&file, &maps, &data)?;
+    let mut text = sections::text_functions(&file, &maps, &data)?;
+    let mut progs = sections::programs(&file, &maps, &data)?;
+    if let Some(b) = &obj_btf {
+        for m in maps.iter_mut().filter(|m| m.spec.btf.is_none()) {
+            m.spec.btf = b.map_btf(&m.name, &m.spec);
+        }
+        for f in text.iter_mut().chain(progs.iter_mut()) {
+            b.annotate(&file, f)?;
+        }
+    }
     let mut programs = Vec::new();
-    for prog in sections::programs(&file, &maps, &data)? {
+    let mut program_btfs = Vec::new();
+    for prog in progs {
         let program = sections::link(&prog, &text)?;
+        if let Some(b) = &obj_btf {
+            if let Some(pb) = b.program_btf(&file, &prog, &program, &text)? {
+                program_btfs.push((prog.name.clone(), pb));
+            }
+        }
         programs.push((prog.name, prog.section, program));
     }
     Ok(ElfObject {
@@ -73,6 +109,7 @@ pub(crate) fn read(bytes: &[u8]) -> Result<ElfObject> {
         programs,
         data,
         kern_version: data::kern_version(&file)?,
+        program_btfs,
     })
 }
 

@@ -137,11 +137,14 @@ pub(crate) fn link(prog: &Function, text: &[Function]) -> Result<Program> {
     let mut fragments = Vec::with_capacity(needed.len());
     for f in text.iter().filter(|f| needed.contains(&f.name.as_str())) {
         let name = &f.name;
-        let labelled = Program::new(
+        // Locations and CO-RE relocations travel with the copy.
+        let labelled = Program::with_locations(
             f.program.insns().to_vec(),
             [(Label::from(name.as_str()), 0)],
+            f.program.source_map().clone(),
         )
-        .map_err(|e| elf_err(format!("`.text` function `{name}`: {e:?}")))?;
+        .map_err(|e| elf_err(format!("`.text` function `{name}`: {e:?}")))?
+        .with_core_relos(f.program.core_relos().iter().cloned());
         fragments.push(labelled);
     }
     let refs: Vec<&Program> = fragments.iter().collect();

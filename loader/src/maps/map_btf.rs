@@ -34,6 +34,18 @@ impl MapBtf {
         })
     }
 
+    /// Types `key` and `value` (id and size in bytes) of an object's BTF `blob` (a
+    /// clang object's `.BTF`, for its BTF-defined maps).
+    pub fn from_object(blob: Vec<u8>, key: (TypeId, usize), value: (TypeId, usize)) -> MapBtf {
+        MapBtf {
+            blob,
+            key: key.0,
+            value: value.0,
+            key_size: key.1,
+            value_size: value.1,
+        }
+    }
+
     /// The BTF blob.
     pub fn blob(&self) -> &[u8] {
         &self.blob

@@ -44,6 +44,23 @@ pub struct ProgramBtf {
 }
 
 impl ProgramBtf {
+    /// A program's BTF from its parts, as a clang object carries them: the object's
+    /// `.BTF` blob, its functions, and `bpf_func_info` (8 bytes each) and `bpf_line_info`
+    /// (16 bytes each) records whose instruction offsets are slots of the program.
+    pub fn from_records(
+        blob: Vec<u8>,
+        funcs: Vec<BtfFunc>,
+        func_info: Vec<u8>,
+        line_info: Vec<u8>,
+    ) -> ProgramBtf {
+        ProgramBtf {
+            blob,
+            funcs,
+            func_info,
+            line_info,
+        }
+    }
+
     /// The BTF blob for `BPF_BTF_LOAD`.
     pub fn blob(&self) -> &[u8] {
         &self.blob
