@@ -1,6 +1,6 @@
 //! The loader's sources import downward: `sys` uses nothing above it; the stage folders
 //! (programs, then maps with their readers, then link, then the ELF reader) use only the folders before them
-//! and the shared files at the root; the files on top (collection, probe, memlock) are
+//! and the shared files at the root; the modules on top (collection and its files, probe, memlock) are
 //! used by no folder; and no two files import each other in a circle.
 
 use std::collections::BTreeSet;
@@ -37,7 +37,7 @@ fn folders_and_files_import_downward() {
                 (Some(_), None) => !TOP.contains(&top_of(&dep)),
                 // Shared root files use sys and each other; top files anything.
                 (None, to) => {
-                    TOP.contains(&m.as_str())
+                    TOP.contains(&top_of(m))
                         || to == Some(0)
                         || (to.is_none() && !TOP.contains(&top_of(&dep)))
                         || (m.as_str(), dep.as_str()) == ERROR_EXCEPTION
