@@ -219,6 +219,7 @@ fn core_entry(r: &ebpf_asm_core::CoreRelo) -> TokenStream {
         CoreKind::FieldExists => quote!(FieldExists),
         CoreKind::TypeSize => quote!(TypeSize),
         CoreKind::TypeExists => quote!(TypeExists),
+        CoreKind::EnumExists => quote!(EnumExists),
         _ => quote!(EnumValue),
     };
     let ty = r.expr.type_name.as_str();

@@ -181,6 +181,13 @@ fn values_follow_libbpf_rules_on_hand_built_btf() {
         ("type_exists(task_struct)", 1),
         ("type_exists(nope)", 0),
         ("enumval(bpf_map_type, BPF_MAP_TYPE_HASH)", 1),
+        ("enumval_exists(bpf_map_type, BPF_MAP_TYPE_HASH)", 1),
+        (
+            "enumval_exists(bpf_map_type___flavor, BPF_MAP_TYPE_HASH)",
+            1,
+        ),
+        ("enumval_exists(bpf_map_type, NOPE)", 0),
+        ("enumval_exists(no_such_enum, BPF_MAP_TYPE_HASH)", 0),
         // A candidate without the field drops out; candidates that agree are fine.
         ("offsetof(dup, g)", 0),
         ("offsetof(same, f)", 0),

@@ -172,6 +172,8 @@ fn core_relocations_are_read_as_named_expressions() {
             "sizeof(task_struct)",
             "fieldsize(task_struct, tgid)",
             "enumval(bpf_map_type___local, BPF_MAP_TYPE_RINGBUF)",
+            "enumval_exists(bpf_map_type___local, BPF_MAP_TYPE_RINGBUF)",
+            "enumval_exists(bpf_map_type___local, NOT_A_MAP_TYPE)",
         ]
     );
 }
@@ -224,6 +226,12 @@ fn core_relocations_resolve_against_the_running_kernel() {
         27,
         "BPF_MAP_TYPE_RINGBUF in the kernel (99 locally)"
     );
+    assert_eq!(
+        get(8),
+        1,
+        "the kernel's bpf_map_type has BPF_MAP_TYPE_RINGBUF"
+    );
+    assert_eq!(get(9), 0, "and no NOT_A_MAP_TYPE");
 }
 
 #[test]

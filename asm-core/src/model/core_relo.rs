@@ -22,17 +22,21 @@ pub enum CoreKind {
     TypeExists,
     /// `enumval(E, NAME)`: the value of an enumerator (`BPF_CORE_ENUMVAL_VALUE`).
     EnumValue,
+    /// `enumval_exists(E, NAME)`: 1 when the kernel's enum has the enumerator, else 0
+    /// (`BPF_CORE_ENUMVAL_EXISTS`).
+    EnumExists,
 }
 
 impl CoreKind {
     /// Every kind.
-    pub const ALL: [CoreKind; 6] = [
+    pub const ALL: [CoreKind; 7] = [
         CoreKind::FieldOffset,
         CoreKind::FieldSize,
         CoreKind::FieldExists,
         CoreKind::TypeSize,
         CoreKind::TypeExists,
         CoreKind::EnumValue,
+        CoreKind::EnumExists,
     ];
 
     /// The assembly spelling (`offsetof`, `sizeof`, ...).
@@ -44,12 +48,18 @@ impl CoreKind {
             CoreKind::TypeSize => "sizeof",
             CoreKind::TypeExists => "type_exists",
             CoreKind::EnumValue => "enumval",
+            CoreKind::EnumExists => "enumval_exists",
         }
     }
 
     /// The kind spelled `word`, if any.
     pub fn from_keyword(word: &str) -> Option<CoreKind> {
         CoreKind::ALL.into_iter().find(|k| k.keyword() == word)
+    }
+
+    /// True for the kinds that take an enum and an enumerator.
+    pub const fn takes_enumerator(self) -> bool {
+        matches!(self, CoreKind::EnumValue | CoreKind::EnumExists)
     }
 
     /// True for the kinds that take a member path after the type.

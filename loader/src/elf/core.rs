@@ -63,11 +63,13 @@ pub(crate) fn relo(
         2 => CoreKind::FieldExists,
         8 => CoreKind::TypeExists,
         9 => CoreKind::TypeSize,
+        10 => CoreKind::EnumExists,
         11 => CoreKind::EnumValue,
         _ => {
             return Err(at(
                 "this relocation kind is not supported (supported: FIELD_BYTE_OFFSET, \
-                 FIELD_BYTE_SIZE, FIELD_EXISTS, TYPE_EXISTS, TYPE_SIZE, ENUMVAL_VALUE)"
+                 FIELD_BYTE_SIZE, FIELD_EXISTS, TYPE_EXISTS, TYPE_SIZE, ENUMVAL_EXISTS, \
+                 ENUMVAL_VALUE)"
                     .into(),
             ))
         }
@@ -126,7 +128,7 @@ fn expression(
         ));
     }
     let name = t.name.to_owned();
-    if kind == CoreKind::EnumValue {
+    if kind.takes_enumerator() {
         let (TypeKind::Enum(en) | TypeKind::Enum64(en)) = &t.kind else {
             return Err(format!("type `{name}` is not an enum"));
         };

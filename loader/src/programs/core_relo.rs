@@ -10,8 +10,8 @@
 //!   for field relocations, enum for `enumval`); fields are found by name, through
 //!   anonymous structs and unions; `[N]` steps into an array;
 //! - a candidate that lacks the field drops out; when several remain and they disagree,
-//!   the relocation is ambiguous (an error); `field_exists`/`type_exists` give 0 instead
-//!   of failing;
+//!   the relocation is ambiguous (an error); `field_exists`, `type_exists` and
+//!   `enumval_exists` give 0 instead of failing;
 //! - byte offsets and sizes only: a bitfield member is an error for `offsetof` and
 //!   `fieldsize` (read its storage unit and shift instead).
 
@@ -64,7 +64,7 @@ pub fn essential_name(name: &str) -> &str {
 pub fn resolve_one(btf: &Btf, expr: &CoreExpr) -> Result<i64, String> {
     let name = essential_name(&expr.type_name);
     let kinds: &[Kind] = match expr.kind {
-        CoreKind::EnumValue => &[Kind::Enum, Kind::Enum64],
+        k if k.takes_enumerator() => &[Kind::Enum, Kind::Enum64],
         k if k.has_path() => &[Kind::Struct, Kind::Union, Kind::Typedef],
         _ => &[
             Kind::Int,
@@ -88,7 +88,7 @@ pub fn resolve_one(btf: &Btf, expr: &CoreExpr) -> Result<i64, String> {
     }
     if cands.is_empty() {
         return match expr.kind {
-            CoreKind::FieldExists | CoreKind::TypeExists => Ok(0),
+            CoreKind::FieldExists | CoreKind::TypeExists | CoreKind::EnumExists => Ok(0),
             _ => Err(no_type(expr, name)),
         };
     }
@@ -106,7 +106,7 @@ pub fn resolve_one(btf: &Btf, expr: &CoreExpr) -> Result<i64, String> {
     });
     let Some((_, Ok(value))) = results.first().cloned() else {
         return match expr.kind {
-            CoreKind::FieldExists => Ok(0),
+            CoreKind::FieldExists | CoreKind::EnumExists => Ok(0),
             _ => Err(first_err.unwrap_or_else(|| no_type(expr, name))),
         };
     };
@@ -118,14 +118,14 @@ pub fn resolve_one(btf: &Btf, expr: &CoreExpr) -> Result<i64, String> {
         ));
     }
     Ok(match expr.kind {
-        CoreKind::FieldExists | CoreKind::TypeExists => 1,
+        CoreKind::FieldExists | CoreKind::TypeExists | CoreKind::EnumExists => 1,
         _ => value,
     })
 }
 
 fn no_type(expr: &CoreExpr, name: &str) -> String {
     let what = match expr.kind {
-        CoreKind::EnumValue => "enum",
+        k if k.takes_enumerator() => "enum",
         k if k.has_path() => "struct or union",
         _ => "type",
     };
@@ -138,7 +138,7 @@ fn value_for(btf: &Btf, id: TypeId, expr: &CoreExpr) -> Result<i64, String> {
     match expr.kind {
         CoreKind::TypeSize => btf.size_of(id).map(i64::from).map_err(e),
         CoreKind::TypeExists => Ok(1),
-        CoreKind::EnumValue => enum_value(btf, id, expr),
+        CoreKind::EnumValue | CoreKind::EnumExists => enum_value(btf, id, expr),
         _ => {
             let f = field(btf, id, expr)?;
             if f.bitfield_size != 0 || f.bit_offset % 8 != 0 {

@@ -1,7 +1,7 @@
 //! CO-RE expressions where an immediate or offset goes: `offsetof(task_struct, tgid)`,
 //! `offsetof(task_struct, se.vruntime)`, `offsetof(bpf_raw_tracepoint_args, args[1])`,
 //! `fieldsize(T, f)`, `field_exists(T, f)`, `sizeof(T)`, `type_exists(T)`,
-//! `enumval(E, NAME)`. The field holds 0; the expression goes to the consumer as a
+//! `enumval(E, NAME)`, `enumval_exists(E, NAME)`. The field holds 0; the expression goes to the consumer as a
 //! [`CoreFixup`], resolved at load time against the kernel's BTF.
 
 use crate::model::core_relo::{CoreAccess, CoreExpr, CoreKind};
@@ -11,7 +11,8 @@ use crate::syntax::parse::{CoreFixup, Cursor, FixField, PResult};
 
 /// The spellings, for messages.
 const SPELLINGS: &str = "offsetof(T, field), fieldsize(T, field), field_exists(T, field), \
-                         sizeof(T), type_exists(T) or enumval(E, NAME)";
+                         sizeof(T), type_exists(T), enumval(E, NAME) or \
+                         enumval_exists(E, NAME)";
 
 impl<'a> Cursor<'_, 'a> {
     /// True when the cursor is at a CO-RE expression (`offsetof(` ...).
@@ -53,11 +54,12 @@ impl<'a> Cursor<'_, 'a> {
         }
         let type_name = self.core_name("a type name")?;
         let mut path = Vec::new();
-        if kind.has_path() || kind == CoreKind::EnumValue {
+        if kind.has_path() || kind.takes_enumerator() {
             if !self.eat(Code::Comma) {
-                let what = match kind {
-                    CoreKind::EnumValue => "enumerator",
-                    _ => "field",
+                let what = if kind.takes_enumerator() {
+                    "enumerator"
+                } else {
+                    "field"
                 };
                 return self.err_at(
                     kw_at,
@@ -68,7 +70,7 @@ impl<'a> Cursor<'_, 'a> {
                     ),
                 );
             }
-            if kind == CoreKind::EnumValue {
+            if kind.takes_enumerator() {
                 path.push(CoreAccess::Field(self.core_name("an enumerator name")?));
             } else {
                 self.core_path(&mut path)?;
