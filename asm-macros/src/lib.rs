@@ -220,6 +220,7 @@ fn core_entry(r: &ebpf_asm_core::CoreRelo) -> TokenStream {
         CoreKind::TypeSize => quote!(TypeSize),
         CoreKind::TypeExists => quote!(TypeExists),
         CoreKind::EnumExists => quote!(EnumExists),
+        CoreKind::TypeId => quote!(TypeId),
         _ => quote!(EnumValue),
     };
     let ty = r.expr.type_name.as_str();

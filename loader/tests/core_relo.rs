@@ -188,6 +188,10 @@ fn values_follow_libbpf_rules_on_hand_built_btf() {
         ),
         ("enumval_exists(bpf_map_type, NOPE)", 0),
         ("enumval_exists(no_such_enum, BPF_MAP_TYPE_HASH)", 0),
+        // The id of the kernel's type: `int` is 1, `long` 2, `inner` 3 (built in that order).
+        ("type_id(int)", 1),
+        ("type_id(struct inner)", 3),
+        ("type_id(inner___flavor)", 3),
         // A candidate without the field drops out; candidates that agree are fine.
         ("offsetof(dup, g)", 0),
         ("offsetof(same, f)", 0),
@@ -215,6 +219,7 @@ fn missing_and_ambiguous_names_are_errors_that_name_them() {
             "`offsetof(task_strukt, tgid)`: the kernel's BTF has no struct or union named `task_strukt`",
         ),
         ("sizeof(nope)", "`sizeof(nope)`: the kernel's BTF has no type named `nope`"),
+        ("type_id(nope)", "`type_id(nope)`: the kernel's BTF has no type named `nope`"),
         (
             "offsetof(task_struct, flags)",
             "`offsetof(task_struct, flags)`: `flags` is a bitfield (3 bits at bit 320)",

@@ -174,6 +174,7 @@ fn core_relocations_are_read_as_named_expressions() {
             "enumval(bpf_map_type___local, BPF_MAP_TYPE_RINGBUF)",
             "enumval_exists(bpf_map_type___local, BPF_MAP_TYPE_RINGBUF)",
             "enumval_exists(bpf_map_type___local, NOT_A_MAP_TYPE)",
+            "type_id(task_struct)",
         ]
     );
 }
@@ -184,6 +185,13 @@ fn core_relocations_resolve_against_the_running_kernel() {
     let Some(spec) = spec("core_task") else {
         return;
     };
+    // TYPE_ID_LOCAL: the id of `struct task_struct` in the object's own BTF.
+    let blob = spec.programs()[0].btf.as_ref().expect("program BTF").blob();
+    let local = ebpf_btf::Btf::parse(blob.to_vec()).expect("object BTF");
+    let local_task = local
+        .id_by_name_kind("task_struct", ebpf_btf::Kind::Struct)
+        .expect("lookup")
+        .expect("the object's task_struct");
     let coll = spec.load().expect("loads");
     let out = coll
         .program("core_tgid")
@@ -232,6 +240,16 @@ fn core_relocations_resolve_against_the_running_kernel() {
         "the kernel's bpf_map_type has BPF_MAP_TYPE_RINGBUF"
     );
     assert_eq!(get(9), 0, "and no NOT_A_MAP_TYPE");
+    assert_eq!(get(10), u64::from(local_task), "TYPE_ID_LOCAL");
+    assert_ne!(
+        local_task, task,
+        "the ids differ, so the test tells them apart"
+    );
+    assert_eq!(
+        get(11),
+        u64::from(task),
+        "TYPE_ID_TARGET: vmlinux's task_struct"
+    );
 }
 
 #[test]

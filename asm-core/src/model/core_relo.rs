@@ -25,11 +25,14 @@ pub enum CoreKind {
     /// `enumval_exists(E, NAME)`: 1 when the kernel's enum has the enumerator, else 0
     /// (`BPF_CORE_ENUMVAL_EXISTS`).
     EnumExists,
+    /// `type_id(T)`: the id of the type in the kernel's BTF (`BPF_CORE_TYPE_ID_TARGET`,
+    /// libbpf's `bpf_core_type_id_kernel`).
+    TypeId,
 }
 
 impl CoreKind {
     /// Every kind.
-    pub const ALL: [CoreKind; 7] = [
+    pub const ALL: [CoreKind; 8] = [
         CoreKind::FieldOffset,
         CoreKind::FieldSize,
         CoreKind::FieldExists,
@@ -37,6 +40,7 @@ impl CoreKind {
         CoreKind::TypeExists,
         CoreKind::EnumValue,
         CoreKind::EnumExists,
+        CoreKind::TypeId,
     ];
 
     /// The assembly spelling (`offsetof`, `sizeof`, ...).
@@ -49,6 +53,7 @@ impl CoreKind {
             CoreKind::TypeExists => "type_exists",
             CoreKind::EnumValue => "enumval",
             CoreKind::EnumExists => "enumval_exists",
+            CoreKind::TypeId => "type_id",
         }
     }
 

@@ -138,6 +138,7 @@ fn value_for(btf: &Btf, id: TypeId, expr: &CoreExpr) -> Result<i64, String> {
     match expr.kind {
         CoreKind::TypeSize => btf.size_of(id).map(i64::from).map_err(e),
         CoreKind::TypeExists => Ok(1),
+        CoreKind::TypeId => Ok(i64::from(id)),
         CoreKind::EnumValue | CoreKind::EnumExists => enum_value(btf, id, expr),
         _ => {
             let f = field(btf, id, expr)?;

@@ -56,6 +56,8 @@ int core_tgid(void *ctx)
 					     0 /* ENUMVAL_EXISTS */));
 	put(9, __builtin_preserve_enum_value(*(enum bpf_map_type___local *)NOT_A_MAP_TYPE___local,
 					     0 /* ENUMVAL_EXISTS */));
+	put(10, __builtin_btf_type_id(*(struct task_struct *)0, 0 /* TYPE_ID_LOCAL */));
+	put(11, __builtin_btf_type_id(*(struct task_struct *)0, 1 /* TYPE_ID_TARGET */));
 	return tgid == (int)(bpf_get_current_pid_tgid() >> 32);
 }
 

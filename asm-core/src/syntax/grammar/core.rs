@@ -1,7 +1,7 @@
 //! CO-RE expressions where an immediate or offset goes: `offsetof(task_struct, tgid)`,
 //! `offsetof(task_struct, se.vruntime)`, `offsetof(bpf_raw_tracepoint_args, args[1])`,
 //! `fieldsize(T, f)`, `field_exists(T, f)`, `sizeof(T)`, `type_exists(T)`,
-//! `enumval(E, NAME)`, `enumval_exists(E, NAME)`. The field holds 0; the expression goes to the consumer as a
+//! `enumval(E, NAME)`, `enumval_exists(E, NAME)`, `type_id(T)`. The field holds 0; the expression goes to the consumer as a
 //! [`CoreFixup`], resolved at load time against the kernel's BTF.
 
 use crate::model::core_relo::{CoreAccess, CoreExpr, CoreKind};
@@ -11,7 +11,7 @@ use crate::syntax::parse::{CoreFixup, Cursor, FixField, PResult};
 
 /// The spellings, for messages.
 const SPELLINGS: &str = "offsetof(T, field), fieldsize(T, field), field_exists(T, field), \
-                         sizeof(T), type_exists(T), enumval(E, NAME) or \
+                         sizeof(T), type_exists(T), type_id(T), enumval(E, NAME) or \
                          enumval_exists(E, NAME)";
 
 impl<'a> Cursor<'_, 'a> {
@@ -82,7 +82,9 @@ impl<'a> Cursor<'_, 'a> {
                     "`{}` takes {}: drop what follows",
                     kind.keyword(),
                     match kind {
-                        CoreKind::TypeSize | CoreKind::TypeExists => "a type only",
+                        CoreKind::TypeSize | CoreKind::TypeExists | CoreKind::TypeId => {
+                            "a type only"
+                        }
                         _ => "two operands",
                     }
                 ));
