@@ -165,6 +165,12 @@ fn values_follow_libbpf_rules_on_hand_built_btf() {
         ("offsetof(task_struct, in2.b)", 16),
         ("offsetof(task_struct, se.b)", 32),
         ("offsetof(task_struct, arr[2])", 44 + 8),
+        // A leading index steps over whole structs (C's `&p[1].tgid`).
+        ("offsetof(task_struct, [1].tgid)", 64 + 4),
+        ("offsetof(task_struct, [2].se.b)", 128 + 32),
+        ("offsetof(task_struct___v2, [3])", 192),
+        ("fieldsize(task_struct, [1].se)", 16),
+        ("field_exists(task_struct, [1].tgid)", 1),
         // A flavor suffix is dropped.
         ("offsetof(task_struct___v2, tgid)", 4),
         ("offsetof(task_struct___old, se)", 24),

@@ -175,6 +175,7 @@ fn core_relocations_are_read_as_named_expressions() {
             "enumval_exists(bpf_map_type___local, BPF_MAP_TYPE_RINGBUF)",
             "enumval_exists(bpf_map_type___local, NOT_A_MAP_TYPE)",
             "type_id(task_struct)",
+            "offsetof(task_struct, [1].tgid)",
         ]
     );
 }

@@ -164,14 +164,19 @@ fn expression(
     if !kind.has_path() {
         return Ok((name, Vec::new()));
     }
-    if indices[0] != 0 {
-        return Err(format!(
-            "the access starts at element {} of an array of `{name}`: only element 0 is \
-             supported",
-            indices[0]
-        ));
-    }
     let mut path = Vec::new();
+    // The first index steps over whole `name`s (`&p[1].f`, libbpf's pointer
+    // arithmetic): a leading `[N]` in the path. It is written when not 0, and always
+    // when the root is an array, so that a leading index never means an element of it.
+    let root_is_array = matches!(
+        btf.type_by_id(btf.resolve(root).map_err(e)?)
+            .map_err(e)?
+            .kind,
+        TypeKind::Array(_)
+    );
+    if indices[0] != 0 || root_is_array {
+        path.push(CoreAccess::Index(indices[0]));
+    }
     let mut at = root;
     for &i in &indices[1..] {
         let cur = btf.resolve(at).map_err(e)?;

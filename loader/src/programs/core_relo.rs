@@ -8,7 +8,8 @@
 //!   `task_struct`), so one program can carry several layouts of a type;
 //! - candidates are the kernel's types of that name and a fitting kind (struct or union
 //!   for field relocations, enum for `enumval`); fields are found by name, through
-//!   anonymous structs and unions; `[N]` steps into an array;
+//!   anonymous structs and unions; `[N]` steps into an array, and a leading `[N]`
+//!   steps over N whole `T`s (`&p[N].f` in C);
 //! - a candidate that lacks the field drops out; when several remain and they disagree,
 //!   the relocation is ambiguous (an error); `field_exists`, `type_exists` and
 //!   `enumval_exists` give 0 instead of failing;
@@ -228,6 +229,14 @@ fn field(btf: &Btf, id: TypeId, expr: &CoreExpr) -> Result<Field, String> {
                         .ok_or_else(|| format!("`{expr}`: the offset overflows"))?,
                     bitfield_size: m.bitfield_size,
                 };
+            }
+            CoreAccess::Index(i) if step == 0 => {
+                // `[N]` first: N whole `T`s on (pointer arithmetic, as C's `&p[N].f`).
+                let size = btf.size_of(id).map_err(|e| format!("`{expr}`: {e}"))?;
+                at.bit_offset = u64::from(size)
+                    .checked_mul(u64::from(*i) * 8)
+                    .and_then(|b| u32::try_from(b).ok())
+                    .ok_or_else(|| format!("`{expr}`: the offset overflows"))?;
             }
             CoreAccess::Index(i) => {
                 let rid = btf.resolve(at.ty).map_err(|e| e.to_string())?;

@@ -58,6 +58,8 @@ int core_tgid(void *ctx)
 					     0 /* ENUMVAL_EXISTS */));
 	put(10, __builtin_btf_type_id(*(struct task_struct *)0, 0 /* TYPE_ID_LOCAL */));
 	put(11, __builtin_btf_type_id(*(struct task_struct *)0, 1 /* TYPE_ID_TARGET */));
+	/* &task[1].tgid: the first access index is 1. */
+	put(12, __builtin_preserve_field_info(task[1].tgid, 0 /* FIELD_BYTE_OFFSET */));
 	return tgid == (int)(bpf_get_current_pid_tgid() >> 32);
 }
 

@@ -98,9 +98,12 @@ impl<'a> Cursor<'_, 'a> {
         })
     }
 
-    /// A member path: `tgid`, `se.vruntime`, `args[1]`, `a.b[2].c`.
+    /// A member path: `tgid`, `se.vruntime`, `args[1]`, `a.b[2].c`; a leading `[N]`
+    /// steps over N whole `T`s (`[1].tgid` is C's `&p[1].tgid`).
     fn core_path(&mut self, path: &mut Vec<CoreAccess>) -> PResult<()> {
-        path.push(CoreAccess::Field(self.core_name("a field name")?));
+        if self.code() != Code::LBracket {
+            path.push(CoreAccess::Field(self.core_name("a field name")?));
+        }
         loop {
             match self.code() {
                 // The text lexer reads `.vruntime` as one word.
