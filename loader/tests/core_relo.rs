@@ -54,6 +54,13 @@ fn strukt<'a>(b: &mut Builder, name: &'a str, size: u32, members: Vec<Member<'a>
 /// enum bpf_map_type { BPF_MAP_TYPE_UNSPEC, BPF_MAP_TYPE_HASH };
 /// struct dup { int f; }; struct dup { long g; int f; };  // two candidates
 /// struct same { int f; }; struct same { int f; long h; };
+/// struct bits {
+///     unsigned char lo:4;                                 // bit 0
+///     unsigned char mid:6;                                // bit 6: crosses a byte
+///     int wide:20;                                        // bit 30: crosses 4 bytes
+///     enum bpf_map_type e;                                // bit 64
+///     int tail:30;                                        // bit 100: no 8-byte load
+/// };                                                      // 24 bytes
 /// ```
 fn hand_built() -> Btf {
     let mut b = Builder::new();
@@ -109,24 +116,25 @@ fn hand_built() -> Btf {
         kind: TypeKind::Typedef(i32_),
     })
     .unwrap();
-    b.add(&Type {
-        name: "bpf_map_type",
-        kind: TypeKind::Enum(Enum {
-            size: 4,
-            signed: false,
-            values: vec![
-                Enumerator {
-                    name: "BPF_MAP_TYPE_UNSPEC",
-                    value: 0,
-                },
-                Enumerator {
-                    name: "BPF_MAP_TYPE_HASH",
-                    value: 1,
-                },
-            ],
-        }),
-    })
-    .unwrap();
+    let map_type = b
+        .add(&Type {
+            name: "bpf_map_type",
+            kind: TypeKind::Enum(Enum {
+                size: 4,
+                signed: false,
+                values: vec![
+                    Enumerator {
+                        name: "BPF_MAP_TYPE_UNSPEC",
+                        value: 0,
+                    },
+                    Enumerator {
+                        name: "BPF_MAP_TYPE_HASH",
+                        value: 1,
+                    },
+                ],
+            }),
+        })
+        .unwrap();
     strukt(&mut b, "dup", 4, vec![member("f", i32_, 0)]);
     strukt(
         &mut b,
@@ -140,6 +148,35 @@ fn hand_built() -> Btf {
         "same",
         16,
         vec![member("f", i32_, 0), member("h", i64_, 64)],
+    );
+    let u8_ = b
+        .add(&Type {
+            name: "unsigned char",
+            kind: TypeKind::Int(Int {
+                size: 1,
+                encoding: IntEncoding::default(),
+                offset: 0,
+                bits: 8,
+            }),
+        })
+        .unwrap();
+    let bitfield = |name, ty, bit_offset, bitfield_size| Member {
+        name,
+        ty,
+        bit_offset,
+        bitfield_size,
+    };
+    strukt(
+        &mut b,
+        "bits",
+        24,
+        vec![
+            bitfield("lo", u8_, 0, 4),
+            bitfield("mid", u8_, 6, 6),
+            bitfield("wide", i32_, 30, 20),
+            member("e", map_type, 64),
+            bitfield("tail", i32_, 100, 30),
+        ],
     );
     Btf::parse(b.encode()).unwrap()
 }
@@ -200,6 +237,36 @@ fn values_follow_libbpf_rules_on_hand_built_btf() {
         ("type_id(inner___flavor)", 3),
         // A candidate without the field drops out; candidates that agree are fine.
         ("offsetof(dup, g)", 0),
+        // Bitfields, by libbpf's rules: the smallest aligned load that holds the bits,
+        // then shift left to bit 63 and right by 64 - bits.
+        ("offsetof(task_struct, flags)", 40),
+        ("fieldsize(task_struct, flags)", 4),
+        ("field_lshift(task_struct, flags)", 61),
+        ("field_rshift(task_struct, flags)", 61),
+        ("field_signed(task_struct, flags)", 1),
+        ("offsetof(bits, lo)", 0),
+        ("fieldsize(bits, lo)", 1),
+        ("field_lshift(bits, lo)", 60),
+        ("field_rshift(bits, lo)", 60),
+        ("field_signed(bits, lo)", 0),
+        ("offsetof(bits, mid)", 0),
+        ("fieldsize(bits, mid)", 2),
+        ("field_lshift(bits, mid)", 52),
+        ("field_rshift(bits, mid)", 58),
+        ("offsetof(bits, wide)", 0),
+        ("fieldsize(bits, wide)", 8),
+        ("field_lshift(bits, wide)", 14),
+        ("field_rshift(bits, wide)", 44),
+        ("field_signed(bits, wide)", 1),
+        ("field_exists(bits, tail)", 1),
+        // A whole field: its bytes, shifted by 64 - its bits both ways.
+        ("offsetof(bits, e)", 8),
+        ("field_lshift(bits, e)", 32),
+        ("field_rshift(bits, e)", 32),
+        ("field_signed(bits, e)", 0),
+        ("field_signed(task_struct, tgid)", 1),
+        ("field_signed(task_struct, se)", 0),
+        ("field_rshift(task_struct, se.b)", 0),
         ("offsetof(same, f)", 0),
         ("sizeof(inner___flavor)", 16),
     ];
@@ -227,8 +294,13 @@ fn missing_and_ambiguous_names_are_errors_that_name_them() {
         ("sizeof(nope)", "`sizeof(nope)`: the kernel's BTF has no type named `nope`"),
         ("type_id(nope)", "`type_id(nope)`: the kernel's BTF has no type named `nope`"),
         (
-            "offsetof(task_struct, flags)",
-            "`offsetof(task_struct, flags)`: `flags` is a bitfield (3 bits at bit 320)",
+            "offsetof(bits, tail)",
+            "`offsetof(bits, tail)`: the bitfield (30 bits at bit 100) does not fit in one \
+             aligned 8-byte load",
+        ),
+        (
+            "field_signed(task_struct, arr[1])",
+            "an array element has an offset and a size only",
         ),
         (
             "offsetof(task_struct, arr[4])",

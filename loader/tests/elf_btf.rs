@@ -254,6 +254,53 @@ fn core_relocations_resolve_against_the_running_kernel() {
 }
 
 #[test]
+fn bitfields_are_read_through_core_shifts_from_the_running_kernel() {
+    require_root!();
+    let Some(spec) = spec("core_bitfield") else {
+        return;
+    };
+    let kinds: Vec<String> = spec.programs()[0]
+        .program
+        .core_relos()
+        .iter()
+        .map(|r| r.expr.to_string())
+        .collect();
+    for want in [
+        "field_lshift(bpf_insn___core, dst_reg)",
+        "field_rshift(bpf_insn___core, src_reg)",
+        "field_signed(bpf_insn___core, off)",
+    ] {
+        assert!(kinds.iter().any(|k| k == want), "{want} in {kinds:?}");
+    }
+    let coll = spec.load().expect("loads");
+    let out = coll
+        .program("core_bitfield")
+        .expect("program")
+        .test_run(&TestRun {
+            ctx_in: &raw_tp_args(&[0, 0]),
+            ..Default::default()
+        })
+        .expect("runs");
+    assert_eq!(out.retval, 1);
+    let results = coll.map("results").expect("map");
+    let get = |k: u32| {
+        let v = results
+            .lookup(&k.to_ne_bytes())
+            .expect("lookup")
+            .expect("value");
+        u64::from_ne_bytes(v.try_into().expect("8 bytes"))
+    };
+    assert_eq!(get(0), 3, "dst_reg, the low 4 bits of byte 1");
+    assert_eq!(get(1), 10, "src_reg, the high 4 bits of byte 1");
+    assert_eq!(
+        get(2) as i64,
+        -2,
+        "off, signed: shifted back arithmetically"
+    );
+    assert_eq!(get(3), 7, "imm");
+}
+
+#[test]
 fn an_unresolvable_relocation_names_the_program_line_and_field() {
     require_root!();
     let Some(spec) = spec("core_missing") else {

@@ -16,6 +16,16 @@ pub enum CoreKind {
     FieldSize,
     /// `field_exists(T, path)`: 1 when the kernel's type has the field, else 0.
     FieldExists,
+    /// `field_signed(T, path)`: 1 when the field is a signed integer or signed enum
+    /// (`BPF_CORE_FIELD_SIGNED`).
+    FieldSigned,
+    /// `field_lshift(T, path)`: how far left to shift the `fieldsize` bytes read at
+    /// `offsetof`, as a u64, to put the field's top bit at bit 63
+    /// (`BPF_CORE_FIELD_LSHIFT_U64`; for bitfields).
+    FieldLShift,
+    /// `field_rshift(T, path)`: how far right to shift then (`64 - bits`; arithmetic
+    /// when `field_signed`) (`BPF_CORE_FIELD_RSHIFT_U64`).
+    FieldRShift,
     /// `sizeof(T)`: byte size of a type (`BPF_CORE_TYPE_SIZE`).
     TypeSize,
     /// `type_exists(T)`: 1 when the kernel has the type, else 0.
@@ -32,10 +42,13 @@ pub enum CoreKind {
 
 impl CoreKind {
     /// Every kind.
-    pub const ALL: [CoreKind; 8] = [
+    pub const ALL: [CoreKind; 11] = [
         CoreKind::FieldOffset,
         CoreKind::FieldSize,
         CoreKind::FieldExists,
+        CoreKind::FieldSigned,
+        CoreKind::FieldLShift,
+        CoreKind::FieldRShift,
         CoreKind::TypeSize,
         CoreKind::TypeExists,
         CoreKind::EnumValue,
@@ -49,6 +62,9 @@ impl CoreKind {
             CoreKind::FieldOffset => "offsetof",
             CoreKind::FieldSize => "fieldsize",
             CoreKind::FieldExists => "field_exists",
+            CoreKind::FieldSigned => "field_signed",
+            CoreKind::FieldLShift => "field_lshift",
+            CoreKind::FieldRShift => "field_rshift",
             CoreKind::TypeSize => "sizeof",
             CoreKind::TypeExists => "type_exists",
             CoreKind::EnumValue => "enumval",
@@ -71,7 +87,12 @@ impl CoreKind {
     pub const fn has_path(self) -> bool {
         matches!(
             self,
-            CoreKind::FieldOffset | CoreKind::FieldSize | CoreKind::FieldExists
+            CoreKind::FieldOffset
+                | CoreKind::FieldSize
+                | CoreKind::FieldExists
+                | CoreKind::FieldSigned
+                | CoreKind::FieldLShift
+                | CoreKind::FieldRShift
         )
     }
 }

@@ -82,15 +82,17 @@ pub(crate) fn relo(btf: &Btf, rec: &CoreRec, index: usize, insn: &Insn) -> Resul
         0 => CoreKind::FieldOffset,
         1 => CoreKind::FieldSize,
         2 => CoreKind::FieldExists,
+        3 => CoreKind::FieldSigned,
+        4 => CoreKind::FieldLShift,
+        5 => CoreKind::FieldRShift,
         8 => CoreKind::TypeExists,
         9 => CoreKind::TypeSize,
         10 => CoreKind::EnumExists,
         11 => CoreKind::EnumValue,
         _ => {
             return Err(at(
-                "this relocation kind is not supported (supported: FIELD_BYTE_OFFSET, \
-                 FIELD_BYTE_SIZE, FIELD_EXISTS, TYPE_ID_LOCAL, TYPE_ID_TARGET, TYPE_EXISTS, \
-                 TYPE_SIZE, ENUMVAL_EXISTS, ENUMVAL_VALUE)"
+                "this relocation kind is not supported (all but TYPE_MATCHES are: test the \
+                 fields the program uses with FIELD_EXISTS instead)"
                     .into(),
             ))
         }

@@ -1,6 +1,7 @@
 //! CO-RE expressions where an immediate or offset goes: `offsetof(task_struct, tgid)`,
 //! `offsetof(task_struct, se.vruntime)`, `offsetof(bpf_raw_tracepoint_args, args[1])`,
-//! `fieldsize(T, f)`, `field_exists(T, f)`, `sizeof(T)`, `type_exists(T)`,
+//! `fieldsize(T, f)`, `field_exists(T, f)`, `field_signed(T, f)`, `field_lshift(T, f)`,
+//! `field_rshift(T, f)`, `sizeof(T)`, `type_exists(T)`,
 //! `enumval(E, NAME)`, `enumval_exists(E, NAME)`, `type_id(T)`. The field holds 0; the expression goes to the consumer as a
 //! [`CoreFixup`], resolved at load time against the kernel's BTF.
 
@@ -11,6 +12,7 @@ use crate::syntax::parse::{CoreFixup, Cursor, FixField, PResult};
 
 /// The spellings, for messages.
 const SPELLINGS: &str = "offsetof(T, field), fieldsize(T, field), field_exists(T, field), \
+                         field_signed(T, field), field_lshift(T, field), field_rshift(T, field), \
                          sizeof(T), type_exists(T), type_id(T), enumval(E, NAME) or \
                          enumval_exists(E, NAME)";
 
