@@ -301,6 +301,22 @@ fn bitfields_are_read_through_core_shifts_from_the_running_kernel() {
 }
 
 #[test]
+fn type_matches_is_refused_with_a_clear_error() {
+    let Some(obj) = compile("core_matches") else {
+        return;
+    };
+    let e = CollectionSpec::from_elf(&obj).expect_err("TYPE_MATCHES is not supported");
+    let msg = e.to_string();
+    println!("{msg}");
+    assert!(msg.contains("function `type_matches`"), "{msg}");
+    assert!(
+        msg.contains("TYPE_MATCHES `0` on type")
+            && msg.contains("this relocation kind is not supported (all but TYPE_MATCHES are"),
+        "{msg}"
+    );
+}
+
+#[test]
 fn an_unresolvable_relocation_names_the_program_line_and_field() {
     require_root!();
     let Some(spec) = spec("core_missing") else {
