@@ -61,6 +61,7 @@ fn strukt<'a>(b: &mut Builder, name: &'a str, size: u32, members: Vec<Member<'a>
 ///     enum bpf_map_type e;                                // bit 64
 ///     int tail:30;                                        // bit 100: no 8-byte load
 /// };                                                      // 24 bytes
+/// typedef int arr_t[4];
 /// ```
 fn hand_built() -> Btf {
     let mut b = Builder::new();
@@ -178,6 +179,11 @@ fn hand_built() -> Btf {
             bitfield("tail", i32_, 100, 30),
         ],
     );
+    b.add(&Type {
+        name: "arr_t",
+        kind: TypeKind::Typedef(arr),
+    })
+    .unwrap();
     Btf::parse(b.encode()).unwrap()
 }
 
@@ -208,6 +214,11 @@ fn values_follow_libbpf_rules_on_hand_built_btf() {
         ("offsetof(task_struct___v2, [3])", 192),
         ("fieldsize(task_struct, [1].se)", 16),
         ("field_exists(task_struct, [1].tgid)", 1),
+        // A root that is an array: the leading index is still whole `arr_t`s, then the
+        // element (an object's `0:2` on such a root reads as `[0][2]`).
+        ("offsetof(arr_t, [0][2])", 8),
+        ("offsetof(arr_t, [1][2])", 16 + 8),
+        ("fieldsize(arr_t, [0][3])", 4),
         // A flavor suffix is dropped.
         ("offsetof(task_struct___v2, tgid)", 4),
         ("offsetof(task_struct___old, se)", 24),
