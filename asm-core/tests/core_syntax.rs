@@ -16,6 +16,9 @@ if r1 == field_exists(task_struct, pid) goto +0
 w1 = type_exists(foo___v2)
 call bpf_iter_num_new
 r0 = fieldsize(task_struct, comm)
+r1 = offsetof(task_struct, [1].tgid)
+r2 = enumval_exists(bpf_map_type, BPF_MAP_TYPE_RINGBUF)
+r3 = type_id(struct task_struct)
 exit
 ";
 
@@ -41,6 +44,13 @@ fn relocations_are_listed_in_instruction_order() {
         (8, FixField::Imm, "field_exists(task_struct, pid)"),
         (9, FixField::Imm, "type_exists(foo___v2)"),
         (11, FixField::Imm, "fieldsize(task_struct, comm)"),
+        (12, FixField::Imm, "offsetof(task_struct, [1].tgid)"),
+        (
+            13,
+            FixField::Imm,
+            "enumval_exists(bpf_map_type, BPF_MAP_TYPE_RINGBUF)",
+        ),
+        (14, FixField::Imm, "type_id(task_struct)"),
     ];
     let want: Vec<(usize, FixField, String)> = want
         .iter()
@@ -52,6 +62,12 @@ fn relocations_are_listed_in_instruction_order() {
         [CoreAccess::Field("args".into()), CoreAccess::Index(1)]
     );
     assert_eq!(relos[3].expr.kind, CoreKind::TypeSize);
+    assert_eq!(
+        relos[9].expr.path,
+        [CoreAccess::Index(1), CoreAccess::Field("tgid".into())]
+    );
+    assert_eq!(relos[10].expr.kind, CoreKind::EnumExists);
+    assert_eq!(relos[11].expr.kind, CoreKind::TypeId);
     // The fields hold 0 until load time.
     assert_eq!(p.insns()[2].to_string(), "r3 += 0");
 }

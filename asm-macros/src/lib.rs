@@ -217,8 +217,13 @@ fn core_entry(r: &ebpf_asm_core::CoreRelo) -> TokenStream {
         CoreKind::FieldOffset => quote!(FieldOffset),
         CoreKind::FieldSize => quote!(FieldSize),
         CoreKind::FieldExists => quote!(FieldExists),
+        CoreKind::FieldSigned => quote!(FieldSigned),
+        CoreKind::FieldLShift => quote!(FieldLShift),
+        CoreKind::FieldRShift => quote!(FieldRShift),
         CoreKind::TypeSize => quote!(TypeSize),
         CoreKind::TypeExists => quote!(TypeExists),
+        CoreKind::EnumExists => quote!(EnumExists),
+        CoreKind::TypeId => quote!(TypeId),
         _ => quote!(EnumValue),
     };
     let ty = r.expr.type_name.as_str();

@@ -42,3 +42,37 @@ exit";
     let at = p.location(9).unwrap();
     assert_eq!((at.file.as_ref(), at.line), ("asm/tests/core_macro.rs", 18));
 }
+
+#[test]
+fn program_macro_keeps_every_core_kind() {
+    let p = program! {
+        r1 = enumval_exists(bpf_map_type, BPF_MAP_TYPE_RINGBUF)
+        r2 = type_id(struct task_struct)
+        r3 = offsetof(task_struct, [1].tgid)
+        r4 = field_signed(bpf_insn, off)
+        r5 = field_lshift(bpf_insn, dst_reg)
+        r6 = field_rshift(bpf_insn, dst_reg)
+        exit
+    };
+    let text = "r1 = enumval_exists(bpf_map_type, BPF_MAP_TYPE_RINGBUF)
+r2 = type_id(struct task_struct)
+r3 = offsetof(task_struct, [1].tgid)
+r4 = field_signed(bpf_insn, off)
+r5 = field_lshift(bpf_insn, dst_reg)
+r6 = field_rshift(bpf_insn, dst_reg)
+exit";
+    let from_text = assemble(text).unwrap();
+    assert_eq!(p.core_relos(), from_text.core_relos());
+    let exprs: Vec<String> = p.core_relos().iter().map(|r| r.expr.to_string()).collect();
+    assert_eq!(
+        exprs,
+        [
+            "enumval_exists(bpf_map_type, BPF_MAP_TYPE_RINGBUF)",
+            "type_id(task_struct)",
+            "offsetof(task_struct, [1].tgid)",
+            "field_signed(bpf_insn, off)",
+            "field_lshift(bpf_insn, dst_reg)",
+            "field_rshift(bpf_insn, dst_reg)",
+        ]
+    );
+}

@@ -54,6 +54,14 @@ fn strukt<'a>(b: &mut Builder, name: &'a str, size: u32, members: Vec<Member<'a>
 /// enum bpf_map_type { BPF_MAP_TYPE_UNSPEC, BPF_MAP_TYPE_HASH };
 /// struct dup { int f; }; struct dup { long g; int f; };  // two candidates
 /// struct same { int f; }; struct same { int f; long h; };
+/// struct bits {
+///     unsigned char lo:4;                                 // bit 0
+///     unsigned char mid:6;                                // bit 6: crosses a byte
+///     int wide:20;                                        // bit 30: crosses 4 bytes
+///     enum bpf_map_type e;                                // bit 64
+///     int tail:30;                                        // bit 100: no 8-byte load
+/// };                                                      // 24 bytes
+/// typedef int arr_t[4];
 /// ```
 fn hand_built() -> Btf {
     let mut b = Builder::new();
@@ -109,24 +117,25 @@ fn hand_built() -> Btf {
         kind: TypeKind::Typedef(i32_),
     })
     .unwrap();
-    b.add(&Type {
-        name: "bpf_map_type",
-        kind: TypeKind::Enum(Enum {
-            size: 4,
-            signed: false,
-            values: vec![
-                Enumerator {
-                    name: "BPF_MAP_TYPE_UNSPEC",
-                    value: 0,
-                },
-                Enumerator {
-                    name: "BPF_MAP_TYPE_HASH",
-                    value: 1,
-                },
-            ],
-        }),
-    })
-    .unwrap();
+    let map_type = b
+        .add(&Type {
+            name: "bpf_map_type",
+            kind: TypeKind::Enum(Enum {
+                size: 4,
+                signed: false,
+                values: vec![
+                    Enumerator {
+                        name: "BPF_MAP_TYPE_UNSPEC",
+                        value: 0,
+                    },
+                    Enumerator {
+                        name: "BPF_MAP_TYPE_HASH",
+                        value: 1,
+                    },
+                ],
+            }),
+        })
+        .unwrap();
     strukt(&mut b, "dup", 4, vec![member("f", i32_, 0)]);
     strukt(
         &mut b,
@@ -141,6 +150,40 @@ fn hand_built() -> Btf {
         16,
         vec![member("f", i32_, 0), member("h", i64_, 64)],
     );
+    let u8_ = b
+        .add(&Type {
+            name: "unsigned char",
+            kind: TypeKind::Int(Int {
+                size: 1,
+                encoding: IntEncoding::default(),
+                offset: 0,
+                bits: 8,
+            }),
+        })
+        .unwrap();
+    let bitfield = |name, ty, bit_offset, bitfield_size| Member {
+        name,
+        ty,
+        bit_offset,
+        bitfield_size,
+    };
+    strukt(
+        &mut b,
+        "bits",
+        24,
+        vec![
+            bitfield("lo", u8_, 0, 4),
+            bitfield("mid", u8_, 6, 6),
+            bitfield("wide", i32_, 30, 20),
+            member("e", map_type, 64),
+            bitfield("tail", i32_, 100, 30),
+        ],
+    );
+    b.add(&Type {
+        name: "arr_t",
+        kind: TypeKind::Typedef(arr),
+    })
+    .unwrap();
     Btf::parse(b.encode()).unwrap()
 }
 
@@ -165,6 +208,17 @@ fn values_follow_libbpf_rules_on_hand_built_btf() {
         ("offsetof(task_struct, in2.b)", 16),
         ("offsetof(task_struct, se.b)", 32),
         ("offsetof(task_struct, arr[2])", 44 + 8),
+        // A leading index steps over whole structs (C's `&p[1].tgid`).
+        ("offsetof(task_struct, [1].tgid)", 64 + 4),
+        ("offsetof(task_struct, [2].se.b)", 128 + 32),
+        ("offsetof(task_struct___v2, [3])", 192),
+        ("fieldsize(task_struct, [1].se)", 16),
+        ("field_exists(task_struct, [1].tgid)", 1),
+        // A root that is an array: the leading index is still whole `arr_t`s, then the
+        // element (an object's `0:2` on such a root reads as `[0][2]`).
+        ("offsetof(arr_t, [0][2])", 8),
+        ("offsetof(arr_t, [1][2])", 16 + 8),
+        ("fieldsize(arr_t, [0][3])", 4),
         // A flavor suffix is dropped.
         ("offsetof(task_struct___v2, tgid)", 4),
         ("offsetof(task_struct___old, se)", 24),
@@ -181,8 +235,49 @@ fn values_follow_libbpf_rules_on_hand_built_btf() {
         ("type_exists(task_struct)", 1),
         ("type_exists(nope)", 0),
         ("enumval(bpf_map_type, BPF_MAP_TYPE_HASH)", 1),
+        ("enumval_exists(bpf_map_type, BPF_MAP_TYPE_HASH)", 1),
+        (
+            "enumval_exists(bpf_map_type___flavor, BPF_MAP_TYPE_HASH)",
+            1,
+        ),
+        ("enumval_exists(bpf_map_type, NOPE)", 0),
+        ("enumval_exists(no_such_enum, BPF_MAP_TYPE_HASH)", 0),
+        // The id of the kernel's type: `int` is 1, `long` 2, `inner` 3 (built in that order).
+        ("type_id(int)", 1),
+        ("type_id(struct inner)", 3),
+        ("type_id(inner___flavor)", 3),
         // A candidate without the field drops out; candidates that agree are fine.
         ("offsetof(dup, g)", 0),
+        // Bitfields, by libbpf's rules: the smallest aligned load that holds the bits,
+        // then shift left to bit 63 and right by 64 - bits.
+        ("offsetof(task_struct, flags)", 40),
+        ("fieldsize(task_struct, flags)", 4),
+        ("field_lshift(task_struct, flags)", 61),
+        ("field_rshift(task_struct, flags)", 61),
+        ("field_signed(task_struct, flags)", 1),
+        ("offsetof(bits, lo)", 0),
+        ("fieldsize(bits, lo)", 1),
+        ("field_lshift(bits, lo)", 60),
+        ("field_rshift(bits, lo)", 60),
+        ("field_signed(bits, lo)", 0),
+        ("offsetof(bits, mid)", 0),
+        ("fieldsize(bits, mid)", 2),
+        ("field_lshift(bits, mid)", 52),
+        ("field_rshift(bits, mid)", 58),
+        ("offsetof(bits, wide)", 0),
+        ("fieldsize(bits, wide)", 8),
+        ("field_lshift(bits, wide)", 14),
+        ("field_rshift(bits, wide)", 44),
+        ("field_signed(bits, wide)", 1),
+        ("field_exists(bits, tail)", 1),
+        // A whole field: its bytes, shifted by 64 - its bits both ways.
+        ("offsetof(bits, e)", 8),
+        ("field_lshift(bits, e)", 32),
+        ("field_rshift(bits, e)", 32),
+        ("field_signed(bits, e)", 0),
+        ("field_signed(task_struct, tgid)", 1),
+        ("field_signed(task_struct, se)", 0),
+        ("field_rshift(task_struct, se.b)", 0),
         ("offsetof(same, f)", 0),
         ("sizeof(inner___flavor)", 16),
     ];
@@ -208,9 +303,15 @@ fn missing_and_ambiguous_names_are_errors_that_name_them() {
             "`offsetof(task_strukt, tgid)`: the kernel's BTF has no struct or union named `task_strukt`",
         ),
         ("sizeof(nope)", "`sizeof(nope)`: the kernel's BTF has no type named `nope`"),
+        ("type_id(nope)", "`type_id(nope)`: the kernel's BTF has no type named `nope`"),
         (
-            "offsetof(task_struct, flags)",
-            "`offsetof(task_struct, flags)`: `flags` is a bitfield (3 bits at bit 320)",
+            "offsetof(bits, tail)",
+            "`offsetof(bits, tail)`: the bitfield (30 bits at bit 100) does not fit in one \
+             aligned 8-byte load",
+        ),
+        (
+            "field_signed(task_struct, arr[1])",
+            "an array element has an offset and a size only",
         ),
         (
             "offsetof(task_struct, arr[4])",

@@ -172,6 +172,10 @@ fn core_relocations_are_read_as_named_expressions() {
             "sizeof(task_struct)",
             "fieldsize(task_struct, tgid)",
             "enumval(bpf_map_type___local, BPF_MAP_TYPE_RINGBUF)",
+            "enumval_exists(bpf_map_type___local, BPF_MAP_TYPE_RINGBUF)",
+            "enumval_exists(bpf_map_type___local, NOT_A_MAP_TYPE)",
+            "type_id(task_struct)",
+            "offsetof(task_struct, [1].tgid)",
         ]
     );
 }
@@ -182,6 +186,13 @@ fn core_relocations_resolve_against_the_running_kernel() {
     let Some(spec) = spec("core_task") else {
         return;
     };
+    // TYPE_ID_LOCAL: the id of `struct task_struct` in the object's own BTF.
+    let blob = spec.programs()[0].btf.as_ref().expect("program BTF").blob();
+    let local = ebpf_btf::Btf::parse(blob.to_vec()).expect("object BTF");
+    let local_task = local
+        .id_by_name_kind("task_struct", ebpf_btf::Kind::Struct)
+        .expect("lookup")
+        .expect("the object's task_struct");
     let coll = spec.load().expect("loads");
     let out = coll
         .program("core_tgid")
@@ -223,6 +234,85 @@ fn core_relocations_resolve_against_the_running_kernel() {
         get(7),
         27,
         "BPF_MAP_TYPE_RINGBUF in the kernel (99 locally)"
+    );
+    assert_eq!(
+        get(8),
+        1,
+        "the kernel's bpf_map_type has BPF_MAP_TYPE_RINGBUF"
+    );
+    assert_eq!(get(9), 0, "and no NOT_A_MAP_TYPE");
+    assert_eq!(get(10), u64::from(local_task), "TYPE_ID_LOCAL");
+    assert_ne!(
+        local_task, task,
+        "the ids differ, so the test tells them apart"
+    );
+    assert_eq!(
+        get(11),
+        u64::from(task),
+        "TYPE_ID_TARGET: vmlinux's task_struct"
+    );
+}
+
+#[test]
+fn bitfields_are_read_through_core_shifts_from_the_running_kernel() {
+    require_root!();
+    let Some(spec) = spec("core_bitfield") else {
+        return;
+    };
+    let kinds: Vec<String> = spec.programs()[0]
+        .program
+        .core_relos()
+        .iter()
+        .map(|r| r.expr.to_string())
+        .collect();
+    for want in [
+        "field_lshift(bpf_insn___core, dst_reg)",
+        "field_rshift(bpf_insn___core, src_reg)",
+        "field_signed(bpf_insn___core, off)",
+    ] {
+        assert!(kinds.iter().any(|k| k == want), "{want} in {kinds:?}");
+    }
+    let coll = spec.load().expect("loads");
+    let out = coll
+        .program("core_bitfield")
+        .expect("program")
+        .test_run(&TestRun {
+            ctx_in: &raw_tp_args(&[0, 0]),
+            ..Default::default()
+        })
+        .expect("runs");
+    assert_eq!(out.retval, 1);
+    let results = coll.map("results").expect("map");
+    let get = |k: u32| {
+        let v = results
+            .lookup(&k.to_ne_bytes())
+            .expect("lookup")
+            .expect("value");
+        u64::from_ne_bytes(v.try_into().expect("8 bytes"))
+    };
+    assert_eq!(get(0), 3, "dst_reg, the low 4 bits of byte 1");
+    assert_eq!(get(1), 10, "src_reg, the high 4 bits of byte 1");
+    assert_eq!(
+        get(2) as i64,
+        -2,
+        "off, signed: shifted back arithmetically"
+    );
+    assert_eq!(get(3), 7, "imm");
+}
+
+#[test]
+fn type_matches_is_refused_with_a_clear_error() {
+    let Some(obj) = compile("core_matches") else {
+        return;
+    };
+    let e = CollectionSpec::from_elf(&obj).expect_err("TYPE_MATCHES is not supported");
+    let msg = e.to_string();
+    println!("{msg}");
+    assert!(msg.contains("function `type_matches`"), "{msg}");
+    assert!(
+        msg.contains("TYPE_MATCHES `0` on type")
+            && msg.contains("this relocation kind is not supported (all but TYPE_MATCHES are"),
+        "{msg}"
     );
 }
 

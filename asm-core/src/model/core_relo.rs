@@ -16,23 +16,44 @@ pub enum CoreKind {
     FieldSize,
     /// `field_exists(T, path)`: 1 when the kernel's type has the field, else 0.
     FieldExists,
+    /// `field_signed(T, path)`: 1 when the field is a signed integer or signed enum
+    /// (`BPF_CORE_FIELD_SIGNED`).
+    FieldSigned,
+    /// `field_lshift(T, path)`: how far left to shift the `fieldsize` bytes read at
+    /// `offsetof`, as a u64, to put the field's top bit at bit 63
+    /// (`BPF_CORE_FIELD_LSHIFT_U64`; for bitfields).
+    FieldLShift,
+    /// `field_rshift(T, path)`: how far right to shift then (`64 - bits`; arithmetic
+    /// when `field_signed`) (`BPF_CORE_FIELD_RSHIFT_U64`).
+    FieldRShift,
     /// `sizeof(T)`: byte size of a type (`BPF_CORE_TYPE_SIZE`).
     TypeSize,
     /// `type_exists(T)`: 1 when the kernel has the type, else 0.
     TypeExists,
     /// `enumval(E, NAME)`: the value of an enumerator (`BPF_CORE_ENUMVAL_VALUE`).
     EnumValue,
+    /// `enumval_exists(E, NAME)`: 1 when the kernel's enum has the enumerator, else 0
+    /// (`BPF_CORE_ENUMVAL_EXISTS`).
+    EnumExists,
+    /// `type_id(T)`: the id of the type in the kernel's BTF (`BPF_CORE_TYPE_ID_TARGET`,
+    /// libbpf's `bpf_core_type_id_kernel`).
+    TypeId,
 }
 
 impl CoreKind {
     /// Every kind.
-    pub const ALL: [CoreKind; 6] = [
+    pub const ALL: [CoreKind; 11] = [
         CoreKind::FieldOffset,
         CoreKind::FieldSize,
         CoreKind::FieldExists,
+        CoreKind::FieldSigned,
+        CoreKind::FieldLShift,
+        CoreKind::FieldRShift,
         CoreKind::TypeSize,
         CoreKind::TypeExists,
         CoreKind::EnumValue,
+        CoreKind::EnumExists,
+        CoreKind::TypeId,
     ];
 
     /// The assembly spelling (`offsetof`, `sizeof`, ...).
@@ -41,9 +62,14 @@ impl CoreKind {
             CoreKind::FieldOffset => "offsetof",
             CoreKind::FieldSize => "fieldsize",
             CoreKind::FieldExists => "field_exists",
+            CoreKind::FieldSigned => "field_signed",
+            CoreKind::FieldLShift => "field_lshift",
+            CoreKind::FieldRShift => "field_rshift",
             CoreKind::TypeSize => "sizeof",
             CoreKind::TypeExists => "type_exists",
             CoreKind::EnumValue => "enumval",
+            CoreKind::EnumExists => "enumval_exists",
+            CoreKind::TypeId => "type_id",
         }
     }
 
@@ -52,11 +78,21 @@ impl CoreKind {
         CoreKind::ALL.into_iter().find(|k| k.keyword() == word)
     }
 
+    /// True for the kinds that take an enum and an enumerator.
+    pub const fn takes_enumerator(self) -> bool {
+        matches!(self, CoreKind::EnumValue | CoreKind::EnumExists)
+    }
+
     /// True for the kinds that take a member path after the type.
     pub const fn has_path(self) -> bool {
         matches!(
             self,
-            CoreKind::FieldOffset | CoreKind::FieldSize | CoreKind::FieldExists
+            CoreKind::FieldOffset
+                | CoreKind::FieldSize
+                | CoreKind::FieldExists
+                | CoreKind::FieldSigned
+                | CoreKind::FieldLShift
+                | CoreKind::FieldRShift
         )
     }
 }

@@ -39,14 +39,22 @@ pub(crate) fn kind_name(kind: u32) -> String {
         .map_or_else(|| format!("kind {kind}"), |n| (*n).to_owned())
 }
 
-/// The relocation `rec` of instruction `insn` (index `index`) as a [`CoreRelo`]; the
-/// error says why not (the caller adds where).
-pub(crate) fn relo(
-    btf: &Btf,
-    rec: &CoreRec,
-    index: usize,
-    insn: &Insn,
-) -> Result<CoreRelo, String> {
+/// What a `.BTF.ext` CO-RE record becomes.
+pub(crate) enum Core {
+    /// An expression resolved against the kernel at load time.
+    Relo(CoreRelo),
+    /// A value known from the object alone (`TYPE_ID_LOCAL`: a type id in the object's
+    /// BTF, which the kernel gets with the same ids), written into the field now.
+    Now {
+        insn: usize,
+        field: FixField,
+        value: i64,
+    },
+}
+
+/// The relocation `rec` of instruction `insn` (index `index`); the error says why it
+/// cannot be done (the caller adds where).
+pub(crate) fn relo(btf: &Btf, rec: &CoreRec, index: usize, insn: &Insn) -> Result<Core, String> {
     let access = btf
         .string_at(rec.access_str_off)
         .map_err(|e| format!("access string offset {}: {e}", rec.access_str_off))?;
@@ -57,25 +65,40 @@ pub(crate) fn relo(
             rec.type_id
         )
     };
+    let field =
+        field_of(insn).ok_or_else(|| at(format!("cannot patch the instruction `{insn}`")))?;
     let kind = match rec.kind {
+        6 => {
+            // The id must name a type, not `void` (libbpf's `bpf_core_type_id_local`).
+            let t = skip_mods(btf, rec.type_id).map_err(at)?;
+            btf.type_by_id(t).map_err(|e| at(e.to_string()))?;
+            return Ok(Core::Now {
+                insn: index,
+                field,
+                value: i64::from(rec.type_id),
+            });
+        }
+        7 => CoreKind::TypeId,
         0 => CoreKind::FieldOffset,
         1 => CoreKind::FieldSize,
         2 => CoreKind::FieldExists,
+        3 => CoreKind::FieldSigned,
+        4 => CoreKind::FieldLShift,
+        5 => CoreKind::FieldRShift,
         8 => CoreKind::TypeExists,
         9 => CoreKind::TypeSize,
+        10 => CoreKind::EnumExists,
         11 => CoreKind::EnumValue,
         _ => {
             return Err(at(
-                "this relocation kind is not supported (supported: FIELD_BYTE_OFFSET, \
-                 FIELD_BYTE_SIZE, FIELD_EXISTS, TYPE_EXISTS, TYPE_SIZE, ENUMVAL_VALUE)"
+                "this relocation kind is not supported (all but TYPE_MATCHES are: test the \
+                 fields the program uses with FIELD_EXISTS instead)"
                     .into(),
             ))
         }
     };
     let (type_name, path) = expression(btf, rec.type_id, access, kind).map_err(at)?;
-    let field =
-        field_of(insn).ok_or_else(|| at(format!("cannot patch the instruction `{insn}`")))?;
-    Ok(CoreRelo {
+    Ok(Core::Relo(CoreRelo {
         insn: index,
         field,
         expr: CoreExpr {
@@ -83,7 +106,7 @@ pub(crate) fn relo(
             type_name,
             path,
         },
-    })
+    }))
 }
 
 /// The instruction field a CO-RE value goes into.
@@ -126,7 +149,7 @@ fn expression(
         ));
     }
     let name = t.name.to_owned();
-    if kind == CoreKind::EnumValue {
+    if kind.takes_enumerator() {
         let (TypeKind::Enum(en) | TypeKind::Enum64(en)) = &t.kind else {
             return Err(format!("type `{name}` is not an enum"));
         };
@@ -143,14 +166,19 @@ fn expression(
     if !kind.has_path() {
         return Ok((name, Vec::new()));
     }
-    if indices[0] != 0 {
-        return Err(format!(
-            "the access starts at element {} of an array of `{name}`: only element 0 is \
-             supported",
-            indices[0]
-        ));
-    }
     let mut path = Vec::new();
+    // The first index steps over whole `name`s (`&p[1].f`, libbpf's pointer
+    // arithmetic): a leading `[N]` in the path. It is written when not 0, and always
+    // when the root is an array, so that a leading index never means an element of it.
+    let root_is_array = matches!(
+        btf.type_by_id(btf.resolve(root).map_err(e)?)
+            .map_err(e)?
+            .kind,
+        TypeKind::Array(_)
+    );
+    if indices[0] != 0 || root_is_array {
+        path.push(CoreAccess::Index(indices[0]));
+    }
     let mut at = root;
     for &i in &indices[1..] {
         let cur = btf.resolve(at).map_err(e)?;

@@ -122,12 +122,23 @@ impl ObjectBtf {
                 None => map.push(None),
             }
         }
-        let relos = self.core_relos(ext, f, at)?;
+        let mut relos = Vec::new();
+        let mut now = Vec::new();
+        for c in self.core_relos(ext, f, at)? {
+            match c {
+                core::Core::Relo(relo) => relos.push(relo),
+                core::Core::Now { insn, field, value } => now.push((insn, field, value)),
+            }
+        }
         let labels: Vec<(Label, usize)> = p.labels().iter().map(|(i, l)| (l.clone(), *i)).collect();
-        f.program = Program::with_locations(p.insns().to_vec(), labels, map)
+        let mut program = Program::with_locations(p.insns().to_vec(), labels, map)
             .map_err(|e| elf_err(format!("function `{}`: {e:?}", f.name)))?
             .with_globals(p.globals().iter().cloned())
             .with_core_relos(p.core_relos().iter().cloned().chain(relos));
+        for (insn, field, value) in now {
+            program.patch(insn, field, value);
+        }
+        f.program = program;
         Ok(())
     }
 
@@ -136,7 +147,7 @@ impl ObjectBtf {
         ext: &SectionExt,
         f: &Function,
         at: (u64, u64),
-    ) -> Result<Vec<ebpf_asm_core::CoreRelo>> {
+    ) -> Result<Vec<core::Core>> {
         let mut out = Vec::new();
         for (slot, r) in inside(&ext.cores, |r| r.insn_off, at) {
             let where_ = |msg: String| {
@@ -152,9 +163,7 @@ impl ObjectBtf {
                 .then(|| f.program.index_of_slot(slot))
                 .flatten()
                 .ok_or_else(|| where_("not at the start of an instruction".into()))?;
-            let relo =
-                core::relo(&self.btf, &r, index, &f.program.insns()[index]).map_err(where_)?;
-            out.push(relo);
+            out.push(core::relo(&self.btf, &r, index, &f.program.insns()[index]).map_err(where_)?);
         }
         Ok(out)
     }

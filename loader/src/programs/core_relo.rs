@@ -8,12 +8,15 @@
 //!   `task_struct`), so one program can carry several layouts of a type;
 //! - candidates are the kernel's types of that name and a fitting kind (struct or union
 //!   for field relocations, enum for `enumval`); fields are found by name, through
-//!   anonymous structs and unions; `[N]` steps into an array;
+//!   anonymous structs and unions; `[N]` steps into an array, and a leading `[N]`
+//!   steps over N whole `T`s (`&p[N].f` in C);
 //! - a candidate that lacks the field drops out; when several remain and they disagree,
-//!   the relocation is ambiguous (an error); `field_exists`/`type_exists` give 0 instead
-//!   of failing;
-//! - byte offsets and sizes only: a bitfield member is an error for `offsetof` and
-//!   `fieldsize` (read its storage unit and shift instead).
+//!   the relocation is ambiguous (an error); `field_exists`, `type_exists` and
+//!   `enumval_exists` give 0 instead of failing;
+//! - a bitfield's `offsetof` and `fieldsize` are those of the smallest aligned integer
+//!   (from its type's size up to 8 bytes) that holds it; `field_lshift` and
+//!   `field_rshift` extract it from that integer read as a u64 (shift left, then right,
+//!   arithmetically when `field_signed`).
 
 use ebpf_asm_core::{CoreAccess, CoreExpr, CoreKind, CoreRelo, PathText};
 use ebpf_btf::{Btf, Kind, TypeId, TypeKind};
@@ -64,7 +67,7 @@ pub fn essential_name(name: &str) -> &str {
 pub fn resolve_one(btf: &Btf, expr: &CoreExpr) -> Result<i64, String> {
     let name = essential_name(&expr.type_name);
     let kinds: &[Kind] = match expr.kind {
-        CoreKind::EnumValue => &[Kind::Enum, Kind::Enum64],
+        k if k.takes_enumerator() => &[Kind::Enum, Kind::Enum64],
         k if k.has_path() => &[Kind::Struct, Kind::Union, Kind::Typedef],
         _ => &[
             Kind::Int,
@@ -88,7 +91,7 @@ pub fn resolve_one(btf: &Btf, expr: &CoreExpr) -> Result<i64, String> {
     }
     if cands.is_empty() {
         return match expr.kind {
-            CoreKind::FieldExists | CoreKind::TypeExists => Ok(0),
+            CoreKind::FieldExists | CoreKind::TypeExists | CoreKind::EnumExists => Ok(0),
             _ => Err(no_type(expr, name)),
         };
     }
@@ -106,7 +109,7 @@ pub fn resolve_one(btf: &Btf, expr: &CoreExpr) -> Result<i64, String> {
     });
     let Some((_, Ok(value))) = results.first().cloned() else {
         return match expr.kind {
-            CoreKind::FieldExists => Ok(0),
+            CoreKind::FieldExists | CoreKind::EnumExists => Ok(0),
             _ => Err(first_err.unwrap_or_else(|| no_type(expr, name))),
         };
     };
@@ -118,14 +121,14 @@ pub fn resolve_one(btf: &Btf, expr: &CoreExpr) -> Result<i64, String> {
         ));
     }
     Ok(match expr.kind {
-        CoreKind::FieldExists | CoreKind::TypeExists => 1,
+        CoreKind::FieldExists | CoreKind::TypeExists | CoreKind::EnumExists => 1,
         _ => value,
     })
 }
 
 fn no_type(expr: &CoreExpr, name: &str) -> String {
     let what = match expr.kind {
-        CoreKind::EnumValue => "enum",
+        k if k.takes_enumerator() => "enum",
         k if k.has_path() => "struct or union",
         _ => "type",
     };
@@ -138,28 +141,86 @@ fn value_for(btf: &Btf, id: TypeId, expr: &CoreExpr) -> Result<i64, String> {
     match expr.kind {
         CoreKind::TypeSize => btf.size_of(id).map(i64::from).map_err(e),
         CoreKind::TypeExists => Ok(1),
-        CoreKind::EnumValue => enum_value(btf, id, expr),
+        CoreKind::TypeId => Ok(i64::from(id)),
+        CoreKind::EnumValue | CoreKind::EnumExists => enum_value(btf, id, expr),
         _ => {
             let f = field(btf, id, expr)?;
-            if f.bitfield_size != 0 || f.bit_offset % 8 != 0 {
-                if expr.kind == CoreKind::FieldExists {
-                    return Ok(1);
-                }
-                return Err(format!(
-                    "`{expr}`: `{}` is a bitfield ({} bits at bit {}): CO-RE here gives byte \
-                     offsets and sizes only; read the bytes that hold it and shift",
-                    PathText(&expr.path),
-                    f.bitfield_size,
-                    f.bit_offset
-                ));
+            if expr.kind == CoreKind::FieldExists {
+                return Ok(1);
             }
-            match expr.kind {
-                CoreKind::FieldOffset => Ok(i64::from(f.bit_offset / 8)),
-                CoreKind::FieldSize => btf.size_of(f.ty).map(i64::from).map_err(e),
-                _ => Ok(1),
-            }
+            field_value(btf, &f, expr)
         }
     }
+}
+
+/// A field relocation's value for the field `f` lands on, by libbpf's rules: a bitfield
+/// is read as the smallest aligned integer, from its declared type's size up to 8 bytes,
+/// that holds all its bits; the shifts then move it to the top of a u64 and back down.
+fn field_value(btf: &Btf, f: &Field, expr: &CoreExpr) -> Result<i64, String> {
+    let e = |err: ebpf_btf::Error| format!("`{expr}`: {err}");
+    let is_element = matches!(expr.path.last(), Some(CoreAccess::Index(_)));
+    if is_element && !matches!(expr.kind, CoreKind::FieldOffset | CoreKind::FieldSize) {
+        return Err(format!(
+            "`{expr}`: an array element has an offset and a size only (libbpf's rule); \
+             `{}` needs a named field",
+            expr.kind.keyword()
+        ));
+    }
+    let bits = u64::from(f.bitfield_size);
+    let bit_off = u64::from(f.bit_offset);
+    let (byte_off, byte_sz, bit_sz) = if bits != 0 {
+        let mut sz = u64::from(btf.size_of(f.ty).map_err(e)?);
+        if sz == 0 {
+            return Err(format!("`{expr}`: the bitfield's type has size 0"));
+        }
+        let mut off = bit_off / 8 / sz * sz;
+        while bit_off + bits - off * 8 > sz * 8 {
+            if sz >= 8 {
+                return Err(format!(
+                    "`{expr}`: the bitfield ({bits} bits at bit {bit_off}) does not fit in \
+                     one aligned 8-byte load"
+                ));
+            }
+            sz *= 2;
+            off = bit_off / 8 / sz * sz;
+        }
+        (off, sz, bits)
+    } else if bit_off % 8 != 0 {
+        return Err(format!(
+            "`{expr}`: `{}` starts at bit {bit_off}, inside a byte, without a bitfield size",
+            PathText(&expr.path)
+        ));
+    } else {
+        let sz = u64::from(btf.size_of(f.ty).map_err(e)?);
+        (bit_off / 8, sz, sz * 8)
+    };
+    let (byte_off, byte_sz, bit_sz, bit_off) = (
+        byte_off as i64,
+        byte_sz as i64,
+        bit_sz as i64,
+        bit_off as i64,
+    );
+    Ok(match expr.kind {
+        CoreKind::FieldOffset => byte_off,
+        CoreKind::FieldSize => byte_sz,
+        CoreKind::FieldSigned => i64::from(is_signed(btf, f.ty).map_err(e)?),
+        CoreKind::FieldLShift if cfg!(target_endian = "little") => {
+            64 - (bit_off + bit_sz - byte_off * 8)
+        }
+        CoreKind::FieldLShift => (8 - byte_sz) * 8 + (bit_off - byte_off * 8),
+        CoreKind::FieldRShift => 64 - bit_sz,
+        _ => 1,
+    })
+}
+
+/// True for a signed integer or an enum with signed values (typedefs and modifiers
+/// looked through).
+fn is_signed(btf: &Btf, id: TypeId) -> Result<bool, ebpf_btf::Error> {
+    Ok(match btf.type_by_id(btf.resolve(id)?)?.kind {
+        TypeKind::Int(i) => i.encoding.signed,
+        TypeKind::Enum(en) | TypeKind::Enum64(en) => en.signed,
+        _ => false,
+    })
 }
 
 fn enum_value(btf: &Btf, id: TypeId, expr: &CoreExpr) -> Result<i64, String> {
@@ -227,6 +288,14 @@ fn field(btf: &Btf, id: TypeId, expr: &CoreExpr) -> Result<Field, String> {
                         .ok_or_else(|| format!("`{expr}`: the offset overflows"))?,
                     bitfield_size: m.bitfield_size,
                 };
+            }
+            CoreAccess::Index(i) if step == 0 => {
+                // `[N]` first: N whole `T`s on (pointer arithmetic, as C's `&p[N].f`).
+                let size = btf.size_of(id).map_err(|e| format!("`{expr}`: {e}"))?;
+                at.bit_offset = u64::from(size)
+                    .checked_mul(u64::from(*i) * 8)
+                    .and_then(|b| u32::try_from(b).ok())
+                    .ok_or_else(|| format!("`{expr}`: the offset overflows"))?;
             }
             CoreAccess::Index(i) => {
                 let rid = btf.resolve(at.ty).map_err(|e| e.to_string())?;

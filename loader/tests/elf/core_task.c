@@ -22,13 +22,13 @@ struct not_in_this_kernel {
 } __attribute__((preserve_access_index));
 
 /* A local flavor of the kernel's enum, with a value the kernel's differs from. */
-enum bpf_map_type___local { BPF_MAP_TYPE_RINGBUF___local = 99 };
+enum bpf_map_type___local { BPF_MAP_TYPE_RINGBUF___local = 99, NOT_A_MAP_TYPE___local = 100 };
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__type(key, __u32);
 	__type(value, __u64);
-	__uint(max_entries, 8);
+	__uint(max_entries, 16);
 } results SEC(".maps");
 
 static __always_inline void put(__u32 key, __u64 value)
@@ -52,6 +52,14 @@ int core_tgid(void *ctx)
 	put(6, __builtin_preserve_field_info(task->tgid, 1 /* FIELD_BYTE_SIZE */));
 	put(7, __builtin_preserve_enum_value(*(enum bpf_map_type___local *)BPF_MAP_TYPE_RINGBUF___local,
 					     1 /* ENUMVAL_VALUE */));
+	put(8, __builtin_preserve_enum_value(*(enum bpf_map_type___local *)BPF_MAP_TYPE_RINGBUF___local,
+					     0 /* ENUMVAL_EXISTS */));
+	put(9, __builtin_preserve_enum_value(*(enum bpf_map_type___local *)NOT_A_MAP_TYPE___local,
+					     0 /* ENUMVAL_EXISTS */));
+	put(10, __builtin_btf_type_id(*(struct task_struct *)0, 0 /* TYPE_ID_LOCAL */));
+	put(11, __builtin_btf_type_id(*(struct task_struct *)0, 1 /* TYPE_ID_TARGET */));
+	/* &task[1].tgid: the first access index is 1. */
+	put(12, __builtin_preserve_field_info(task[1].tgid, 0 /* FIELD_BYTE_OFFSET */));
 	return tgid == (int)(bpf_get_current_pid_tgid() >> 32);
 }
 

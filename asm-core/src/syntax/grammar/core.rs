@@ -1,7 +1,8 @@
 //! CO-RE expressions where an immediate or offset goes: `offsetof(task_struct, tgid)`,
 //! `offsetof(task_struct, se.vruntime)`, `offsetof(bpf_raw_tracepoint_args, args[1])`,
-//! `fieldsize(T, f)`, `field_exists(T, f)`, `sizeof(T)`, `type_exists(T)`,
-//! `enumval(E, NAME)`. The field holds 0; the expression goes to the consumer as a
+//! `fieldsize(T, f)`, `field_exists(T, f)`, `field_signed(T, f)`, `field_lshift(T, f)`,
+//! `field_rshift(T, f)`, `sizeof(T)`, `type_exists(T)`,
+//! `enumval(E, NAME)`, `enumval_exists(E, NAME)`, `type_id(T)`. The field holds 0; the expression goes to the consumer as a
 //! [`CoreFixup`], resolved at load time against the kernel's BTF.
 
 use crate::model::core_relo::{CoreAccess, CoreExpr, CoreKind};
@@ -11,7 +12,9 @@ use crate::syntax::parse::{CoreFixup, Cursor, FixField, PResult};
 
 /// The spellings, for messages.
 const SPELLINGS: &str = "offsetof(T, field), fieldsize(T, field), field_exists(T, field), \
-                         sizeof(T), type_exists(T) or enumval(E, NAME)";
+                         field_signed(T, field), field_lshift(T, field), field_rshift(T, field), \
+                         sizeof(T), type_exists(T), type_id(T), enumval(E, NAME) or \
+                         enumval_exists(E, NAME)";
 
 impl<'a> Cursor<'_, 'a> {
     /// True when the cursor is at a CO-RE expression (`offsetof(` ...).
@@ -53,11 +56,12 @@ impl<'a> Cursor<'_, 'a> {
         }
         let type_name = self.core_name("a type name")?;
         let mut path = Vec::new();
-        if kind.has_path() || kind == CoreKind::EnumValue {
+        if kind.has_path() || kind.takes_enumerator() {
             if !self.eat(Code::Comma) {
-                let what = match kind {
-                    CoreKind::EnumValue => "enumerator",
-                    _ => "field",
+                let what = if kind.takes_enumerator() {
+                    "enumerator"
+                } else {
+                    "field"
                 };
                 return self.err_at(
                     kw_at,
@@ -68,7 +72,7 @@ impl<'a> Cursor<'_, 'a> {
                     ),
                 );
             }
-            if kind == CoreKind::EnumValue {
+            if kind.takes_enumerator() {
                 path.push(CoreAccess::Field(self.core_name("an enumerator name")?));
             } else {
                 self.core_path(&mut path)?;
@@ -80,7 +84,9 @@ impl<'a> Cursor<'_, 'a> {
                     "`{}` takes {}: drop what follows",
                     kind.keyword(),
                     match kind {
-                        CoreKind::TypeSize | CoreKind::TypeExists => "a type only",
+                        CoreKind::TypeSize | CoreKind::TypeExists | CoreKind::TypeId => {
+                            "a type only"
+                        }
                         _ => "two operands",
                     }
                 ));
@@ -94,9 +100,12 @@ impl<'a> Cursor<'_, 'a> {
         })
     }
 
-    /// A member path: `tgid`, `se.vruntime`, `args[1]`, `a.b[2].c`.
+    /// A member path: `tgid`, `se.vruntime`, `args[1]`, `a.b[2].c`; a leading `[N]`
+    /// steps over N whole `T`s (`[1].tgid` is C's `&p[1].tgid`).
     fn core_path(&mut self, path: &mut Vec<CoreAccess>) -> PResult<()> {
-        path.push(CoreAccess::Field(self.core_name("a field name")?));
+        if self.code() != Code::LBracket {
+            path.push(CoreAccess::Field(self.core_name("a field name")?));
+        }
         loop {
             match self.code() {
                 // The text lexer reads `.vruntime` as one word.
