@@ -4,17 +4,9 @@
 
 mod common;
 
-use common::clang::compile;
+use common::clang::{compile, elf_message};
 
-use ebpf_loader::{CollectionSpec, Error, MapType, ProgramType, TestRun};
-
-fn elf_message(r: Result<CollectionSpec, Error>) -> String {
-    match r {
-        Err(Error::Elf(m)) => m,
-        Err(e) => panic!("expected Error::Elf, got {e:?}"),
-        Ok(_) => panic!("expected an error, the object was read"),
-    }
-}
+use ebpf_loader::{CollectionSpec, MapType, ProgramType, TestRun};
 
 #[test]
 fn reads_programs_maps_and_license() {

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::clang::compile;
+use common::clang::{compile, elf_message};
 
 use ebpf_asm::{Imm64, Insn, Target};
 use ebpf_loader::flags::BPF_F_RDONLY_PROG;
@@ -24,14 +24,6 @@ fn value(coll: &Collection, map: &str) -> Vec<u8> {
     m.lookup(&0u32.to_ne_bytes())
         .expect("lookup")
         .expect("key 0 of an array is there")
-}
-
-fn elf_message(r: Result<CollectionSpec, Error>) -> String {
-    match r {
-        Err(Error::Elf(m)) => m,
-        Err(e) => panic!("expected Error::Elf, got {e:?}"),
-        Ok(_) => panic!("expected an error, the object was read"),
-    }
 }
 
 /// data_sections.o without its kprobe (loaded on its own in `version_is_read_and_passed`).

@@ -4,12 +4,10 @@
 
 mod common;
 
-use common::clang::compile;
+use common::clang::{compile, elf_message};
 use common::BpffsMount;
 
-use ebpf_loader::{
-    CollectionSpec, Error, LoadOptions, MapSlot, MapSpec, MapType, Pinning, TestRun,
-};
+use ebpf_loader::{CollectionSpec, LoadOptions, MapSlot, MapSpec, MapType, Pinning, TestRun};
 
 fn run(coll: &ebpf_loader::Collection, prog: &str) -> u32 {
     coll.program(prog)
@@ -248,14 +246,6 @@ fn gobpf_map_sections_load() {
         .expect("array slot");
     // A socket filter sees the packet from the IP header: 64 - 14 bytes.
     assert_eq!(u64::from_ne_bytes(v[..8].try_into().unwrap()), 50);
-}
-
-fn elf_message(r: Result<CollectionSpec, Error>) -> String {
-    match r {
-        Err(Error::Elf(m)) => m,
-        Err(e) => panic!("expected Error::Elf, got {e:?}"),
-        Ok(_) => panic!("expected an error, the object was read"),
-    }
 }
 
 #[test]

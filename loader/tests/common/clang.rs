@@ -44,3 +44,12 @@ pub fn compile(name: &str) -> Option<Vec<u8>> {
         }
     }
 }
+
+/// The message of the `Error::Elf` that reading an object must give.
+pub fn elf_message(r: Result<ebpf_loader::CollectionSpec, ebpf_loader::Error>) -> String {
+    match r {
+        Err(ebpf_loader::Error::Elf(m)) => m,
+        Err(e) => panic!("expected Error::Elf, got {e:?}"),
+        Ok(_) => panic!("expected an error, the object was read"),
+    }
+}
