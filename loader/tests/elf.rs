@@ -114,6 +114,37 @@ fn counters_run_on_the_kernel() {
 }
 
 #[test]
+fn one_btf_object_per_collection_as_libbpf_loads_it() {
+    require_root!();
+    let Some(obj) = compile("counters") else {
+        return;
+    };
+    let spec = CollectionSpec::from_elf(&obj).expect("reads");
+    let btf_ids = |coll: &ebpf_loader::Collection| -> Vec<u32> {
+        let mut ids: Vec<u32> = coll
+            .programs()
+            .map(|(_, p)| p.info().expect("program info").btf_id)
+            .collect();
+        let map = coll.map("btf_counts").expect("BTF map");
+        ids.push(map.info().expect("map info").btf_id);
+        ids
+    };
+    let first = spec.load().expect("loads");
+    let ids = btf_ids(&first);
+    assert_eq!(ids.len(), 4, "three programs and the BTF map: {ids:?}");
+    assert_ne!(ids[0], 0, "the programs carry the object's BTF: {ids:?}");
+    assert!(
+        ids.iter().all(|&id| id == ids[0]),
+        "every program and the map share one BTF object: {ids:?}"
+    );
+    // The sharing is per load: a second collection has its own.
+    let second = spec.load().expect("loads again");
+    let again = btf_ids(&second);
+    assert!(again.iter().all(|&id| id == again[0]), "{again:?}");
+    assert_ne!(again[0], ids[0], "a new load, a new BTF object");
+}
+
+#[test]
 fn not_an_elf_file() {
     let m = elf_message(CollectionSpec::from_elf(b"r0 = 0\nexit\n"));
     assert!(m.contains("not an ELF file"), "{m}");

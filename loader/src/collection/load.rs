@@ -11,7 +11,7 @@ use crate::btf::{Btf, BtfKind};
 use crate::elf::data::parse_value_symbol;
 use crate::error::{Error, Result};
 use crate::maps::{pin_path, reuse_pinned, set_slot, Map, MapSlot, Pinning};
-use crate::programs::{LoadedProgram, ProgramSpec};
+use crate::programs::{BtfCache, LoadedProgram, ProgramSpec};
 
 impl CollectionSpec {
     /// Creates the maps and loads every program; the first failure is the error (the
@@ -32,7 +32,9 @@ impl CollectionSpec {
     /// Creates the maps (any failure is the error), then loads every program even when
     /// some fail: the collection holds those that loaded, the list the failures in order.
     pub fn load_each(&self, opts: &LoadOptions) -> Result<(Collection, Vec<(String, Error)>)> {
-        let maps = self.create_maps(opts)?;
+        // The object's BTF, loaded once for every map and program that carries it.
+        let btf = BtfCache::default();
+        let maps = self.create_maps(opts, &btf)?;
         self.write_data(&maps)?;
         let mut coll = Collection {
             maps,
@@ -41,7 +43,7 @@ impl CollectionSpec {
         self.fill_slots(&coll, |s| matches!(s, MapSlot::Map(_)))?;
         let mut failures = Vec::new();
         for p in &self.programs {
-            match self.load_program(p, &coll, opts) {
+            match self.load_program(p, &coll, opts, &btf) {
                 Ok(prog) => coll.programs.push((p.name.clone(), prog)),
                 Err(e) => failures.push((p.name.clone(), e)),
             }
@@ -75,10 +77,10 @@ impl CollectionSpec {
     }
 
     /// Creates every map, each inner map before the maps of maps that use it.
-    fn create_maps(&self, opts: &LoadOptions) -> Result<Vec<(String, Map)>> {
+    fn create_maps(&self, opts: &LoadOptions, btf: &BtfCache) -> Result<Vec<(String, Map)>> {
         let mut created: Vec<(String, Map)> = Vec::new();
         for m in &self.maps {
-            self.create_map(m, &mut created, 0, opts)?;
+            self.create_map(m, &mut created, 0, opts, btf)?;
         }
         // Source order, not creation order.
         let mut out = Vec::with_capacity(created.len());
@@ -96,6 +98,7 @@ impl CollectionSpec {
         created: &mut Vec<(String, Map)>,
         depth: usize,
         opts: &LoadOptions,
+        btf: &BtfCache,
     ) -> Result<()> {
         if created.iter().any(|(n, _)| *n == m.name) {
             return Ok(());
@@ -119,23 +122,24 @@ impl CollectionSpec {
             }
         }
         let map = match (&m.inner, &m.inner_spec) {
-            (None, None) => spec.create(),
+            (None, None) => spec.create_sharing_btf(None, btf),
             (None, Some(shape)) => {
                 let name = kernel_name(&format!("{}.inner", m.name));
-                let inner = shape.clone().name(name).create().map_err(context)?;
-                spec.create_with_inner(inner.as_fd())
+                let inner = shape.clone().name(name);
+                let inner = inner.create_sharing_btf(None, btf).map_err(context)?;
+                spec.create_sharing_btf(Some(inner.as_fd()), btf)
             }
             (Some(inner), _) => {
                 let Some(im) = self.maps.iter().find(|x| x.name == *inner) else {
                     return Err(context(self.no_such("map", inner)));
                 };
-                self.create_map(im, created, depth + 1, opts)?;
+                self.create_map(im, created, depth + 1, opts, btf)?;
                 let fd = created
                     .iter()
                     .find(|(n, _)| n == inner)
                     .map(|(_, map)| map.as_fd())
                     .ok_or_else(|| context(self.no_such("map", inner)))?;
-                spec.create_with_inner(fd)
+                spec.create_sharing_btf(Some(fd), btf)
             }
         }
         .map_err(context)?;
@@ -233,6 +237,7 @@ impl CollectionSpec {
         p: &CollectionProgram,
         coll: &Collection,
         opts: &LoadOptions,
+        btf: &BtfCache,
     ) -> Result<LoadedProgram> {
         let program = self.resolve(p, coll)?;
         let mut attach_btf_id = p.attach_btf_id;
@@ -267,18 +272,18 @@ impl CollectionSpec {
             .attach_btf_id(attach_btf_id)
             .kern_version(self.kern_version)
             .log(opts.log_level, opts.log_size);
-        if let Some(btf) = &p.btf {
-            spec = spec.btf(Some(btf.clone()));
+        if let Some(b) = &p.btf {
+            spec = spec.btf(Some(b.clone()));
         }
         if let Some(t) = p.expected_attach_type {
             spec = spec.expected_attach_type(t);
         }
-        match spec.load() {
+        match spec.load_sharing_btf(btf) {
             // A statistics-only log does not show the instruction the verifier stopped
             // at: load once more with the trace.
-            Err(Error::Verifier(_)) if opts.log_level != 0 && opts.log_level & 3 == 0 => {
-                spec.log(opts.log_level | 1, opts.log_size).load()
-            }
+            Err(Error::Verifier(_)) if opts.log_level != 0 && opts.log_level & 3 == 0 => spec
+                .log(opts.log_level | 1, opts.log_size)
+                .load_sharing_btf(btf),
             r => r,
         }
     }

@@ -34,7 +34,8 @@ use crate::flags::BPF_F_NUMA_NODE;
 use crate::ids::{fd_by_id, ObjKind};
 use crate::names::{name_bytes, name_from_bytes};
 use crate::pin::{open_pinned, pin_fd};
-use crate::programs::BtfObject;
+use crate::programs::verifier_log::LogPolicy;
+use crate::programs::{BtfCache, BtfObject};
 use crate::sys::{self, attr::MapCreateAttr, attr::MapInfoRaw, Cmd, MapLayout};
 
 /// What to create: the arguments of `BPF_MAP_CREATE`.
@@ -109,15 +110,25 @@ impl MapSpec {
 
     /// Creates the map.
     pub fn create(&self) -> Result<Map> {
-        self.create_inner(None)
+        self.create_inner(None, None)
     }
 
     /// Creates a map of maps whose values have the shape of `inner` (array/hash of maps).
     pub fn create_with_inner(&self, inner: BorrowedFd<'_>) -> Result<Map> {
-        self.create_inner(Some(inner))
+        self.create_inner(Some(inner), None)
     }
 
-    fn create_inner(&self, inner: Option<BorrowedFd<'_>>) -> Result<Map> {
+    /// Creates the map (of maps, with `inner`), its BTF object taken from (or added to)
+    /// `cache`: a collection loads its object's BTF once.
+    pub(crate) fn create_sharing_btf(
+        &self,
+        inner: Option<BorrowedFd<'_>>,
+        cache: &BtfCache,
+    ) -> Result<Map> {
+        self.create_inner(inner, Some(cache))
+    }
+
+    fn create_inner(&self, inner: Option<BorrowedFd<'_>>, cache: Option<&BtfCache>) -> Result<Map> {
         use std::os::fd::AsRawFd;
         let mut flags = self.flags;
         if self.numa_node.is_some() {
@@ -126,7 +137,11 @@ impl MapSpec {
         let btf = match &self.btf {
             Some(b) => {
                 b.check_sizes(&self.name, self.key_size, self.value_size)?;
-                Some((BtfObject::load(b.blob())?, b))
+                let obj = match cache {
+                    Some(c) => c.load(b.blob(), &LogPolicy::default())?,
+                    None => BtfObject::load(b.blob())?,
+                };
+                Some((obj, b))
             }
             None => None,
         };

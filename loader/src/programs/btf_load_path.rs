@@ -2,6 +2,7 @@
 //! func_info and line_info. A kernel that refuses either gets the program without BTF
 //! (a load that worked before never fails for it); the reason is kept on the program.
 
+use super::btf_cache::BtfCache;
 use super::btf_info::ProgramBtf;
 use super::btf_object::BtfObject;
 use super::loaded::LoadedProgram;
@@ -9,8 +10,18 @@ use super::spec::ProgramSpec;
 use crate::error::{Error, Result};
 
 impl ProgramSpec {
-    pub(super) fn load_with_btf(&self, btf: &ProgramBtf) -> Result<LoadedProgram> {
-        let obj = match BtfObject::load_with(btf.blob(), &self.log_policy) {
+    /// Loads with `btf`; its object is taken from `cache` when one is given (a collection
+    /// loads its object's BTF once for all programs and maps).
+    pub(super) fn load_with_btf(
+        &self,
+        btf: &ProgramBtf,
+        cache: Option<&BtfCache>,
+    ) -> Result<LoadedProgram> {
+        let loaded = match cache {
+            Some(c) => c.load(btf.blob(), &self.log_policy),
+            None => BtfObject::load_with(btf.blob(), &self.log_policy),
+        };
+        let obj = match loaded {
             Ok(obj) => obj,
             Err(e) => {
                 let why = format!("the kernel refused the program's BTF: {e}");

@@ -2,6 +2,7 @@
 //! the verifier log, test runs, kernel info and the bridge to the assembler.
 
 mod asm_program;
+mod btf_cache;
 mod btf_info;
 mod btf_load_path;
 mod btf_object;
@@ -18,6 +19,7 @@ pub mod verifier_log;
 mod xlated;
 
 pub use asm_program::slot_source_map;
+pub(crate) use btf_cache::BtfCache;
 pub(crate) use btf_info::add_program as add_program_btf;
 pub use btf_info::{BtfFunc, ProgramBtf};
 pub use btf_object::BtfObject;

@@ -6,6 +6,7 @@ use std::os::fd::AsFd;
 
 use ebpf_asm_core::{RawInsn, SourceMap};
 
+use super::btf_cache::BtfCache;
 use super::btf_info::ProgramBtf;
 use super::btf_object::BtfObject;
 use super::fd_array::FdArray;
@@ -160,7 +161,15 @@ impl ProgramSpec {
     /// [`LogPolicy`] says.
     pub fn load(&self) -> Result<LoadedProgram> {
         match &self.btf {
-            Some(btf) => self.load_with_btf(btf),
+            Some(btf) => self.load_with_btf(btf, None),
+            None => self.load_once(None),
+        }
+    }
+
+    /// [`load`](Self::load), with the BTF object taken from (or added to) `cache`.
+    pub(crate) fn load_sharing_btf(&self, cache: &BtfCache) -> Result<LoadedProgram> {
+        match &self.btf {
+            Some(btf) => self.load_with_btf(btf, Some(cache)),
             None => self.load_once(None),
         }
     }
