@@ -48,6 +48,18 @@ pub(crate) fn map_lookup(
     value: &mut [u8],
     flags: u64,
 ) -> io::Result<()> {
+    copy_out(Cmd::MapLookupElem, fd, layout, key, value, flags)
+}
+
+/// A command that copies the value for `key` into `value` (lookup, lookup and delete).
+fn copy_out(
+    cmd: Cmd,
+    fd: BorrowedFd<'_>,
+    layout: &MapLayout,
+    key: &[u8],
+    value: &mut [u8],
+    flags: u64,
+) -> io::Result<()> {
     check_key(layout, key)?;
     check_value(layout, value)?;
     let mut a = MapElemAttr {
@@ -57,7 +69,7 @@ pub(crate) fn map_lookup(
         flags,
         ..Default::default()
     };
-    bpf(Cmd::MapLookupElem, &mut a, 0).map(drop)
+    bpf(cmd, &mut a, 0).map(drop)
 }
 
 /// `BPF_MAP_UPDATE_ELEM`.
@@ -121,16 +133,7 @@ pub(crate) fn map_lookup_and_delete(
     value: &mut [u8],
     flags: u64,
 ) -> io::Result<()> {
-    check_key(layout, key)?;
-    check_value(layout, value)?;
-    let mut a = MapElemAttr {
-        map_fd: fd_u32(fd),
-        key: ptr(key),
-        value: ptr_mut(value),
-        flags,
-        ..Default::default()
-    };
-    bpf(Cmd::MapLookupAndDeleteElem, &mut a, 0).map(drop)
+    copy_out(Cmd::MapLookupAndDeleteElem, fd, layout, key, value, flags)
 }
 
 /// `BPF_MAP_FREEZE`.
