@@ -3,8 +3,10 @@
 //! and the kinds a kernel lacks replaced by ones it knows, with libbpf's replacements.
 //! Pure: a function of the BTF, the ELF layout and a [`BtfFeatures`] set, so every
 //! replacement is tested without a kernel. Type ids and string offsets do not change, so
-//! `.BTF.ext` records and map type ids stay valid.
+//! `.BTF.ext` records and map type ids stay valid (`__ksym` externs add types after the
+//! object's own, see [`super::btf_ksyms`]).
 
+use super::btf_ksyms;
 use ebpf_btf::{
     Btf, Builder, Composite, Datasec, Enum, Enumerator, Func, Int, IntEncoding, Linkage, Member,
     Type, TypeKind,
@@ -69,8 +71,14 @@ pub(crate) fn sanitize(
     features: &BtfFeatures,
 ) -> ebpf_btf::Result<Vec<u8>> {
     let mut b = Builder::with_strings_of(btf);
+    // Without DATASEC (before 5.2) `.ksyms` becomes a struct like any DATASEC; kfuncs
+    // came in 5.13.
+    let ksyms = match features.datasec {
+        true => btf_ksyms::plan(btf)?,
+        false => None,
+    };
     for t in btf.types() {
-        let (_, t) = t?;
+        let (id, t) = t?;
         let t = match t.kind {
             TypeKind::Datasec(d) => Type {
                 name: t.name,
@@ -78,8 +86,15 @@ pub(crate) fn sanitize(
             },
             _ => t,
         };
+        let t = match &ksyms {
+            Some(k) => k.fix(id, t),
+            None => t,
+        };
         let out = replace(btf, t, features)?;
         b.add(&out)?;
+    }
+    for t in ksyms.iter().flat_map(|k| k.appended()) {
+        b.add(&replace(btf, t, features)?)?;
     }
     Ok(b.encode())
 }

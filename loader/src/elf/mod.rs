@@ -16,6 +16,7 @@
 //! never a panic.
 
 mod btf_ext;
+mod btf_ksyms;
 mod btf_maps;
 mod btf_probe;
 mod btf_sanitize;

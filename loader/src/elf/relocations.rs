@@ -3,7 +3,8 @@
 //! variable `rN = SECTION_value_OFFSET ll` (the address of the data section map's value
 //! plus the offset, see [`super::data`]), of a `.text` function `BPF_PSEUDO_FUNC` with a
 //! label (a callback, copied into the program like a call); `R_BPF_64_32` on a bpf-to-bpf
-//! call into `.text` becomes `call NAME` (linked by [`super::sections::link`]).
+//! call into `.text` becomes `call NAME` (linked by [`super::sections::link`]), on a call
+//! of an extern (`__ksym`) function a kfunc call by name, resolved at load.
 
 use ebpf_asm_core::{Call, Imm64, Insn, Label, Program, Target};
 use object::{
@@ -87,6 +88,11 @@ pub(crate) fn apply(
                 }
                 Insn::LdImm64 { dst: *dst, imm }
             }
+            // A call of a function the object does not define: a `__ksym` kfunc, found
+            // by name in the kernel's BTF when the program loads.
+            (R_BPF_64_32, Insn::Call(Call::Local(Target::Offset(_)))) if sym.is_undefined() => {
+                Insn::Call(Call::KfuncName(Label::from(sym_name.to_owned())))
+            }
             (R_BPF_64_32, Insn::Call(Call::Local(Target::Offset(imm)))) => {
                 let name = callee(file, &sym, *imm).map_err(at)?;
                 calls.push(name.clone());
@@ -96,7 +102,8 @@ pub(crate) fn apply(
                 return Err(at(format!(
                     "unsupported relocation (type {t}) against `{sym_name}` on `{insn:?}`: \
                      supported are R_BPF_64_64 on an ld_imm64 (of a map, a global variable \
-                     or a `.text` function) and R_BPF_64_32 on a call of a `.text` function"
+                     or a `.text` function) and R_BPF_64_32 on a call of a `.text` function \
+                     or of an extern (`__ksym`) kfunc"
                 )))
             }
         };
