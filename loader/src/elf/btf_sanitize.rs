@@ -4,9 +4,9 @@
 //! Pure: a function of the BTF, the ELF layout and a [`BtfFeatures`] set, so every
 //! replacement is tested without a kernel. Type ids and string offsets do not change, so
 //! `.BTF.ext` records and map type ids stay valid (`__ksym` externs add types after the
-//! object's own, see [`super::btf_ksyms`]).
+//! object's own, see [`super::btf_externs`]).
 
-use super::btf_ksyms;
+use super::btf_externs;
 use ebpf_btf::{
     Btf, Builder, Composite, Datasec, Enum, Enumerator, Func, Int, IntEncoding, Linkage, Member,
     Type, TypeKind,
@@ -71,10 +71,10 @@ pub(crate) fn sanitize(
     features: &BtfFeatures,
 ) -> ebpf_btf::Result<Vec<u8>> {
     let mut b = Builder::with_strings_of(btf);
-    // Without DATASEC (before 5.2) `.ksyms` becomes a struct like any DATASEC; kfuncs
-    // came in 5.13.
+    // Without DATASEC (before 5.2) `.ksyms` and `.kconfig` become structs like any
+    // DATASEC; kfuncs came in 5.13.
     let ksyms = match features.datasec {
-        true => btf_ksyms::plan(btf)?,
+        true => btf_externs::plan(btf)?,
         false => None,
     };
     for t in btf.types() {

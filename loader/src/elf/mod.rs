@@ -16,12 +16,13 @@
 //! never a panic.
 
 mod btf_ext;
-mod btf_ksyms;
+mod btf_externs;
 mod btf_maps;
 mod btf_probe;
 mod btf_sanitize;
 mod core;
 pub(crate) mod data;
+mod kconfig;
 mod map_slots;
 mod maps;
 mod object_btf;
@@ -76,13 +77,15 @@ pub(crate) fn read(bytes: &[u8]) -> Result<ElfObject> {
 /// the object has `.BTF`).
 pub(crate) fn read_with(bytes: &[u8], features: impl FnOnce() -> BtfFeatures) -> Result<ElfObject> {
     let file = parse(bytes)?;
-    let obj_btf = object_btf::read(&file, features)?;
+    let kconfig = kconfig::read(&file, kconfig::KernelConfig::running)?;
+    let obj_btf = object_btf::read(&file, kconfig.as_ref(), features)?;
     let mut maps = maps::read(&file)?;
     if let Some(sec) = file.section_by_name(".maps") {
         maps.extend(btf_maps::read(&file, sec.index())?);
     }
     map_slots::read(&file, &mut maps)?;
-    let data = data::read(&file)?;
+    let mut data = data::read(&file)?;
+    data.extend(kconfig);
     let mut text = sections::text_functions(&file, &maps, &data)?;
     let mut progs = sections::programs(&file, &maps, &data)?;
     if let Some(b) = &obj_btf {

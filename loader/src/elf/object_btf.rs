@@ -10,6 +10,8 @@ use object::{Object, ObjectSection, ObjectSymbol};
 
 use super::btf_ext::{self, BtfExt, SectionExt};
 use super::btf_sanitize::{sanitize, BtfFeatures, ElfLayout};
+use super::data::DataSection;
+use super::kconfig::KCONFIG;
 use super::sections::Function;
 use super::{core, elf_err, Elf};
 use crate::error::Result;
@@ -28,14 +30,28 @@ pub(crate) struct ObjectBtf {
     pub features: BtfFeatures,
 }
 
-impl ElfLayout for Elf<'_> {
+/// Where the object's sections and variables are: in the ELF file, and for `.kconfig`
+/// externs (which have no section) in the map the reader laid out for them.
+struct Layout<'a, 'f> {
+    file: &'a Elf<'f>,
+    kconfig: Option<&'a DataSection>,
+}
+
+impl ElfLayout for Layout<'_, '_> {
     fn section_size(&self, name: &str) -> Option<u32> {
-        u32::try_from(self.section_by_name(name)?.size()).ok()
+        match (name, self.kconfig) {
+            (KCONFIG, Some(k)) => Some(k.size),
+            _ => u32::try_from(self.file.section_by_name(name)?.size()).ok(),
+        }
     }
 
     fn symbol_offset(&self, section: &str, var: &str) -> Option<u32> {
-        let index = self.section_by_name(section)?.index();
+        if let (KCONFIG, Some(k)) = (section, self.kconfig) {
+            return k.variables.iter().find(|v| v.name == var).map(|v| v.offset);
+        }
+        let index = self.file.section_by_name(section)?.index();
         let sym = self
+            .file
             .symbols()
             .find(|s| s.section_index() == Some(index) && s.name() == Ok(var))?;
         u32::try_from(sym.address()).ok()
@@ -46,6 +62,7 @@ impl ElfLayout for Elf<'_> {
 /// asked only when there is BTF to sanitize.
 pub(crate) fn read(
     file: &Elf<'_>,
+    kconfig: Option<&DataSection>,
     features: impl FnOnce() -> BtfFeatures,
 ) -> Result<Option<ObjectBtf>> {
     let Some(sec) = file.section_by_name(".BTF") else {
@@ -56,8 +73,9 @@ pub(crate) fn read(
         .map_err(|e| elf_err(format!("section `.BTF`: {e}")))?;
     let btf = Btf::parse(data).map_err(|e| elf_err(format!("section `.BTF`: {e}")))?;
     let features = features();
+    let layout = Layout { file, kconfig };
     let blob =
-        sanitize(&btf, file, &features).map_err(|e| elf_err(format!("section `.BTF`: {e}")))?;
+        sanitize(&btf, &layout, &features).map_err(|e| elf_err(format!("section `.BTF`: {e}")))?;
     let ext = match file.section_by_name(".BTF.ext") {
         None => BtfExt::default(),
         Some(s) => {

@@ -13,6 +13,7 @@ use object::{
 };
 
 use super::data::{self, DataSection};
+use super::kconfig::KCONFIG;
 use super::maps::ElfMap;
 use super::{elf_err, Elf};
 use crate::error::Result;
@@ -194,11 +195,7 @@ fn ld_imm64_target(
     data: &[DataSection],
 ) -> Result<Imm64, String> {
     let Some(index) = sym.section_index() else {
-        return Err(format!(
-            "ld_imm64 of `{}`, which is not defined in this object (extern variables \
-             are not supported yet)",
-            sym.name().unwrap_or("?")
-        ));
+        return extern_value(sym, imm, data);
     };
     if let Some(name) = map_of(sym, index, imm, maps) {
         return Ok(Imm64::Symbol(Label::from(name)));
@@ -240,6 +237,33 @@ fn ld_imm64_target(
         "ld_imm64 of `{}` in section `{sec}`: {what}",
         sym.name().unwrap_or("?")
     ))
+}
+
+/// An ld_imm64 of an extern: a `.kconfig` value (its place in the `.kconfig` map plus
+/// the offset clang adds); other externs (`__ksym` variables) are not read yet.
+fn extern_value(sym: &Sym<'_, '_>, imm: i64, data: &[DataSection]) -> Result<Imm64, String> {
+    let name = sym.name().unwrap_or("?");
+    let found = data.iter().filter(|d| d.map == KCONFIG).find_map(|d| {
+        let v = d.variables.iter().find(|v| v.name == name)?;
+        Some((d, v))
+    });
+    let Some((d, v)) = found else {
+        return Err(format!(
+            "ld_imm64 of `{name}`, which is not defined in this object: `.kconfig` externs \
+             and `__ksym` functions are read; `__ksym` variables are not supported yet"
+        ));
+    };
+    let offset = u64::from(v.offset).wrapping_add(imm as u32 as u64);
+    if offset >= u64::from(v.offset + v.size) {
+        return Err(format!(
+            "ld_imm64 of `{name}` + {imm}: past the end of the {}-byte extern",
+            v.size
+        ));
+    }
+    Ok(Imm64::Symbol(Label::from(data::value_symbol(
+        &d.map,
+        offset as u32,
+    ))))
 }
 
 /// The map of `maps` an ld_imm64 relocated against `sym` (in section `index`) loads.

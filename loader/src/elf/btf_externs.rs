@@ -1,6 +1,7 @@
-//! The `.ksyms` DATASEC made loadable. clang describes `__ksym` externs (kfuncs a program
-//! calls, kernel variables it reads) as a DATASEC `.ksyms` of size 0 whose entries are
-//! the extern FUNCs and VARs themselves, with linkage `extern`, all at offset 0. The
+//! The extern DATASECs `.ksyms` and `.kconfig` made loadable. clang describes `__ksym`
+//! externs (kfuncs a program calls, kernel variables it reads) as a DATASEC `.ksyms` of
+//! size 0 whose entries are the extern FUNCs and VARs themselves, with linkage `extern`,
+//! all at offset 0. The
 //! kernel refuses each of those (extern linkage, a FUNC where a VAR must be, overlapping
 //! entries), so, as libbpf does:
 //! - a 4-byte VAR `dummy_ksym` is added after the object's types (and a 4-byte INT for it
@@ -10,6 +11,10 @@
 //! - an extern FUNC becomes global, and its prototype's unnamed parameters are named
 //!   after the dummy (the kernel wants global functions' parameters named);
 //! - an extern VAR becomes a global 4-byte INT.
+//!
+//! The VARs of `.kconfig` become global, keeping their types: their offsets and the
+//! DATASEC's size come from the map the reader lays out for them (see
+//! [`super::kconfig`]), as for any data section.
 //!
 //! Pure: tested without a kernel.
 
@@ -23,10 +28,10 @@ use ebpf_btf::{
 /// The name of the added VAR (and of the parameters clang left unnamed).
 const DUMMY: &str = "dummy_ksym";
 
-/// What to change in an object with a `.ksyms` DATASEC.
+/// What to change in an object with a `.ksyms` or `.kconfig` DATASEC.
 #[derive(Debug)]
-pub(crate) struct Ksyms {
-    /// The DATASEC's id.
+pub(crate) struct Externs {
+    /// The `.ksyms` DATASEC's id (0: none).
     datasec: TypeId,
     /// Its extern FUNCs.
     funcs: HashSet<TypeId>,
@@ -34,36 +39,44 @@ pub(crate) struct Ksyms {
     protos: HashSet<TypeId>,
     /// Its extern VARs.
     vars: HashSet<TypeId>,
+    /// The VARs of `.kconfig`.
+    kconfig_vars: HashSet<TypeId>,
     /// A 4-byte INT of the object, when it has one.
     int: Option<TypeId>,
     /// The id the first appended type gets.
     next: TypeId,
 }
 
-/// What `btf`'s `.ksyms` DATASEC needs; `None` when there is none.
-pub(crate) fn plan(btf: &Btf) -> ebpf_btf::Result<Option<Ksyms>> {
-    let mut datasec = None;
+/// What `btf`'s `.ksyms` and `.kconfig` DATASECs need; `None` when it has neither.
+pub(crate) fn plan(btf: &Btf) -> ebpf_btf::Result<Option<Externs>> {
+    let mut ksyms = None;
+    let mut kconfig = None;
     let mut int = None;
     for t in btf.types() {
         let (id, t) = t?;
         match &t.kind {
-            TypeKind::Datasec(d) if t.name == ".ksyms" => datasec = Some((id, d.clone())),
+            TypeKind::Datasec(d) if t.name == ".ksyms" => ksyms = Some((id, d.clone())),
+            TypeKind::Datasec(d) if t.name == ".kconfig" => kconfig = Some(d.clone()),
             TypeKind::Int(i) if i.size == 4 && i.bits == 32 && int.is_none() => int = Some(id),
             _ => {}
         }
     }
-    let Some((id, d)) = datasec else {
+    if ksyms.is_none() && kconfig.is_none() {
         return Ok(None);
-    };
-    let mut k = Ksyms {
-        datasec: id,
+    }
+    let mut k = Externs {
+        datasec: ksyms.as_ref().map_or(0, |(id, _)| *id),
         funcs: HashSet::new(),
         protos: HashSet::new(),
         vars: HashSet::new(),
+        kconfig_vars: kconfig
+            .iter()
+            .flat_map(|d| d.vars.iter().map(|v| v.ty))
+            .collect(),
         int,
         next: btf.next_id(),
     };
-    for v in &d.vars {
+    for v in ksyms.iter().flat_map(|(_, d)| &d.vars) {
         match btf.type_by_id(v.ty)?.kind {
             TypeKind::Func(f) => {
                 k.funcs.insert(v.ty);
@@ -78,7 +91,7 @@ pub(crate) fn plan(btf: &Btf) -> ebpf_btf::Result<Option<Ksyms>> {
     Ok(Some(k))
 }
 
-impl Ksyms {
+impl Externs {
     /// The id of the 4-byte INT the dummy and the extern VARs have.
     fn int_id(&self) -> TypeId {
         self.int.unwrap_or(self.next)
@@ -95,7 +108,7 @@ impl Ksyms {
     /// Type `id` (`t`) as the kernel gets it.
     pub(crate) fn fix<'a>(&self, id: TypeId, t: Type<'a>) -> Type<'a> {
         let kind = match t.kind {
-            TypeKind::Datasec(d) if id == self.datasec => TypeKind::Datasec(Datasec {
+            TypeKind::Datasec(d) if id == self.datasec && id != 0 => TypeKind::Datasec(Datasec {
                 size: 4 * d.vars.len() as u32,
                 vars: d
                     .vars
@@ -134,6 +147,10 @@ impl Ksyms {
                 ty: self.int_id(),
                 linkage: Linkage::Global,
             }),
+            TypeKind::Var(v) if self.kconfig_vars.contains(&id) => TypeKind::Var(Var {
+                linkage: Linkage::Global,
+                ..v
+            }),
             kind => kind,
         };
         Type { name: t.name, kind }
@@ -142,6 +159,9 @@ impl Ksyms {
     /// The types the fixed DATASEC refers to, to add after the object's own.
     pub(crate) fn appended(&self) -> Vec<Type<'static>> {
         let mut out = Vec::with_capacity(2);
+        if self.datasec == 0 {
+            return out;
+        }
         if self.int.is_none() {
             out.push(Type {
                 name: "int",
@@ -252,7 +272,7 @@ mod tests {
 
     /// `btf` with the plan applied, as the sanitizer does.
     fn fixed(btf: &Btf) -> Btf {
-        let k = plan(btf).expect("plans").expect("has .ksyms");
+        let k = plan(btf).expect("plans").expect("has externs");
         let mut b = Builder::with_strings_of(btf);
         for t in btf.types() {
             let (id, t) = t.expect("type");
@@ -325,7 +345,7 @@ mod tests {
     }
 
     #[test]
-    fn an_object_without_ksyms_needs_nothing() {
+    fn an_object_without_externs_needs_nothing() {
         let mut b = Builder::new();
         b.add(&Type {
             name: "x",
