@@ -77,6 +77,15 @@ struct Extern {
     weak: bool,
 }
 
+/// What of the kernel an object's externs need read (the release always).
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Needs {
+    /// Its build configuration (`CONFIG_*`).
+    pub config: bool,
+    /// Whether it has syscall wrappers (`/proc/kallsyms`).
+    pub syscall_wrapper: bool,
+}
+
 /// What the running kernel says: its release and its build configuration.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct KernelConfig {
@@ -90,21 +99,23 @@ pub(crate) struct KernelConfig {
 }
 
 impl KernelConfig {
-    /// This machine's (the config is read only when `needs_config`).
-    pub(crate) fn running(needs_config: bool) -> KernelConfig {
+    /// This machine's: the release, and what `needs` asks for of the rest.
+    pub(crate) fn running(needs: Needs) -> KernelConfig {
         let release = std::fs::read_to_string("/proc/sys/kernel/osrelease")
             .map(|s| s.trim().to_owned())
             .unwrap_or_default();
-        let config = needs_config
+        let config = needs
+            .config
             .then(|| read_config(&release))
             .flatten()
             .map(|text| parse_config(&text));
-        let syscall_wrapper = std::fs::read_to_string("/proc/kallsyms")
-            .map(|k| {
-                k.lines()
-                    .any(|l| l.ends_with("_sys_bpf") && l.contains(" __"))
-            })
-            .unwrap_or(false);
+        let syscall_wrapper = needs.syscall_wrapper
+            && std::fs::read_to_string("/proc/kallsyms")
+                .map(|k| {
+                    k.lines()
+                        .any(|l| l.ends_with("_sys_bpf") && l.contains(" __"))
+                })
+                .unwrap_or(false);
         KernelConfig {
             release,
             config,
@@ -164,7 +175,7 @@ fn parse_config(text: &str) -> HashMap<String, String> {
 /// has `.kconfig` externs); `None` when it has none.
 pub(crate) fn read(
     file: &Elf<'_>,
-    kernel: impl FnOnce(bool) -> KernelConfig,
+    kernel: impl FnOnce(Needs) -> KernelConfig,
 ) -> Result<Option<DataSection>> {
     let Some(btf) = object_btf(file) else {
         return Ok(None);
@@ -172,8 +183,13 @@ pub(crate) fn read(
     let Some(externs) = externs(&btf, file)? else {
         return Ok(None);
     };
-    let needs_config = externs.iter().any(|e| e.name.starts_with("CONFIG_"));
-    let mut d = fill(&externs, &kernel(needs_config))?;
+    let needs = Needs {
+        config: externs.iter().any(|e| e.name.starts_with("CONFIG_")),
+        syscall_wrapper: externs
+            .iter()
+            .any(|e| e.name == "LINUX_HAS_SYSCALL_WRAPPER"),
+    };
+    let mut d = fill(&externs, &kernel(needs))?;
     for v in &mut d.variables {
         v.type_name = var_type(&btf, KCONFIG, &v.name);
     }
