@@ -433,7 +433,15 @@ impl Insn {
                 Imm64::Symbol(l) | Imm64::Func(Target::Label(l)) => {
                     t.reg(*dst, Width::W64);
                     t.str(" = ");
-                    t.str(l.as_str());
+                    // A name the lexer would split (`.rodata.str1.1`) is quoted.
+                    match is_word(l.as_str()) {
+                        true => t.str(l.as_str()),
+                        false => {
+                            t.str("\"");
+                            t.str(l.as_str());
+                            t.str("\"");
+                        }
+                    }
                     t.str(" ll");
                 }
                 Imm64::MapFd(fd) => t.pseudo(*dst, 1, *fd, 0),
@@ -506,4 +514,15 @@ impl fmt::Display for WithOptions<'_> {
         self.0.render(&mut t, self.1);
         t.finish()
     }
+}
+
+/// Whether `name` lexes as one word: an optional `.`, a letter or `_`, then letters,
+/// digits and `_`.
+pub(crate) fn is_word(name: &str) -> bool {
+    let rest = name.strip_prefix('.').unwrap_or(name);
+    let mut chars = rest.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
