@@ -37,8 +37,9 @@ pub use model::reg::{Reg, RegAt, Width};
 pub use model::target::{Label, Target, TargetMut, TargetRef};
 pub use model::xlated::XlatedInsn;
 pub use object::{
-    parse_object, parse_value_symbol, section_def, value_symbol, BtfTarget, BtfTargetKind, MapDef,
-    MapValue, ObjectSpec, ProgramDef, SectionDef, SectionTarget, SlotDef, SlotTarget, SECTIONS,
+    is_writable_name, name_text, parse_object, parse_value_symbol, section_def, value_symbol,
+    BtfTarget, BtfTargetKind, MapDef, MapValue, ObjectSpec, ProgramDef, SectionDef, SectionTarget,
+    SlotDef, SlotTarget, SECTIONS,
 };
 pub use print::display::PrintOptions;
 pub use print::kernel::KernelSymbols;

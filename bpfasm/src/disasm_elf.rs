@@ -1,19 +1,21 @@
 //! `bpfasm disasm FILE.o`: a clang BPF object printed in the object text format
-//! (docs/asm-format.md) — `.license`, one `.map` per map, and one `.section` per program
-//! with its name as the first label, jump targets as `L<slot>` labels, map references
-//! as `rN = NAME ll`, helpers by name and the `.text` subprograms it calls (copied in,
-//! as the loader links them) — so that `bpfasm load` of the printout loads the same
-//! programs.
+//! (docs/asm-format.md) — `.license`, one `.map` per map (`pin=name` when pinned by
+//! name), `.slot` for the initial values of prog arrays and maps of maps, `.value` for
+//! the contents of global data (`frozen` for `.rodata`), and one `.section` per program
+//! with its name as the first label, jump targets as `L<slot>` labels, map references as
+//! `rN = NAME ll` (global data: `rN = NAME_value_OFF ll`), helpers by name and the
+//! `.text` subprograms it calls (copied in, as the loader links them) — so that
+//! `bpfasm load` of the printout loads the same programs with the same maps.
 //!
-//! What the text format cannot say is printed as a `// bpfasm disasm:` comment at the
-//! top and, when loading the printout would differ from loading the object (pinning,
-//! initial slots of prog arrays and maps of maps), reported on standard error with exit
-//! status 1: the printout is then a listing to read, not a replacement.
+//! What the text format does not carry (the object's BTF, variable names) is printed as
+//! a `// bpfasm disasm:` comment at the top. What it cannot say in a way that loads the
+//! same (a name holding `"`, `\` or a line break) is also reported on standard error with
+//! exit status 1: the printout is then a listing to read, not a replacement.
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use ebpf_asm_core::PrintOptions;
+use ebpf_asm_core::{is_writable_name, name_text, PrintOptions};
 use ebpf_loader::{CollectionMap, CollectionSpec, MapSlot, Pinning};
 
 use crate::Status;
@@ -63,8 +65,24 @@ pub fn print(spec: &CollectionSpec, name: &str) -> Result<(String, Vec<String>),
         ));
     }
     let _ = writeln!(body, ".license \"{license}\"");
+    let mut names = Names::default();
     for m in spec.maps() {
-        map_lines(spec, m, &mut body, &mut head, &mut problems);
+        map_lines(spec, m, &mut body, &mut head, &mut names);
+    }
+    data_lines(spec, &mut body, &mut head, &mut names);
+    for m in spec.maps() {
+        for (index, slot) in &m.slots {
+            let (kind, target) = match slot {
+                MapSlot::Program(n) => ("program", n),
+                MapSlot::Map(n) => ("map", n),
+            };
+            let _ = writeln!(
+                body,
+                ".slot {} {index} {kind} {}",
+                names.text(&m.name),
+                names.text(target)
+            );
+        }
     }
     for p in spec.programs() {
         let section = p
@@ -72,6 +90,9 @@ pub fn print(spec: &CollectionSpec, name: &str) -> Result<(String, Vec<String>),
             .as_deref()
             .ok_or_else(|| format!("program `{}` has no section", p.name))?;
         let _ = writeln!(body, "\n.section {}", section_text(section));
+        if name_text(&p.name) != p.name {
+            names.unwritable.push(p.name.clone());
+        }
         let _ = writeln!(body, "{}:", p.name);
         let program = p.program.with_synthesized_labels();
         let text = program
@@ -79,17 +100,74 @@ pub fn print(spec: &CollectionSpec, name: &str) -> Result<(String, Vec<String>),
             .to_string();
         body.push_str(&text);
     }
+    problems.extend(names.unwritable.iter().map(|n| {
+        format!(
+            "the name {n:?} cannot be written in object text (a map name holds a quote, \
+             backslash or line break, or a program name is not one word): loading this \
+             printout fails"
+        )
+    }));
     head.push_str(&body);
     Ok((head, problems))
 }
 
-/// The `.map` line of `m`, with the comments and problems of what it cannot say.
+/// Names as object text writes them, and those it cannot write.
+#[derive(Default)]
+struct Names {
+    unwritable: Vec<String>,
+}
+
+impl Names {
+    /// `name`, quoted when it is not one word; noted when it cannot be written at all.
+    fn text(&mut self, name: &str) -> String {
+        if !is_writable_name(name) && !self.unwritable.iter().any(|n| n == name) {
+            self.unwritable.push(name.to_owned());
+        }
+        name_text(name)
+    }
+}
+
+/// The `.value` line of each data section (`.data`, `.rodata`, `.bss`, ...): its
+/// contents in hex, 8 bytes a group, and `frozen` for the read-only ones; the variables
+/// (which object text does not name) as a comment.
+fn data_lines(spec: &CollectionSpec, body: &mut String, head: &mut String, names: &mut Names) {
+    for d in spec.data_sections() {
+        let groups: Vec<String> = d
+            .contents
+            .chunks(8)
+            .map(|c| c.iter().map(|b| format!("{b:02x}")).collect())
+            .collect();
+        let frozen = if d.read_only { " frozen" } else { "" };
+        let _ = writeln!(
+            body,
+            ".value {} \"{}\"{frozen}",
+            names.text(&d.map),
+            groups.join(" ")
+        );
+        if !d.variables.is_empty() {
+            let vars: Vec<String> = d
+                .variables
+                .iter()
+                .map(|v| format!("{} at {} ({} bytes)", v.name, v.offset, v.size))
+                .collect();
+            let _ = writeln!(
+                head,
+                "// bpfasm disasm: `{}` holds {}; object text does not name variables, so \
+                 set_constant/set_variable do not find them in this printout",
+                d.map,
+                vars.join(", ")
+            );
+        }
+    }
+}
+
+/// The `.map` line of `m`, with a comment for an inner map declared to give its shape.
 fn map_lines(
     spec: &CollectionSpec,
     m: &CollectionMap,
     body: &mut String,
     head: &mut String,
-    problems: &mut Vec<String>,
+    names: &mut Names,
 ) {
     let s = &m.spec;
     let mut extra = String::new();
@@ -100,7 +178,7 @@ fn map_lines(
         let _ = write!(extra, " extra={}", s.map_extra);
     }
     if let Some(inner) = &m.inner {
-        let _ = write!(extra, " inner={inner}");
+        let _ = write!(extra, " inner={}", names.text(inner));
     } else if let Some(shape) = &m.inner_spec {
         // The text format names inner maps: declare the shape as a map of its own, under
         // a name no map of the object has.
@@ -110,7 +188,8 @@ fn map_lines(
         }
         let _ = writeln!(
             body,
-            ".map {inner} {} key={} value={} entries={}{}",
+            ".map {} {} key={} value={} entries={}{}",
+            names.text(&inner),
             shape.map_type.name(),
             shape.key_size,
             shape.value_size,
@@ -126,44 +205,20 @@ fn map_lines(
              (created too when this file is loaded)",
             m.name
         );
-        let _ = write!(extra, " inner={inner}");
+        let _ = write!(extra, " inner={}", names.text(&inner));
+    }
+    if m.pinning == Pinning::ByName {
+        extra.push_str(" pin=name");
     }
     let _ = writeln!(
         body,
         ".map {} {} key={} value={} entries={}{extra}",
-        m.name,
+        names.text(&m.name),
         s.map_type.name(),
         s.key_size,
         s.value_size,
         s.max_entries
     );
-    if m.pinning == Pinning::ByName {
-        let msg = format!(
-            "map `{}` is pinned by name (LIBBPF_PIN_BY_NAME), which `.map` cannot say yet: \
-             loading this printout does not pin it",
-            m.name
-        );
-        let _ = writeln!(head, "// bpfasm disasm: {msg}");
-        problems.push(msg);
-    }
-    if !m.slots.is_empty() {
-        let slots: Vec<String> = m
-            .slots
-            .iter()
-            .map(|(i, s)| match s {
-                MapSlot::Program(n) => format!("[{i}] = program {n}"),
-                MapSlot::Map(n) => format!("[{i}] = map {n}"),
-            })
-            .collect();
-        let msg = format!(
-            "map `{}` has initial values ({}), which `.map` cannot say yet: loading this \
-             printout leaves them empty",
-            m.name,
-            slots.join(", ")
-        );
-        let _ = writeln!(head, "// bpfasm disasm: {msg}");
-        problems.push(msg);
-    }
 }
 
 /// A section name as `.section` reads it: bare when it is made of name characters,

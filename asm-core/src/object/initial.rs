@@ -375,12 +375,20 @@ fn check_value<'a>(
     Ok(())
 }
 
-/// `name` as the object text writes it: bare when it is one word, else quoted.
-pub(super) fn name_text(name: &str) -> String {
+/// A map or program name as the object text writes it: bare when it is one word
+/// (`counts`, `.bss`), else quoted (`".rodata.str1.1"`). A name that holds `"`, `\` or a
+/// line break cannot be written (the reader refuses it): check with [`is_writable_name`].
+pub fn name_text(name: &str) -> String {
     match crate::print::display::is_word(name) {
         true => name.to_owned(),
         false => format!("\"{name}\""),
     }
+}
+
+/// Whether the object text can write `name` (quoted if it must): non-empty, without
+/// `"`, `\` or a line break.
+pub fn is_writable_name(name: &str) -> bool {
+    !name.is_empty() && !name.contains(['"', '\\', '\n', '\r'])
 }
 
 /// The bytes of a hex string (pairs of digits; spaces between pairs), or the offset of

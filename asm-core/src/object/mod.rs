@@ -44,6 +44,7 @@ use std::sync::Arc;
 
 use suggest::did_you_mean;
 
+pub use initial::{is_writable_name, name_text};
 pub use sections::{section_def, BtfTarget, BtfTargetKind, SectionDef, SectionTarget, SECTIONS};
 
 use crate::assemble::one_piece::to_asm_error;
