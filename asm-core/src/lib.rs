@@ -39,7 +39,7 @@ pub use model::xlated::XlatedInsn;
 pub use object::{
     is_writable_name, name_text, parse_object, parse_value_symbol, section_def, value_symbol,
     BtfTarget, BtfTargetKind, MapDef, MapValue, ObjectSpec, ProgramDef, SectionDef, SectionTarget,
-    SlotDef, SlotTarget, SECTIONS,
+    SlotDef, SlotTarget, VarDef, SECTIONS,
 };
 pub use print::display::PrintOptions;
 pub use print::kernel::KernelSymbols;

@@ -242,3 +242,88 @@ fn value_errors() {
         "t.s:10:8: error: map `nope` is not declared: declare it with `.map` first"
     );
 }
+
+#[test]
+fn variables_of_a_value_are_read() {
+    let o = ok(&format!(
+        "{BASE}.value inner \"07000000\"\n\
+         .var answer inner offset=0 size=4 type=\"const volatile __u32\"\n\
+         .var \"wide.x\" inner offset=4 size=4\n"
+    ));
+    let v = o.maps[2].value.as_ref().expect("a value");
+    let vars: Vec<_> = v
+        .variables
+        .iter()
+        .map(|v| (v.name.as_str(), v.offset, v.size, v.type_name.as_deref()))
+        .collect();
+    assert_eq!(
+        vars,
+        [
+            ("answer", 0, 4, Some("const volatile __u32")),
+            ("wide.x", 4, 4, None)
+        ]
+    );
+}
+
+#[test]
+fn var_errors() {
+    let usage = "write `.var NAME MAP offset=N size=N [type=\"C TYPE\"]`";
+    let value = ".value inner \"\"\n";
+    let error = |text: &str| error(&format!("{value}{text}"));
+    assert_eq!(
+        error(".var\n"),
+        format!("t.s:11:1: error: a variable name is missing after this: {usage}")
+    );
+    assert_eq!(
+        error(".var x\n"),
+        format!("t.s:11:6: error: a map name is missing after this: {usage}")
+    );
+    assert_eq!(
+        error(".var 1 inner offset=0 size=4\n"),
+        format!("t.s:11:6: error: expected a variable name, found `1`; {usage}")
+    );
+    assert_eq!(
+        error(".var x inner ofset=0 size=4\n"),
+        "t.s:11:14: error: expected `offset=N`, `size=N` or `type=\"T\"`, found `ofset` (did you mean `offset`?)"
+    );
+    assert_eq!(
+        error(".var x inner offset 0\n"),
+        "t.s:11:21: error: expected `=` after `offset`"
+    );
+    assert_eq!(
+        error(".var x inner offset=\n"),
+        "t.s:11:20: error: `offset=` needs a value"
+    );
+    assert_eq!(
+        error(".var x inner offset=0 offset=0 size=4\n"),
+        "t.s:11:23: error: `offset` is given twice for variable `x`"
+    );
+    assert_eq!(
+        error(".var x inner offset=0\n"),
+        format!("t.s:11:6: error: variable `x` needs `size=N`: {usage}")
+    );
+    assert_eq!(
+        error(".var x inner offset=a size=4\n"),
+        "t.s:11:21: error: `offset=` takes a number, found `a`"
+    );
+    assert_eq!(
+        error(".var x inner offset=0 size=4 type=int\n"),
+        "t.s:11:35: error: `type=` takes a quoted C type without `\\`, e.g. `type=\"const volatile __u32\"`, found `int`"
+    );
+    assert_eq!(
+        error(".var x inner offset=6 size=4\n"),
+        "t.s:11:21: error: variable `x` (4 bytes at 6) runs past the end of map `inner`'s value (8 bytes)"
+    );
+    assert_eq!(
+        error(".var x inner offset=0 size=4\n.var x inner offset=4 size=4\n"),
+        "t.s:12:6: error: variable `x` is already declared at line 11"
+    );
+    assert_eq!(
+        error(".var x h offset=0 size=4\n"),
+        "t.s:11:8: error: map `h` has no `.value`: variables live in global data; give it one, e.g. `.value h \"\"`"
+    );
+    assert_eq!(
+        error(".var x nope offset=0 size=4\n"),
+        "t.s:11:8: error: map `nope` is not declared: declare it with `.map` first"
+    );
+}

@@ -45,6 +45,7 @@ impl<'a> State<'a> {
             }
         }
         self.check_inits(&names, errors);
+        self.check_vars(errors);
         programs
     }
 

@@ -110,7 +110,10 @@ impl<'a> State<'a> {
             let found = describe(&bytes_tok);
             return self.errors.push(err(
                 &bytes_tok,
-                format!("expected the value's bytes as a quoted hex string, found {found}; write {VALUE_USAGE}"),
+                format!(
+                    "expected the value's bytes as a quoted hex string, found {found}; \
+                     write {VALUE_USAGE}"
+                ),
             ));
         };
         let bytes = match hex_bytes(hex) {
@@ -249,6 +252,7 @@ impl<'a> State<'a> {
                             self.maps[i].0.value = Some(MapValue {
                                 bytes: bytes.0,
                                 frozen,
+                                variables: Vec::new(),
                                 location,
                             })
                         }
@@ -278,8 +282,8 @@ impl<'a> State<'a> {
                 return Err((
                     *map_tok,
                     format!(
-                        "map `{name}` is of type `{t}`: `.slot` fills prog arrays (`program NAME`) and \
-                         array/hash of maps (`map NAME`)"
+                        "map `{name}` is of type `{t}`: `.slot` fills prog arrays \
+                         (`program NAME`) and array/hash of maps (`map NAME`)"
                     ),
                 ))
             }
@@ -292,8 +296,8 @@ impl<'a> State<'a> {
             return Err((
                 kind,
                 format!(
-                    "map `{name}` is of type `{t}`: its slots hold {holds}s; write `.slot {} {index} \
-                     {holds} NAME`",
+                    "map `{name}` is of type `{t}`: its slots hold {holds}s; write \
+                     `.slot {} {index} {holds} NAME`",
                     name_text(name)
                 ),
             ));
@@ -347,7 +351,8 @@ fn check_value<'a>(
         return Err((
             *map_tok,
             format!(
-                "map `{name}` is of type `{}`: `.value` gives entry 0 of an `array` map (global data)",
+                "map `{name}` is of type `{}`: `.value` gives entry 0 of an `array` map \
+                 (global data)",
                 m.map_type
             ),
         ));

@@ -13,6 +13,8 @@
 //! - `.value MAP "HEX BYTES" [frozen]`: the initial value of an array map's entry 0 (global
 //!   data: `.data`, `.rodata`, `.bss`), frozen after it is written when `frozen` is given;
 //!   programs reach it as `rN = MAP_value_OFF ll`.
+//! - `.var NAME MAP offset=N size=N [type="C TYPE"]`: a variable of that value, which
+//!   `set_constant` finds by name.
 //! - `.license "GPL"` (the default).
 //!
 //! The one grammar parses the text; this module splits its events by section and feeds
@@ -38,6 +40,7 @@ mod initial;
 mod map;
 mod sections;
 mod suggest;
+mod variable;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -46,6 +49,7 @@ use suggest::did_you_mean;
 
 pub use initial::{is_writable_name, name_text};
 pub use sections::{section_def, BtfTarget, BtfTargetKind, SectionDef, SectionTarget, SECTIONS};
+pub use variable::VarDef;
 
 use crate::assemble::one_piece::to_asm_error;
 use crate::model::insn::{Imm64, Insn};
@@ -128,6 +132,8 @@ pub struct MapValue {
     pub bytes: Vec<u8>,
     /// `frozen`: the map is frozen once the value is written (`.rodata`).
     pub frozen: bool,
+    /// Its variables (`.var`), in source order.
+    pub variables: Vec<VarDef>,
     /// Where the `.value` directive is.
     pub location: SourceLoc,
 }
@@ -171,6 +177,7 @@ pub fn parse_object(file: &str, text: &str) -> Result<ObjectSpec, AsmError> {
         maps: Vec::new(),
         map_tokens: HashMap::new(),
         inits: Vec::new(),
+        vars: Vec::new(),
         license: None,
         errors: Errors::new(),
         outside_reported: false,
@@ -234,6 +241,8 @@ struct State<'a> {
     map_tokens: HashMap<String, Token<'a>>,
     /// The `.slot` and `.value` lines, checked and given to their maps at the end.
     inits: Vec<initial::Init<'a>>,
+    /// The `.var` lines, given to their maps' values at the end.
+    vars: Vec<variable::VarLine<'a>>,
     license: Option<(String, Token<'a>)>,
     errors: Errors,
     outside_reported: bool,
@@ -354,6 +363,7 @@ impl<'a> State<'a> {
             "map" => self.map(at, args),
             "slot" => self.slot(at, args),
             "value" => self.value(at, args),
+            "var" => self.var(at, args),
             "license" => self.license(at, args),
             _ if crate::syntax::builder::is_globl(name) => {
                 match crate::syntax::builder::globl_names(args) {
@@ -379,13 +389,13 @@ impl<'a> State<'a> {
                  subprogram in the section of the program that calls it",
             )),
             _ => {
-                let known = ["section", "map", "slot", "value", "license"];
+                let known = ["section", "map", "slot", "value", "var", "license"];
                 let hint = did_you_mean(name, known.into_iter());
                 self.errors.push(err(
                     &at,
                     format!(
                         "unknown directive `.{name}`{hint}: object files know `.section`, `.map`, \
-                         `.slot`, `.value` and `.license`"
+                         `.slot`, `.value`, `.var` and `.license`"
                     ),
                 ));
             }

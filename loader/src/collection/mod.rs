@@ -25,15 +25,17 @@
 
 mod elf;
 mod load;
+mod text;
 
 pub use load::Collection;
+pub use text::ObjectText;
 
 use std::path::{Path, PathBuf};
 
 use ebpf_asm_core::{BtfTargetKind, ObjectSpec, Program, SectionDef, SlotTarget, SourceLoc};
 
 use crate::btf::BtfKind;
-use crate::elf::data::DataSection;
+use crate::elf::data::{DataSection, Variable};
 use crate::error::{Error, Result};
 use crate::maps::{MapSlot, MapSpec, Pinning};
 use crate::programs::ProgramBtf;
@@ -243,7 +245,16 @@ impl CollectionSpec {
                     size: m.value_size,
                     contents: v.bytes.clone(),
                     read_only: v.frozen,
-                    variables: Vec::new(),
+                    variables: v
+                        .variables
+                        .iter()
+                        .map(|v| Variable {
+                            name: v.name.clone(),
+                            offset: v.offset,
+                            size: v.size,
+                            type_name: v.type_name.clone(),
+                        })
+                        .collect(),
                 });
             }
         }
@@ -430,7 +441,7 @@ mod tests {
             "o.s",
             ".map jt prog_array key=4 value=4 entries=2 pin=name\n.slot jt 1 program t\n\
              .map \".rodata.x\" array key=4 value=8 entries=1 flags=0x80\n\
-             .value \".rodata.x\" \"0700\" frozen\n\
+             .value \".rodata.x\" \"0700\" frozen\n.var max \".rodata.x\" offset=4 size=4\n\
              .section xdp\nt:\n\tr1 = \".rodata.x_value_4\" ll\n\tr0 = 0\n\texit\n",
         )
         .expect("valid object");
@@ -445,5 +456,8 @@ mod tests {
             (".rodata.x", 8, true)
         );
         assert_eq!(d.value(), [7, 0, 0, 0, 0, 0, 0, 0]);
+        let mut spec = spec;
+        spec.set_constant("max", 9u32).expect("a variable");
+        assert_eq!(spec.data_sections()[0].value()[4..], 9u32.to_ne_bytes());
     }
 }
