@@ -374,7 +374,7 @@ fn instructions_outside_a_section() {
 fn directive_errors() {
     assert_eq!(
         error(".sectoin xdp\n"),
-        "t.s:1:1: error: unknown directive `.sectoin` (did you mean `section`?): object files know `.section`, `.map`, `.slot`, `.value`, `.var` and `.license`"
+        "t.s:1:1: error: unknown directive `.sectoin` (did you mean `section`?): object files know `.section`, `.map`, `.slot`, `.value`, `.var`, `.license` and `.version`"
     );
     assert_eq!(
         error(".globl f\n"),

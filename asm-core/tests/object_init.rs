@@ -327,3 +327,32 @@ fn var_errors() {
         "t.s:11:8: error: map `nope` is not declared: declare it with `.map` first"
     );
 }
+
+#[test]
+fn version_is_read_once() {
+    assert_eq!(
+        ok(&format!(".version 0x60c00\n{BASE}")).kern_version,
+        Some(0x60c00)
+    );
+    assert_eq!(ok(BASE).kern_version, None);
+    assert_eq!(
+        error(".version\n"),
+        "t.s:10:1: error: `.version` needs a number, e.g. `.version 0x60c00`"
+    );
+    assert_eq!(
+        error(".version \"6.12\"\n"),
+        "t.s:10:10: error: `.version` takes a number, found \"6.12\""
+    );
+    assert_eq!(
+        error(".version 0x100000000\n"),
+        "t.s:10:10: error: `.version 0x100000000` does not fit in 32 bits"
+    );
+    assert_eq!(
+        error(".version 1 2\n"),
+        "t.s:10:12: error: unexpected `2` after the version"
+    );
+    assert_eq!(
+        error(".version 1\n.version 2\n"),
+        "t.s:11:10: error: the version is already set at line 10"
+    );
+}

@@ -15,7 +15,8 @@
 //!   programs reach it as `rN = MAP_value_OFF ll`.
 //! - `.var NAME MAP offset=N size=N [type="C TYPE"]`: a variable of that value, which
 //!   `set_constant` finds by name.
-//! - `.license "GPL"` (the default).
+//! - `.license "GPL"` (the default), `.version N` (the `kern_version` programs load with;
+//!   an object's `version` section).
 //!
 //! The one grammar parses the text; this module splits its events by section and feeds
 //! one [`Builder`] per program. Labels are local to their section: a program may call
@@ -73,6 +74,8 @@ pub struct ObjectSpec {
     pub maps: Vec<MapDef>,
     /// One program per `.section`.
     pub programs: Vec<ProgramDef>,
+    /// `.version N`: the `kern_version` programs are loaded with.
+    pub kern_version: Option<u32>,
 }
 
 /// A map declared with `.map`.
@@ -179,6 +182,7 @@ pub fn parse_object(file: &str, text: &str) -> Result<ObjectSpec, AsmError> {
         inits: Vec::new(),
         vars: Vec::new(),
         license: None,
+        version: None,
         errors: Errors::new(),
         outside_reported: false,
     };
@@ -204,6 +208,7 @@ pub fn parse_object(file: &str, text: &str) -> Result<ObjectSpec, AsmError> {
             license: st.license.map_or_else(|| "GPL".to_owned(), |(l, _)| l),
             maps: st.maps.into_iter().map(|(m, _)| m).collect(),
             programs,
+            kern_version: st.version.map(|(v, _)| v),
         })
     } else {
         Err(to_asm_error(&file, errors))
@@ -244,6 +249,7 @@ struct State<'a> {
     /// The `.var` lines, given to their maps' values at the end.
     vars: Vec<variable::VarLine<'a>>,
     license: Option<(String, Token<'a>)>,
+    version: Option<(u32, Token<'a>)>,
     errors: Errors,
     outside_reported: bool,
 }
@@ -365,6 +371,7 @@ impl<'a> State<'a> {
             "value" => self.value(at, args),
             "var" => self.var(at, args),
             "license" => self.license(at, args),
+            "version" => self.version(at, args),
             _ if crate::syntax::builder::is_globl(name) => {
                 match crate::syntax::builder::globl_names(args) {
                     Ok(names) => match self.sections.last_mut() {
@@ -389,13 +396,15 @@ impl<'a> State<'a> {
                  subprogram in the section of the program that calls it",
             )),
             _ => {
-                let known = ["section", "map", "slot", "value", "var", "license"];
+                let known = [
+                    "section", "map", "slot", "value", "var", "license", "version",
+                ];
                 let hint = did_you_mean(name, known.into_iter());
                 self.errors.push(err(
                     &at,
                     format!(
                         "unknown directive `.{name}`{hint}: object files know `.section`, `.map`, \
-                         `.slot`, `.value`, `.var` and `.license`"
+                         `.slot`, `.value`, `.var`, `.license` and `.version`"
                     ),
                 ));
             }
@@ -468,6 +477,42 @@ impl<'a> State<'a> {
             uses: Vec::new(),
             next_line: None,
         });
+    }
+
+    fn version(&mut self, at: Token<'a>, args: &[Token<'a>]) {
+        let problem = match args {
+            [] => Some((
+                at,
+                "`.version` needs a number, e.g. `.version 0x60c00`".to_owned(),
+            )),
+            [t @ Token {
+                kind: TokenKind::Number(text),
+                ..
+            }] => match crate::syntax::number::parse_literal(text).and_then(|v| {
+                u32::try_from(v).map_err(|_| format!("`.version {text}` does not fit in 32 bits"))
+            }) {
+                Ok(_) if self.version.is_some() => Some((
+                    *t,
+                    format!(
+                        "the version is already set at line {}",
+                        self.version.map_or(0, |(_, p)| p.line)
+                    ),
+                )),
+                Ok(v) => {
+                    self.version = Some((v, *t));
+                    None
+                }
+                Err(m) => Some((*t, m)),
+            },
+            [t] => Some((
+                *t,
+                format!("`.version` takes a number, found {}", describe(t)),
+            )),
+            [_, t, ..] => Some((*t, format!("unexpected {} after the version", describe(t)))),
+        };
+        if let Some((t, m)) = problem {
+            self.errors.push(err(&t, m));
+        }
     }
 
     fn license(&mut self, at: Token<'a>, args: &[Token<'a>]) {

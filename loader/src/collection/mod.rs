@@ -218,6 +218,7 @@ impl CollectionSpec {
     pub fn from_object(obj: &ObjectSpec) -> Result<Self> {
         let mut spec = CollectionSpec::new();
         spec.set_license(obj.license.clone());
+        spec.kern_version = obj.kern_version.unwrap_or(0);
         for m in &obj.maps {
             let s = MapSpec::new(m.map_type, m.key_size, m.value_size, m.max_entries)
                 .flags(m.flags)

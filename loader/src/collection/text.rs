@@ -47,6 +47,9 @@ fn print(spec: &CollectionSpec) -> std::result::Result<ObjectText, String> {
         ));
     }
     let _ = writeln!(body, ".license \"{license}\"");
+    if spec.kern_version() != 0 {
+        let _ = writeln!(body, ".version {:#x}", spec.kern_version());
+    }
     let mut names = Names::default();
     for m in spec.maps() {
         map_lines(spec, m, &mut body, &mut notes, &mut names);
