@@ -78,7 +78,10 @@ fn print(spec: &CollectionSpec) -> std::result::Result<ObjectText, String> {
         if name_text(&p.name) != p.name {
             names.unwritable.push(p.name.clone());
         }
-        let _ = writeln!(body, "{}:", p.name);
+        // A program read from text has its name as its first label already.
+        if p.program.label(&p.name) != Some(0) {
+            let _ = writeln!(body, "{}:", p.name);
+        }
         let program = p.program.with_synthesized_labels();
         let text = program
             .display_with(PrintOptions::LLVM.helper_names(true))
