@@ -1,16 +1,12 @@
 //! `bpfasm disasm FILE.o`: a clang BPF object printed in the object text format
-//! (docs/asm-format.md) — `.license`, one `.map` per map (`pin=name` when pinned by
-//! name), `.slot` for the initial values of prog arrays and maps of maps, `.value` for
-//! the contents of global data (`frozen` for `.rodata`), and one `.section` per program
-//! with its name as the first label, jump targets as `L<slot>` labels, map references as
-//! `rN = NAME ll` (global data: `rN = NAME_value_OFF ll`), helpers by name and the
-//! `.text` subprograms it calls (copied in, as the loader links them) — so that
-//! `bpfasm load` of the printout loads the same programs with the same maps.
-//!
-//! What the text format does not carry (the object's BTF, variable names) is printed as
-//! a `// bpfasm disasm:` comment at the top. What it cannot say in a way that loads the
-//! same (a name holding `"`, `\` or a line break) is also reported on standard error with
-//! exit status 1: the printout is then a listing to read, not a replacement.
+//! (docs/asm-format.md) by [`CollectionSpec::to_asm`] — `.license`, `.version`, one
+//! `.map` per map (`pin=name` when pinned by name), `.value` and `.var` for global data,
+//! `.slot` for the initial values of prog arrays and maps of maps, and one `.section` per
+//! program — so that `bpfasm load` of the printout loads the same programs with the same
+//! maps. Its notes (an inner map declared to give a shape) are `// bpfasm disasm:`
+//! comments at the top; what object text cannot say (a name holding a quote) is a
+//! comment too, and an error on standard error with exit status 1: the printout is then a
+//! listing to read, not a replacement.
 
 use std::io::{self, Write};
 
