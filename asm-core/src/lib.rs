@@ -37,8 +37,9 @@ pub use model::reg::{Reg, RegAt, Width};
 pub use model::target::{Label, Target, TargetMut, TargetRef};
 pub use model::xlated::XlatedInsn;
 pub use object::{
-    parse_object, section_def, BtfTarget, BtfTargetKind, MapDef, ObjectSpec, ProgramDef,
-    SectionDef, SectionTarget, SECTIONS,
+    is_writable_name, name_text, parse_object, parse_value_symbol, section_def, value_symbol,
+    BtfTarget, BtfTargetKind, MapDef, MapValue, ObjectSpec, ProgramDef, SectionDef, SectionTarget,
+    SlotDef, SlotTarget, VarDef, SECTIONS,
 };
 pub use print::display::PrintOptions;
 pub use print::kernel::KernelSymbols;

@@ -228,7 +228,7 @@ fn unknown_map_type_with_suggestion() {
 
 #[test]
 fn map_syntax_errors() {
-    let usage = "write `.map NAME TYPE key=N value=N entries=N [flags=N] [inner=NAME] [extra=N]`";
+    let usage = "write `.map NAME TYPE key=N value=N entries=N [flags=N] [inner=NAME] [extra=N] [pin=name]`";
     assert_eq!(
         error(".map\n"),
         format!("t.s:1:1: error: a map needs a name: {usage}")
@@ -251,7 +251,7 @@ fn map_syntax_errors() {
     );
     assert_eq!(
         error(".map m hash key=4 valeu=4 entries=1\n"),
-        "t.s:1:19: error: unknown map attribute `valeu` (did you mean `value`?): a map has key, value, entries, flags, inner and extra"
+        "t.s:1:19: error: unknown map attribute `valeu` (did you mean `value`?): a map has key, value, entries, flags, inner, extra and pin"
     );
     assert_eq!(
         error(".map m hash key 4\n"),
@@ -275,7 +275,7 @@ fn map_syntax_errors() {
     );
     assert_eq!(
         error(".map m hash 4\n"),
-        "t.s:1:13: error: expected `key=N`, `value=N`, `entries=N`, `flags=N`, `inner=NAME` or `extra=N`, found `4`"
+        "t.s:1:13: error: expected `key=N`, `value=N`, `entries=N`, `flags=N`, `inner=NAME`, `extra=N` or `pin=name`, found `4`"
     );
     assert_eq!(
         error(".map m hash key=4 value=4 entries=017\n"),
@@ -374,7 +374,7 @@ fn instructions_outside_a_section() {
 fn directive_errors() {
     assert_eq!(
         error(".sectoin xdp\n"),
-        "t.s:1:1: error: unknown directive `.sectoin` (did you mean `section`?): object files know `.section`, `.map` and `.license`"
+        "t.s:1:1: error: unknown directive `.sectoin` (did you mean `section`?): object files know `.section`, `.map`, `.slot`, `.value`, `.var`, `.license` and `.version`"
     );
     assert_eq!(
         error(".globl f\n"),

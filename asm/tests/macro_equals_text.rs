@@ -183,6 +183,12 @@ same_inline!(inline_ld_imm64_forms:
     sub: r0 = 0; exit;
 );
 
+// Global data and names that are not one word (`.rodata.str1.1`) are quoted symbols.
+same_inline!(inline_quoted_symbols:
+    r1 = ".rodata.str1.1_value_0" ll; r2 = ".bss" ll; r3 = "le16" ll; r4 = "r1" ll;
+    exit;
+);
+
 same_inline!(inline_memory_and_packets:
     r1 = *(u8 *)(r2 + 0); r1 = *(u16 *)(r2 - 2); r1 = *(u32 *)(r2 + 4); r1 = *(u64 *)(r2 - 32768);
     r1 = *(s8 *)(r2 + 0); r1 = *(s16 *)(r2 + 0); r1 = *(s32 *)(r2 + 32767);

@@ -52,6 +52,7 @@ pub use programs::{core_relo, kfunc, verifier_log};
 
 pub use collection::{
     kernel_name, Collection, CollectionMap, CollectionProgram, CollectionSpec, LoadOptions,
+    ObjectText,
 };
 pub use elf::data::{DataSection, Variable};
 pub use elf::{is_elf, kernel_btf_features, BtfFeatures};

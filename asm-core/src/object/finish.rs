@@ -44,6 +44,8 @@ impl<'a> State<'a> {
                 programs.push(p);
             }
         }
+        self.check_inits(&names, errors);
+        self.check_vars(errors);
         programs
     }
 
@@ -134,6 +136,13 @@ impl<'a> State<'a> {
     fn unresolved(&self, used: &str, kind: UseKind, homes: &Homes<'_, 'a>) -> Option<String> {
         Some(match (kind, homes.labels.get(used)) {
             (UseKind::Symbol, _) if self.map_tokens.contains_key(used) => return None,
+            // The address of a map's value (global data): `.rodata_value_8`.
+            (UseKind::Symbol, _)
+                if parse_value_symbol(used)
+                    .is_some_and(|(m, _)| self.map_tokens.contains_key(m)) =>
+            {
+                return None
+            }
             (UseKind::Symbol, Some(&(j, t))) | (UseKind::Call, Some(&(j, t))) => format!(
                 "`{used}` is a label of section `{}` (line {}): calls across sections are not \
                  supported; write the subprogram in this section",
@@ -146,8 +155,9 @@ impl<'a> State<'a> {
             (UseKind::Symbol, None) => {
                 let hint = did_you_mean(used, self.map_tokens.keys().map(String::as_str));
                 format!(
-                    "`{used}` is not a declared map{hint}: declare it with `.map {used} TYPE \
-                     key=N value=N entries=N`"
+                    "`{used}` is not a declared map{hint}: declare it with `.map {} TYPE \
+                     key=N value=N entries=N`",
+                    super::initial::name_text(used)
                 )
             }
             // A kernel function (kfunc), looked up by name at load time.

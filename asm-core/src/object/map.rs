@@ -1,11 +1,13 @@
-//! The `.map NAME TYPE key=N value=N entries=N [flags=N] [inner=NAME] [extra=N]` directive.
+//! The `.map NAME TYPE key=N value=N entries=N [flags=N] [inner=NAME] [extra=N]
+//! [pin=name]` directive.
 
 use super::*;
 
-const USAGE: &str = "`.map NAME TYPE key=N value=N entries=N [flags=N] [inner=NAME] [extra=N]`";
+const USAGE: &str =
+    "`.map NAME TYPE key=N value=N entries=N [flags=N] [inner=NAME] [extra=N] [pin=name]`";
 
 /// The attributes a map may have.
-const KEYS: [&str; 6] = ["key", "value", "entries", "flags", "inner", "extra"];
+const KEYS: [&str; 7] = ["key", "value", "entries", "flags", "inner", "extra", "pin"];
 
 /// What the `key=N ...` list of one `.map` gave.
 struct Attrs<'a> {
@@ -13,6 +15,8 @@ struct Attrs<'a> {
     fields: HashMap<&'static str, (u64, Token<'a>)>,
     /// The `inner=NAME` token.
     inner: Option<Token<'a>>,
+    /// Whether `pin=name` was given.
+    pin_by_name: bool,
     /// False when an attribute had an error that does not stop the others.
     ok: bool,
 }
@@ -20,9 +24,7 @@ struct Attrs<'a> {
 impl<'a> State<'a> {
     /// Parses one `.map` directive into `self.maps`; errors go to `self.errors`.
     pub(super) fn map(&mut self, at: Token<'a>, args: &[Token<'a>]) {
-        let wrong =
-            |t: &Token<'_>| format!("expected a map name, found {}; write {USAGE}", describe(t));
-        let Some(name_tok) = self.map_word(args.first(), &at, wrong, "a map needs a name") else {
+        let Some(name_tok) = self.map_name(args.first(), &at) else {
             return;
         };
         let name = text_of(&name_tok).into_owned();
@@ -66,8 +68,31 @@ impl<'a> State<'a> {
             inner: attrs.inner.map(|t| text_of(&t).into_owned()),
             map_extra: get("extra"),
             location: self.loc(&at),
+            pin_by_name: attrs.pin_by_name,
+            slots: Vec::new(),
+            value: None,
         };
         self.maps.push((def, (name_tok, attrs.inner)));
+    }
+
+    /// The name of a `.map` (a word, or a string for a name such as `.rodata.str1.1`),
+    /// or an error.
+    fn map_name(&mut self, tok: Option<&Token<'a>>, at: &Token<'a>) -> Option<Token<'a>> {
+        match tok {
+            Some(t) if matches!(t.kind, TokenKind::Str(_)) => match quoted_name(t) {
+                Ok(()) => Some(*t),
+                Err(m) => {
+                    self.errors.push(err(t, m));
+                    None
+                }
+            },
+            _ => {
+                let wrong = |t: &Token<'_>| {
+                    format!("expected a map name, found {}; write {USAGE}", describe(t))
+                };
+                self.map_word(tok, at, wrong, "a map needs a name")
+            }
+        }
     }
 
     /// The word `tok` (a name or type), or an error: `wrong` for another token, or
@@ -122,6 +147,7 @@ impl<'a> State<'a> {
         let mut attrs = Attrs {
             fields: HashMap::new(),
             inner: None,
+            pin_by_name: false,
             ok: true,
         };
         for triple in args.chunks(3) {
@@ -140,14 +166,35 @@ impl<'a> State<'a> {
                     .push(err(&triple[1], format!("`{key}=` needs a value")));
                 return None;
             };
-            if attrs.fields.contains_key(key) || (key == "inner" && attrs.inner.is_some()) {
+            let twice = match key {
+                "inner" => attrs.inner.is_some(),
+                "pin" => attrs.pin_by_name,
+                _ => attrs.fields.contains_key(key),
+            };
+            if twice {
                 self.errors.push(err(
                     &key_tok,
                     format!("`{key}` is given twice for map `{name}`"),
                 ));
                 attrs.ok = false;
+            } else if key == "pin" {
+                match val_tok.kind {
+                    TokenKind::Ident("name") => attrs.pin_by_name = true,
+                    TokenKind::Ident("none") => {}
+                    _ => {
+                        self.errors.push(err(
+                            &val_tok,
+                            format!(
+                                "`pin=` takes `name` (pinned by name in the pin directory, as \
+                                 libbpf's LIBBPF_PIN_BY_NAME) or `none`, found {}",
+                                describe(&val_tok)
+                            ),
+                        ));
+                        attrs.ok = false;
+                    }
+                }
             } else if key == "inner" {
-                let TokenKind::Ident(_) = val_tok.kind else {
+                let (TokenKind::Ident(_) | TokenKind::Str(_)) = val_tok.kind else {
                     self.errors.push(err(
                         &val_tok,
                         format!("`inner=` takes a map name, found {}", describe(&val_tok)),
@@ -176,8 +223,8 @@ impl<'a> State<'a> {
             self.errors.push(err(
                 key_tok,
                 format!(
-                    "expected `key=N`, `value=N`, `entries=N`, `flags=N`, `inner=NAME` \
-                     or `extra=N`, found {}",
+                    "expected `key=N`, `value=N`, `entries=N`, `flags=N`, `inner=NAME`, \
+                     `extra=N` or `pin=name`, found {}",
                     describe(key_tok)
                 ),
             ));
@@ -190,7 +237,7 @@ impl<'a> State<'a> {
                 key_tok,
                 format!(
                     "unknown map attribute `{key}`{hint}: a map has key, value, entries, \
-                     flags, inner and extra"
+                     flags, inner, extra and pin"
                 ),
             ));
         }
@@ -258,4 +305,15 @@ fn map_number(key: &str, val_tok: &Token<'_>) -> Result<u64, String> {
             .filter(|v| *v <= max)
             .ok_or_else(|| format!("`{key}={text}` does not fit in {bits} bits"))
     })
+}
+
+/// Whether the string token `t` can name a map or program: non-empty, without `\\`.
+pub(super) fn quoted_name(t: &Token<'_>) -> Result<(), String> {
+    match text_of(t) {
+        n if n.is_empty() || n.contains('\\') => Err(format!(
+            "a quoted name must be non-empty and hold no `\\`, found {}",
+            describe(t)
+        )),
+        _ => Ok(()),
+    }
 }

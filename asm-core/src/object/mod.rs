@@ -1,12 +1,22 @@
 //! Object files: several programs and their maps in one assembly text.
 //!
-//! LLVM syntax plus three directives:
+//! LLVM syntax plus these directives:
 //! - `.section NAME` starts a program (libbpf section names: `socket`, `xdp`, `tc`,
 //!   `cgroup_skb/ingress`, `tracepoint/CAT/NAME`, ...). The program is named by a label
 //!   before its first instruction, else by the section name.
-//! - `.map NAME TYPE key=N value=N entries=N [flags=N] [inner=NAME] [extra=N]` declares a
-//!   map; TYPE is the kernel's map type name without prefix, lower case (`hash`, `array`).
-//! - `.license "GPL"` (the default).
+//! - `.map NAME TYPE key=N value=N entries=N [flags=N] [inner=NAME] [extra=N] [pin=name]`
+//!   declares a map; TYPE is the kernel's map type name without prefix, lower case
+//!   (`hash`, `array`). A name that is not one word (`.rodata.str1.1`) is quoted, here and
+//!   in `rN = "NAME" ll`.
+//! - `.slot MAP INDEX program NAME` / `.slot MAP INDEX map NAME`: an initial value of a prog
+//!   array or of an array/hash of maps, stored when the collection loads.
+//! - `.value MAP "HEX BYTES" [frozen]`: the initial value of an array map's entry 0 (global
+//!   data: `.data`, `.rodata`, `.bss`), frozen after it is written when `frozen` is given;
+//!   programs reach it as `rN = MAP_value_OFF ll`.
+//! - `.var NAME MAP offset=N size=N [type="C TYPE"]`: a variable of that value, which
+//!   `set_constant` finds by name.
+//! - `.license "GPL"` (the default), `.version N` (the `kern_version` programs load with;
+//!   an object's `version` section).
 //!
 //! The one grammar parses the text; this module splits its events by section and feeds
 //! one [`Builder`] per program. Labels are local to their section: a program may call
@@ -27,16 +37,20 @@
 //! ```
 
 mod finish;
+mod initial;
 mod map;
 mod sections;
 mod suggest;
+mod variable;
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use suggest::did_you_mean;
 
+pub use initial::{is_writable_name, name_text};
 pub use sections::{section_def, BtfTarget, BtfTargetKind, SectionDef, SectionTarget, SECTIONS};
+pub use variable::VarDef;
 
 use crate::assemble::one_piece::to_asm_error;
 use crate::model::insn::{Imm64, Insn};
@@ -60,6 +74,8 @@ pub struct ObjectSpec {
     pub maps: Vec<MapDef>,
     /// One program per `.section`.
     pub programs: Vec<ProgramDef>,
+    /// `.version N`: the `kern_version` programs are loaded with.
+    pub kern_version: Option<u32>,
 }
 
 /// A map declared with `.map`.
@@ -83,6 +99,58 @@ pub struct MapDef {
     pub map_extra: u64,
     /// Where the `.map` directive is.
     pub location: SourceLoc,
+    /// `pin=name`: pinned by its name in the loader's pin directory (libbpf's
+    /// `LIBBPF_PIN_BY_NAME`), and an existing pin reused.
+    pub pin_by_name: bool,
+    /// The `.slot` lines of this map, by index.
+    pub slots: Vec<SlotDef>,
+    /// The `.value` line of this map.
+    pub value: Option<MapValue>,
+}
+
+/// An initial value of a prog array or a map of maps: `.slot MAP INDEX KIND NAME`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SlotDef {
+    /// The index (key) it is stored at.
+    pub index: u32,
+    /// What is stored there.
+    pub target: SlotTarget,
+    /// Where the `.slot` directive is.
+    pub location: SourceLoc,
+}
+
+/// What a [`SlotDef`] stores: a program of the file (prog arrays) or a map (maps of maps).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SlotTarget {
+    /// `program NAME`.
+    Program(String),
+    /// `map NAME`.
+    Map(String),
+}
+
+/// The initial value of an array map's entry 0: `.value MAP "HEX" [frozen]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MapValue {
+    /// The bytes given; the rest of the value is zeros.
+    pub bytes: Vec<u8>,
+    /// `frozen`: the map is frozen once the value is written (`.rodata`).
+    pub frozen: bool,
+    /// Its variables (`.var`), in source order.
+    pub variables: Vec<VarDef>,
+    /// Where the `.value` directive is.
+    pub location: SourceLoc,
+}
+
+/// The symbol a program uses for the address of map `map`'s value plus `offset`
+/// (`.rodata_value_8`), as bpftool's `map_id_N_value_OFF`.
+pub fn value_symbol(map: &str, offset: u32) -> String {
+    format!("{map}_value_{offset}")
+}
+
+/// The map and offset of a [`value_symbol`] (`None` for other names).
+pub fn parse_value_symbol(name: &str) -> Option<(&str, u32)> {
+    let (map, off) = name.rsplit_once("_value_")?;
+    Some((map, off.parse().ok()?))
 }
 
 /// A program: one `.section`.
@@ -111,7 +179,10 @@ pub fn parse_object(file: &str, text: &str) -> Result<ObjectSpec, AsmError> {
         sections: Vec::new(),
         maps: Vec::new(),
         map_tokens: HashMap::new(),
+        inits: Vec::new(),
+        vars: Vec::new(),
         license: None,
+        version: None,
         errors: Errors::new(),
         outside_reported: false,
     };
@@ -137,6 +208,7 @@ pub fn parse_object(file: &str, text: &str) -> Result<ObjectSpec, AsmError> {
             license: st.license.map_or_else(|| "GPL".to_owned(), |(l, _)| l),
             maps: st.maps.into_iter().map(|(m, _)| m).collect(),
             programs,
+            kern_version: st.version.map(|(v, _)| v),
         })
     } else {
         Err(to_asm_error(&file, errors))
@@ -172,7 +244,12 @@ struct State<'a> {
     /// Declared maps and the tokens of their name and `inner=` value.
     maps: Vec<(MapDef, (Token<'a>, Option<Token<'a>>))>,
     map_tokens: HashMap<String, Token<'a>>,
+    /// The `.slot` and `.value` lines, checked and given to their maps at the end.
+    inits: Vec<initial::Init<'a>>,
+    /// The `.var` lines, given to their maps' values at the end.
+    vars: Vec<variable::VarLine<'a>>,
     license: Option<(String, Token<'a>)>,
+    version: Option<(u32, Token<'a>)>,
     errors: Errors,
     outside_reported: bool,
 }
@@ -251,8 +328,12 @@ impl<'a> State<'a> {
                         };
                         (l.as_str().to_owned(), kind)
                     });
-                    if let (Some((_, kind)), TokenKind::Ident(name)) = (used, t.kind) {
-                        s.uses.push((name, t, kind));
+                    match (used, t.kind) {
+                        (Some((_, kind)), TokenKind::Ident(name)) => s.uses.push((name, t, kind)),
+                        (Some((_, UseKind::Symbol)), TokenKind::Str(name)) => {
+                            s.uses.push((name, t, UseKind::Symbol))
+                        }
+                        _ => {}
                     }
                 }
                 s.builder.event(Event::Insn {
@@ -286,7 +367,11 @@ impl<'a> State<'a> {
         match name {
             "section" => self.section(at, args),
             "map" => self.map(at, args),
+            "slot" => self.slot(at, args),
+            "value" => self.value(at, args),
+            "var" => self.var(at, args),
             "license" => self.license(at, args),
+            "version" => self.version(at, args),
             _ if crate::syntax::builder::is_globl(name) => {
                 match crate::syntax::builder::globl_names(args) {
                     Ok(names) => match self.sections.last_mut() {
@@ -311,12 +396,15 @@ impl<'a> State<'a> {
                  subprogram in the section of the program that calls it",
             )),
             _ => {
-                let hint = did_you_mean(name, ["section", "map", "license"].into_iter());
+                let known = [
+                    "section", "map", "slot", "value", "var", "license", "version",
+                ];
+                let hint = did_you_mean(name, known.into_iter());
                 self.errors.push(err(
                     &at,
                     format!(
-                        "unknown directive `.{name}`{hint}: object files know `.section`, `.map` \
-                         and `.license`"
+                        "unknown directive `.{name}`{hint}: object files know `.section`, `.map`, \
+                         `.slot`, `.value`, `.var`, `.license` and `.version`"
                     ),
                 ));
             }
@@ -389,6 +477,42 @@ impl<'a> State<'a> {
             uses: Vec::new(),
             next_line: None,
         });
+    }
+
+    fn version(&mut self, at: Token<'a>, args: &[Token<'a>]) {
+        let problem = match args {
+            [] => Some((
+                at,
+                "`.version` needs a number, e.g. `.version 0x60c00`".to_owned(),
+            )),
+            [t @ Token {
+                kind: TokenKind::Number(text),
+                ..
+            }] => match crate::syntax::number::parse_literal(text).and_then(|v| {
+                u32::try_from(v).map_err(|_| format!("`.version {text}` does not fit in 32 bits"))
+            }) {
+                Ok(_) if self.version.is_some() => Some((
+                    *t,
+                    format!(
+                        "the version is already set at line {}",
+                        self.version.map_or(0, |(_, p)| p.line)
+                    ),
+                )),
+                Ok(v) => {
+                    self.version = Some((v, *t));
+                    None
+                }
+                Err(m) => Some((*t, m)),
+            },
+            [t] => Some((
+                *t,
+                format!("`.version` takes a number, found {}", describe(t)),
+            )),
+            [_, t, ..] => Some((*t, format!("unexpected {} after the version", describe(t)))),
+        };
+        if let Some((t, m)) = problem {
+            self.errors.push(err(&t, m));
+        }
     }
 
     fn license(&mut self, at: Token<'a>, args: &[Token<'a>]) {

@@ -433,7 +433,15 @@ impl Insn {
                 Imm64::Symbol(l) | Imm64::Func(Target::Label(l)) => {
                     t.reg(*dst, Width::W64);
                     t.str(" = ");
-                    t.str(l.as_str());
+                    // A name the lexer would split (`.rodata.str1.1`) is quoted.
+                    match is_word(l.as_str()) {
+                        true => t.str(l.as_str()),
+                        false => {
+                            t.str("\"");
+                            t.str(l.as_str());
+                            t.str("\"");
+                        }
+                    }
                     t.str(" ll");
                 }
                 Imm64::MapFd(fd) => t.pseudo(*dst, 1, *fd, 0),
@@ -507,3 +515,39 @@ impl fmt::Display for WithOptions<'_> {
         t.finish()
     }
 }
+
+/// Whether `name` reads back as a name when written bare in `rN = NAME ll`: one word (an
+/// optional `.`, a letter or `_`, then letters, digits and `_`) that the grammar does not
+/// read as a register or an operation there (`r1`, `le16`, `xchg_64`). The unit test
+/// `syntax::code::tests::keywords_print_as_symbols_that_read_back` checks every keyword.
+pub(crate) fn is_word(name: &str) -> bool {
+    let rest = name.strip_prefix('.').unwrap_or(name);
+    let mut chars = rest.chars();
+    let one_word = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let digits_after = |prefix: &str| {
+        name.strip_prefix(prefix)
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let operation = ["r", "w", "le", "be", "bswap"]
+        .into_iter()
+        .any(digits_after)
+        || OPERATIONS.contains(&name);
+    one_word && !operation
+}
+
+/// Words that start an operation after `rN =` (see [`is_word`]).
+const OPERATIONS: [&str; 10] = [
+    "addr_space_cast",
+    "xchg_64",
+    "xchg32_32",
+    "cmpxchg_64",
+    "cmpxchg32_32",
+    "load_acquire",
+    "atomic_fetch_add",
+    "atomic_fetch_or",
+    "atomic_fetch_and",
+    "atomic_fetch_xor",
+];

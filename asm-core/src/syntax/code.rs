@@ -512,6 +512,37 @@ fn long_word_code(w: &[u8]) -> Code {
 mod tests {
     use super::*;
 
+    /// A symbol named like a keyword or register prints quoted where it must, so that
+    /// every symbol name reads back (the printer's `is_word` cannot see this table).
+    #[test]
+    fn keywords_print_as_symbols_that_read_back() {
+        use crate::model::insn::{Imm64, Insn};
+        let mut names: Vec<String> = KEYWORDS.iter().map(|(k, _)| k.to_string()).collect();
+        names.extend(
+            [
+                "r0",
+                "r10",
+                "r11",
+                "w1",
+                "le8",
+                "be16x",
+                "sizeof",
+                ".rodata.str1.1",
+            ]
+            .map(String::from),
+        );
+        for name in names {
+            let insn = Insn::LdImm64 {
+                dst: crate::model::reg::Reg::R1,
+                imm: Imm64::Symbol(crate::model::target::Label::from(name.as_str())),
+            };
+            let text = insn.to_string();
+            let back = crate::assemble(&format!("{text}\nexit\n"))
+                .unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(back.insns()[0], insn, "{text}");
+        }
+    }
+
     #[test]
     fn fast_word_codes_agree() {
         let mut words: Vec<String> = KEYWORDS.iter().map(|(k, _)| k.to_string()).collect();

@@ -25,15 +25,17 @@
 
 mod elf;
 mod load;
+mod text;
 
 pub use load::Collection;
+pub use text::ObjectText;
 
 use std::path::{Path, PathBuf};
 
-use ebpf_asm_core::{BtfTargetKind, ObjectSpec, Program, SectionDef, SourceLoc};
+use ebpf_asm_core::{BtfTargetKind, ObjectSpec, Program, SectionDef, SlotTarget, SourceLoc};
 
 use crate::btf::BtfKind;
-use crate::elf::data::DataSection;
+use crate::elf::data::{DataSection, Variable};
 use crate::error::{Error, Result};
 use crate::maps::{MapSlot, MapSpec, Pinning};
 use crate::programs::ProgramBtf;
@@ -210,18 +212,52 @@ impl CollectionSpec {
     }
 
     /// A collection from a parsed object: section names give program types, expected
-    /// attach types, flags and BTF attach targets.
+    /// attach types, flags and BTF attach targets; `pin=name` pins a map by name
+    /// ([`LoadOptions::pin_dir`]), `.slot` lines become its initial values and a `.value`
+    /// becomes a [data section](Self::data_sections), loaded as an object's global data.
     pub fn from_object(obj: &ObjectSpec) -> Result<Self> {
         let mut spec = CollectionSpec::new();
         spec.set_license(obj.license.clone());
+        spec.kern_version = obj.kern_version.unwrap_or(0);
         for m in &obj.maps {
             let s = MapSpec::new(m.map_type, m.key_size, m.value_size, m.max_entries)
                 .flags(m.flags)
                 .map_extra(m.map_extra);
+            let slots = m.slots.iter().map(|s| {
+                let slot = match &s.target {
+                    SlotTarget::Program(n) => MapSlot::Program(n.clone()),
+                    SlotTarget::Map(n) => MapSlot::Map(n.clone()),
+                };
+                (s.index, slot)
+            });
             spec.maps.push(CollectionMap {
                 inner: m.inner.clone(),
+                pinning: match m.pin_by_name {
+                    true => Pinning::ByName,
+                    false => Pinning::None,
+                },
+                slots: slots.collect(),
                 ..CollectionMap::new(m.name.clone(), s)
             });
+            // Loaded as an object's global data: written, then frozen if asked.
+            if let Some(v) = &m.value {
+                spec.data.push(DataSection {
+                    map: m.name.clone(),
+                    size: m.value_size,
+                    contents: v.bytes.clone(),
+                    read_only: v.frozen,
+                    variables: v
+                        .variables
+                        .iter()
+                        .map(|v| Variable {
+                            name: v.name.clone(),
+                            offset: v.offset,
+                            size: v.size,
+                            type_name: v.type_name.clone(),
+                        })
+                        .collect(),
+                });
+            }
         }
         for p in &obj.programs {
             let d = p.kind;
@@ -398,5 +434,31 @@ mod tests {
         assert_eq!(p.expected_attach_type, Some(AttachType::CgroupInetEgress));
         assert_eq!(spec.programs()[1].flags, crate::flags::BPF_F_SLEEPABLE);
         assert_eq!(spec.programs()[1].name, "sys");
+    }
+
+    #[test]
+    fn pins_slots_and_values_from_object_text() {
+        let obj = ebpf_asm_core::parse_object(
+            "o.s",
+            ".map jt prog_array key=4 value=4 entries=2 pin=name\n.slot jt 1 program t\n\
+             .map \".rodata.x\" array key=4 value=8 entries=1 flags=0x80\n\
+             .value \".rodata.x\" \"0700\" frozen\n.var max \".rodata.x\" offset=4 size=4\n\
+             .section xdp\nt:\n\tr1 = \".rodata.x_value_4\" ll\n\tr0 = 0\n\texit\n",
+        )
+        .expect("valid object");
+        let spec = CollectionSpec::from_object(&obj).expect("spec");
+        let jt = &spec.maps()[0];
+        assert_eq!(jt.pinning, Pinning::ByName);
+        assert_eq!(jt.slots, [(1, MapSlot::Program("t".into()))]);
+        assert_eq!(spec.maps()[1].pinning, Pinning::None);
+        let d = &spec.data_sections()[0];
+        assert_eq!(
+            (d.map.as_str(), d.size, d.read_only),
+            (".rodata.x", 8, true)
+        );
+        assert_eq!(d.value(), [7, 0, 0, 0, 0, 0, 0, 0]);
+        let mut spec = spec;
+        spec.set_constant("max", 9u32).expect("a variable");
+        assert_eq!(spec.data_sections()[0].value()[4..], 9u32.to_ne_bytes());
     }
 }

@@ -95,16 +95,9 @@ pub(crate) fn is_data_section(name: &str) -> bool {
         .any(|p| name == *p || name.strip_prefix(p).is_some_and(|r| r.starts_with('.')))
 }
 
-/// The symbol an ld_imm64 of `map`'s value at `offset` is written as.
-pub fn value_symbol(map: &str, offset: u32) -> String {
-    format!("{map}_value_{offset}")
-}
-
-/// The map and offset of a [`value_symbol`] (`None` for other names).
-pub fn parse_value_symbol(name: &str) -> Option<(&str, u32)> {
-    let (map, off) = name.rsplit_once("_value_")?;
-    Some((map, off.parse().ok()?))
-}
+/// The symbol an ld_imm64 of a map's value at an offset is written as, and its reading
+/// back: the object text format's, so that a printed object loads again.
+pub use ebpf_asm_core::{parse_value_symbol, value_symbol};
 
 /// The data sections of `file` that hold something, in file order.
 pub(crate) fn read(file: &Elf<'_>) -> Result<Vec<DataSection>> {

@@ -384,6 +384,11 @@ impl<'a> Cursor<'_, 'a> {
                 self.i += 1;
                 self.load(dst)
             }
+            // A quoted symbol: a map whose name is not a word (`".rodata.str1.1" ll`).
+            Code::Str if self.code_at(1) == Code::Ll => {
+                self.i += 1;
+                self.out_of_line(|p| p.quoted_symbol_load(dst, at))
+            }
             Code::Number
                 if self.code_at(1) == Code::Ll
                     && is_local_label_ref(self.b.number_bytes(self.i)) =>
@@ -435,6 +440,27 @@ impl<'a> Cursor<'_, 'a> {
                 dst.reg
             ),
         )
+    }
+
+    /// After `rN = "name"` (`at` is the string's token), `ll` next: the symbol `name`,
+    /// which must be non-empty and hold no `\\` or `"`.
+    #[inline(never)]
+    fn quoted_symbol_load(&mut self, dst: R, at: usize) -> PResult<Insn> {
+        let word = self.text_of(at);
+        if word.is_empty() || word.contains('\\') {
+            return self.err_at(
+                at,
+                "a quoted symbol must be a non-empty name without `\\`, e.g. \
+                 `r1 = \".rodata.str1.1\" ll`",
+            );
+        }
+        self.eat(Code::Ll);
+        self.label_at = Some(at);
+        self.dst64(&dst, "a 64-bit load")?;
+        Ok(Insn::LdImm64 {
+            dst: dst.reg,
+            imm: Imm64::Symbol(Label::from(word)),
+        })
     }
 
     #[inline(always)]
