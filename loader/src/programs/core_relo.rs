@@ -17,6 +17,8 @@
 //!   (from its type's size up to 8 bytes) that holds it; `field_lshift` and
 //!   `field_rshift` extract it from that integer read as a u64 (shift left, then right,
 //!   arithmetically when `field_signed`).
+//! - `type_matches(T)` compares the program's own definition of `T` (its local BTF)
+//!   with the kernel's types of that name ([`super::core_match`]).
 
 use ebpf_asm_core::{CoreAccess, CoreExpr, CoreKind, CoreRelo, PathText};
 use ebpf_btf::{Btf, Kind, TypeId, TypeKind};
@@ -31,12 +33,23 @@ pub struct CoreResolveError {
 }
 
 /// The value of each relocation (`values[i]` for `relos[i]`) in `btf`; every relocation
-/// that cannot be resolved gives an error.
+/// that cannot be resolved gives an error. Without the program's own types,
+/// `type_matches` is one (see [`resolve_core_with`]).
 pub fn resolve_core(btf: &Btf, relos: &[CoreRelo]) -> Result<Vec<i64>, Vec<CoreResolveError>> {
+    resolve_core_with(btf, None, relos)
+}
+
+/// [`resolve_core`] with the program's own types, `local` (where `type_matches(T)`
+/// finds its definition of `T`).
+pub fn resolve_core_with(
+    btf: &Btf,
+    local: Option<&Btf>,
+    relos: &[CoreRelo],
+) -> Result<Vec<i64>, Vec<CoreResolveError>> {
     let mut values = Vec::with_capacity(relos.len());
     let mut errors = Vec::new();
     for (i, r) in relos.iter().enumerate() {
-        match resolve_one(btf, &r.expr) {
+        match resolve_one_with(btf, local, &r.expr) {
             Ok(v) => values.push(v),
             Err(message) => errors.push(CoreResolveError { relo: i, message }),
         }
@@ -65,6 +78,14 @@ pub fn essential_name(name: &str) -> &str {
 
 /// One expression's value, or why it has none.
 pub fn resolve_one(btf: &Btf, expr: &CoreExpr) -> Result<i64, String> {
+    resolve_one_with(btf, None, expr)
+}
+
+/// [`resolve_one`] with the program's own types, `local`.
+pub fn resolve_one_with(btf: &Btf, local: Option<&Btf>, expr: &CoreExpr) -> Result<i64, String> {
+    if expr.kind == CoreKind::TypeMatches {
+        return type_matches(btf, local, expr);
+    }
     let name = essential_name(&expr.type_name);
     let kinds: &[Kind] = match expr.kind {
         k if k.takes_enumerator() => &[Kind::Enum, Kind::Enum64],
@@ -124,6 +145,38 @@ pub fn resolve_one(btf: &Btf, expr: &CoreExpr) -> Result<i64, String> {
         CoreKind::FieldExists | CoreKind::TypeExists | CoreKind::EnumExists => 1,
         _ => value,
     })
+}
+
+/// `type_matches(T)`: the program's own `T` (by its exact name, flavor included)
+/// compared with the kernel's.
+fn type_matches(btf: &Btf, local: Option<&Btf>, expr: &CoreExpr) -> Result<i64, String> {
+    let name = &expr.type_name;
+    let Some(local) = local else {
+        return Err(format!(
+            "`{expr}` needs the program's own definition of `{name}`: give the program its \
+             types as BTF (`Program::with_local_btf`; C objects carry theirs in `.BTF`)"
+        ));
+    };
+    let e = |err: ebpf_btf::Error| format!("`{expr}`: the program's BTF: {err}");
+    let mut ids = Vec::new();
+    for id in local.ids_by_name(name).map_err(e)? {
+        let kind = local.kind_of(id).map_err(e)?;
+        if !matches!(
+            kind,
+            Some(Kind::Fwd | Kind::Func | Kind::Var | Kind::Datasec)
+        ) {
+            ids.push((kind == Some(Kind::Typedef), id));
+        }
+    }
+    // `struct foo` before `typedef struct foo foo`: the definition is what is compared.
+    ids.sort();
+    let Some(&(_, id)) = ids.first() else {
+        return Err(format!(
+            "`{expr}`: the program's BTF has no type named `{name}` to compare with the \
+             kernel's"
+        ));
+    };
+    super::core_match::type_matches(local, id, btf).map_err(|m| format!("`{expr}`: {m}"))
 }
 
 fn no_type(expr: &CoreExpr, name: &str) -> String {

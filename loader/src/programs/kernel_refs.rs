@@ -4,10 +4,10 @@
 
 use std::sync::Arc;
 
-use ebpf_asm_core::Program;
+use ebpf_asm_core::{CoreKind, Program};
 use ebpf_btf::Btf;
 
-use super::core_relo::resolve_core;
+use super::core_relo::resolve_core_with;
 use super::kfunc::{module_names, resolve_kfuncs, FdArrayPlan};
 use crate::error::{Error, Result};
 
@@ -53,7 +53,21 @@ pub(crate) fn resolve_against(
             errors.extend(es.into_iter().map(|e| (e.insn, e.message)));
         }
     }
-    match resolve_core(vmlinux, p.core_relos()) {
+    // The program's own types are read only for `type_matches`, which compares them.
+    let matches = p
+        .core_relos()
+        .iter()
+        .find(|r| r.expr.kind == CoreKind::TypeMatches);
+    let local = match (matches, p.local_btf()) {
+        (Some(r), Some(blob)) => Some(Btf::parse(blob.to_vec()).map_err(|e| Error::KernelBtf {
+            errors: vec![format!(
+                "instruction {}: `{}`: the program's own BTF does not parse: {e}",
+                r.insn, r.expr
+            )],
+        })?),
+        _ => None,
+    };
+    match resolve_core_with(vmlinux, local.as_ref(), p.core_relos()) {
         Ok(values) => p.editor().rewrite_core(&values)?,
         Err(es) => errors.extend(
             es.into_iter()
