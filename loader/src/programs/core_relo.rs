@@ -16,12 +16,13 @@
 //! - a bitfield's `offsetof` and `fieldsize` are those of the smallest aligned integer
 //!   (from its type's size up to 8 bytes) that holds it; `field_lshift` and
 //!   `field_rshift` extract it from that integer read as a u64 (shift left, then right,
-//!   arithmetically when `field_signed`).
+//!   arithmetically when `field_signed`); on a big-endian kernel (its BTF's byte order)
+//!   the bit offsets count from the top, and the left shift is libbpf's other formula.
 //! - `type_matches(T)` compares the program's own definition of `T` (its local BTF)
 //!   with the kernel's types of that name ([`super::core_match`]).
 
 use ebpf_asm_core::{CoreAccess, CoreExpr, CoreKind, CoreRelo, PathText};
-use ebpf_btf::{Btf, Kind, TypeId, TypeKind};
+use ebpf_btf::{Btf, Endian, Kind, TypeId, TypeKind};
 
 /// Why one relocation could not be resolved.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -257,7 +258,8 @@ fn field_value(btf: &Btf, f: &Field, expr: &CoreExpr) -> Result<i64, String> {
         CoreKind::FieldOffset => byte_off,
         CoreKind::FieldSize => byte_sz,
         CoreKind::FieldSigned => i64::from(is_signed(btf, f.ty).map_err(e)?),
-        CoreKind::FieldLShift if cfg!(target_endian = "little") => {
+        // The kernel's byte order is its BTF's (libbpf takes the host's, the same).
+        CoreKind::FieldLShift if btf.endian() == Endian::Little => {
             64 - (bit_off + bit_sz - byte_off * 8)
         }
         CoreKind::FieldLShift => (8 - byte_sz) * 8 + (bit_off - byte_off * 8),
