@@ -36,7 +36,8 @@ pub enum CoreKind {
     /// (`BPF_CORE_ENUMVAL_EXISTS`).
     EnumExists,
     /// `type_id(T)`: the id of the type in the kernel's BTF (`BPF_CORE_TYPE_ID_TARGET`,
-    /// libbpf's `bpf_core_type_id_kernel`).
+    /// libbpf's `bpf_core_type_id_kernel`); for a type only a module has, its id in the
+    /// module's BTF.
     TypeId,
     /// `type_matches(T)`: 1 when a kernel type of T's name matches the program's own
     /// definition of T by libbpf's rules (members by name, with matching types), else

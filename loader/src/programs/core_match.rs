@@ -22,7 +22,7 @@
 
 use ebpf_btf::{Btf, Composite, Enum, FwdKind, TypeId, TypeKind};
 
-use super::core_relo::essential_name;
+use super::core_relo::{candidates, essential_name};
 
 /// libbpf's limit on nesting (members, parameters) and on pointer/array chains.
 const MAX_DEPTH: i32 = 32;
@@ -30,6 +30,17 @@ const MAX_DEPTH: i32 = 32;
 /// The value of `TYPE_MATCHES` for the local type `local_id` against `target`: 1 when a
 /// target type of the same essential name and kind matches it, 0 when none does.
 pub fn type_matches(local: &Btf, local_id: TypeId, target: &Btf) -> Result<i64, String> {
+    type_matches_in(local, local_id, target, &[])
+}
+
+/// [`type_matches`] against vmlinux and, when vmlinux has no type of that name and
+/// kind, the modules' split BTF (libbpf's candidate search).
+pub fn type_matches_in(
+    local: &Btf,
+    local_id: TypeId,
+    vmlinux: &Btf,
+    modules: &[(String, Btf)],
+) -> Result<i64, String> {
     let e = |err: ebpf_btf::Error| err.to_string();
     let name = local.name_of(local_id).map_err(e)?;
     if name.is_empty() {
@@ -38,8 +49,9 @@ pub fn type_matches(local: &Btf, local_id: TypeId, target: &Btf) -> Result<i64, 
         ));
     }
     let kind = local.kind_of(local_id).map_err(e)?;
-    for id in target.ids_by_name(essential_name(name)).map_err(e)? {
-        if target.kind_of(id).map_err(e)? == kind && types_match(local, local_id, target, id)? {
+    for (target, _, id) in candidates(vmlinux, modules, essential_name(name), |k| Some(k) == kind)?
+    {
+        if types_match(local, local_id, target, id)? {
             return Ok(1);
         }
     }

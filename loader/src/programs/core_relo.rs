@@ -7,7 +7,8 @@
 //! - a type name's `___flavor` suffix is dropped (`task_struct___old` matches
 //!   `task_struct`), so one program can carry several layouts of a type;
 //! - candidates are the kernel's types of that name and a fitting kind (struct or union
-//!   for field relocations, enum for `enumval`); fields are found by name, through
+//!   for field relocations, enum for `enumval`): vmlinux's, or when it has none, every
+//!   module's ([`resolve_core_in`]); fields are found by name, through
 //!   anonymous structs and unions; `[N]` steps into an array, and a leading `[N]`
 //!   steps over N whole `T`s (`&p[N].f` in C);
 //! - a candidate that lacks the field drops out; when several remain and they disagree,
@@ -47,10 +48,23 @@ pub fn resolve_core_with(
     local: Option<&Btf>,
     relos: &[CoreRelo],
 ) -> Result<Vec<i64>, Vec<CoreResolveError>> {
+    resolve_core_in(btf, &[], local, relos)
+}
+
+/// [`resolve_core_with`] against vmlinux and, for a type vmlinux lacks, the modules'
+/// BTF (`(name, split BTF on vmlinux)`), as libbpf looks: candidates come from vmlinux
+/// when it has any, else from every module. A module type's `type_id` is its id in
+/// the module's split BTF (what libbpf writes).
+pub fn resolve_core_in(
+    vmlinux: &Btf,
+    modules: &[(String, Btf)],
+    local: Option<&Btf>,
+    relos: &[CoreRelo],
+) -> Result<Vec<i64>, Vec<CoreResolveError>> {
     let mut values = Vec::with_capacity(relos.len());
     let mut errors = Vec::new();
     for (i, r) in relos.iter().enumerate() {
-        match resolve_one_with(btf, local, &r.expr) {
+        match resolve_one_in(vmlinux, modules, local, &r.expr) {
             Ok(v) => values.push(v),
             Err(message) => errors.push(CoreResolveError { relo: i, message }),
         }
@@ -59,6 +73,74 @@ pub fn resolve_core_with(
         Ok(values)
     } else {
         Err(errors)
+    }
+}
+
+/// True when some relocation names a type vmlinux has none of (by name and fitting
+/// kind), so module BTF is worth reading.
+pub fn needs_modules(vmlinux: &Btf, relos: &[CoreRelo]) -> bool {
+    relos.iter().any(|r| {
+        let name = essential_name(&r.expr.type_name);
+        let fits =
+            |k: Kind| r.expr.kind == CoreKind::TypeMatches || kinds(r.expr.kind).contains(&k);
+        candidates(vmlinux, &[], name, fits).is_ok_and(|c| c.is_empty())
+    })
+}
+
+/// A candidate: the BTF it is in, the module's name (`None`: vmlinux), its id.
+pub(crate) type Candidate<'b> = (&'b Btf, Option<&'b str>, TypeId);
+
+/// The types named `name` whose kind `fits`: vmlinux's, or when it has none, the
+/// modules' own (libbpf's search).
+pub(crate) fn candidates<'b>(
+    vmlinux: &'b Btf,
+    modules: &'b [(String, Btf)],
+    name: &str,
+    fits: impl Fn(Kind) -> bool,
+) -> Result<Vec<Candidate<'b>>, String> {
+    let e = |err: ebpf_btf::Error| err.to_string();
+    let mut found = Vec::new();
+    for id in vmlinux.ids_by_name(name).map_err(e)? {
+        if vmlinux.kind_of(id).map_err(e)?.is_some_and(&fits) {
+            found.push((vmlinux, None, id));
+        }
+    }
+    if !found.is_empty() {
+        return Ok(found);
+    }
+    for (module, btf) in modules {
+        for id in btf.ids_by_name(name).map_err(e)? {
+            // A split BTF's lookup starts with its base's (vmlinux's) types.
+            if id >= btf.first_id() && btf.kind_of(id).map_err(e)?.is_some_and(&fits) {
+                found.push((btf, Some(module.as_str()), id));
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// The kinds a relocation's type may have.
+fn kinds(kind: CoreKind) -> &'static [Kind] {
+    match kind {
+        k if k.takes_enumerator() => &[Kind::Enum, Kind::Enum64],
+        k if k.has_path() => &[Kind::Struct, Kind::Union, Kind::Typedef],
+        _ => &[
+            Kind::Int,
+            Kind::Struct,
+            Kind::Union,
+            Kind::Enum,
+            Kind::Enum64,
+            Kind::Typedef,
+            Kind::Float,
+        ],
+    }
+}
+
+/// How an error names a candidate: its id, and its module when not vmlinux's.
+fn cand_label((_, module, id): &Candidate<'_>) -> String {
+    match module {
+        Some(m) => format!("{id} (module {m})"),
+        None => id.to_string(),
     }
 }
 
@@ -84,42 +166,31 @@ pub fn resolve_one(btf: &Btf, expr: &CoreExpr) -> Result<i64, String> {
 
 /// [`resolve_one`] with the program's own types, `local`.
 pub fn resolve_one_with(btf: &Btf, local: Option<&Btf>, expr: &CoreExpr) -> Result<i64, String> {
+    resolve_one_in(btf, &[], local, expr)
+}
+
+/// [`resolve_one_with`] against vmlinux and the modules' BTF ([`resolve_core_in`]).
+pub fn resolve_one_in(
+    vmlinux: &Btf,
+    modules: &[(String, Btf)],
+    local: Option<&Btf>,
+    expr: &CoreExpr,
+) -> Result<i64, String> {
     if expr.kind == CoreKind::TypeMatches {
-        return type_matches(btf, local, expr);
+        return type_matches(vmlinux, modules, local, expr);
     }
     let name = essential_name(&expr.type_name);
-    let kinds: &[Kind] = match expr.kind {
-        k if k.takes_enumerator() => &[Kind::Enum, Kind::Enum64],
-        k if k.has_path() => &[Kind::Struct, Kind::Union, Kind::Typedef],
-        _ => &[
-            Kind::Int,
-            Kind::Struct,
-            Kind::Union,
-            Kind::Enum,
-            Kind::Enum64,
-            Kind::Typedef,
-            Kind::Float,
-        ],
-    };
-    let mut cands = Vec::new();
-    for id in btf.ids_by_name(name).map_err(|e| e.to_string())? {
-        if btf
-            .kind_of(id)
-            .map_err(|e| e.to_string())?
-            .is_some_and(|k| kinds.contains(&k))
-        {
-            cands.push(id);
-        }
-    }
+    let kinds = kinds(expr.kind);
+    let cands = candidates(vmlinux, modules, name, |k| kinds.contains(&k))?;
     if cands.is_empty() {
         return match expr.kind {
             CoreKind::FieldExists | CoreKind::TypeExists | CoreKind::EnumExists => Ok(0),
             _ => Err(no_type(expr, name)),
         };
     }
-    let mut results: Vec<(TypeId, Result<i64, String>)> = cands
+    let mut results: Vec<(String, Result<i64, String>)> = cands
         .iter()
-        .map(|&id| (id, value_for(btf, id, expr)))
+        .map(|c| (cand_label(c), value_for(c.0, c.2, expr)))
         .collect();
     let mut first_err = None;
     results.retain(|(_, r)| match r {
@@ -150,7 +221,12 @@ pub fn resolve_one_with(btf: &Btf, local: Option<&Btf>, expr: &CoreExpr) -> Resu
 
 /// `type_matches(T)`: the program's own `T` (by its exact name, flavor included)
 /// compared with the kernel's.
-fn type_matches(btf: &Btf, local: Option<&Btf>, expr: &CoreExpr) -> Result<i64, String> {
+fn type_matches(
+    vmlinux: &Btf,
+    modules: &[(String, Btf)],
+    local: Option<&Btf>,
+    expr: &CoreExpr,
+) -> Result<i64, String> {
     let name = &expr.type_name;
     let Some(local) = local else {
         return Err(format!(
@@ -177,7 +253,8 @@ fn type_matches(btf: &Btf, local: Option<&Btf>, expr: &CoreExpr) -> Result<i64, 
              kernel's"
         ));
     };
-    super::core_match::type_matches(local, id, btf).map_err(|m| format!("`{expr}`: {m}"))
+    super::core_match::type_matches_in(local, id, vmlinux, modules)
+        .map_err(|m| format!("`{expr}`: {m}"))
 }
 
 fn no_type(expr: &CoreExpr, name: &str) -> String {
