@@ -61,7 +61,7 @@ impl B {
                 bit_offset: if union { 0 } else { i as u32 * 64 },
                 bitfield_size: 0,
             })
-            .collect();
+            .collect::<Vec<_>>();
         let c = Composite {
             size: 8 * members_len(union, &members),
             bitfields: false,
@@ -122,7 +122,7 @@ impl B {
     }
 }
 
-fn members_len(union: bool, members: &Vec<Member<'_>>) -> u32 {
+fn members_len(union: bool, members: &[Member<'_>]) -> u32 {
     if union {
         1
     } else {
