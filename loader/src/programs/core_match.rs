@@ -22,7 +22,7 @@
 
 use ebpf_btf::{Btf, Composite, Enum, FwdKind, TypeId, TypeKind};
 
-use super::core_relo::{candidates, essential_name};
+use super::core_cands::{candidates, essential_name};
 
 /// libbpf's limit on nesting (members, parameters) and on pointer/array chains.
 const MAX_DEPTH: i32 = 32;
