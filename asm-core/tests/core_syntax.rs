@@ -19,6 +19,7 @@ r0 = fieldsize(task_struct, comm)
 r1 = offsetof(task_struct, [1].tgid)
 r2 = enumval_exists(bpf_map_type, BPF_MAP_TYPE_RINGBUF)
 r3 = type_id(struct task_struct)
+r4 = type_matches(struct task_struct___m)
 exit
 ";
 
@@ -51,6 +52,7 @@ fn relocations_are_listed_in_instruction_order() {
             "enumval_exists(bpf_map_type, BPF_MAP_TYPE_RINGBUF)",
         ),
         (14, FixField::Imm, "type_id(task_struct)"),
+        (15, FixField::Imm, "type_matches(task_struct___m)"),
     ];
     let want: Vec<(usize, FixField, String)> = want
         .iter()
@@ -68,6 +70,8 @@ fn relocations_are_listed_in_instruction_order() {
     );
     assert_eq!(relos[10].expr.kind, CoreKind::EnumExists);
     assert_eq!(relos[11].expr.kind, CoreKind::TypeId);
+    assert_eq!(relos[12].expr.kind, CoreKind::TypeMatches);
+    assert!(relos[12].expr.path.is_empty());
     // The fields hold 0 until load time.
     assert_eq!(p.insns()[2].to_string(), "r3 += 0");
 }
@@ -85,6 +89,10 @@ fn printing_round_trips() {
         "{text}"
     );
     assert!(text.contains("\tr2 = sizeof(task_struct) ll\n"), "{text}");
+    assert!(
+        text.contains("\tr4 = type_matches(task_struct___m)\n"),
+        "{text}"
+    );
     assert!(text.contains("\tcall bpf_iter_num_new\n"), "{text}");
     assert!(!text.contains(".extern"), "{text}");
     let again = assemble(&text).unwrap();
@@ -175,6 +183,12 @@ fn malformed_expressions_are_errors_at_their_tokens() {
             "a CO-RE expression: offsetof(T, field)",
         ),
         ("r1 += offsetof(t, a", "1:20", "expected `)`"),
+        (
+            "r1 = type_matches(task_struct, pid)",
+            "1:30",
+            "`type_matches` takes a type only: drop what follows",
+        ),
+        ("r1 = type_matches()", "1:19", "expected a type name"),
     ];
     for (src, at, want) in cases {
         let err = assemble(src).unwrap_err().to_string();

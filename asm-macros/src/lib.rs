@@ -224,6 +224,7 @@ fn core_entry(r: &ebpf_asm_core::CoreRelo) -> TokenStream {
         CoreKind::TypeExists => quote!(TypeExists),
         CoreKind::EnumExists => quote!(EnumExists),
         CoreKind::TypeId => quote!(TypeId),
+        CoreKind::TypeMatches => quote!(TypeMatches),
         _ => quote!(EnumValue),
     };
     let ty = r.expr.type_name.as_str();

@@ -52,6 +52,7 @@ fn program_macro_keeps_every_core_kind() {
         r4 = field_signed(bpf_insn, off)
         r5 = field_lshift(bpf_insn, dst_reg)
         r6 = field_rshift(bpf_insn, dst_reg)
+        r7 = type_matches(struct task_struct___m)
         exit
     };
     let text = "r1 = enumval_exists(bpf_map_type, BPF_MAP_TYPE_RINGBUF)
@@ -60,6 +61,7 @@ r3 = offsetof(task_struct, [1].tgid)
 r4 = field_signed(bpf_insn, off)
 r5 = field_lshift(bpf_insn, dst_reg)
 r6 = field_rshift(bpf_insn, dst_reg)
+r7 = type_matches(struct task_struct___m)
 exit";
     let from_text = assemble(text).unwrap();
     assert_eq!(p.core_relos(), from_text.core_relos());
@@ -73,6 +75,8 @@ exit";
             "field_signed(bpf_insn, off)",
             "field_lshift(bpf_insn, dst_reg)",
             "field_rshift(bpf_insn, dst_reg)",
+            "type_matches(task_struct___m)",
         ]
     );
+    assert_eq!(p.to_string(), from_text.to_string());
 }

@@ -48,7 +48,7 @@ pub mod btf;
 /// The BTF crate the loader builds program and map BTF with (for `#[derive(BtfType)]`).
 pub use ebpf_btf;
 pub use maps::{perf_reader, ringbuf};
-pub use programs::{core_relo, kfunc, verifier_log};
+pub use programs::{core_match, core_relo, kfunc, verifier_log};
 
 pub use collection::{
     kernel_name, Collection, CollectionMap, CollectionProgram, CollectionSpec, LoadOptions,

@@ -397,3 +397,60 @@ fn vmlinux_values_agree_with_the_btf_lookup() {
         "{err}"
     );
 }
+
+/// The bitfield shifts on a big-endian kernel (s390x): bit offsets in its BTF count from
+/// the top of the first byte, so the left shift that brings a field to bit 63 of the
+/// u64 read at `offsetof` is `(8 - fieldsize) * 8 + (bit - 8 * offsetof)` (libbpf's
+/// big-endian formula); the right shift and the load are as on little-endian.
+#[test]
+fn big_endian_bitfields_shift_by_libbpfs_other_formula() {
+    use ebpf_btf::Endian;
+    let bits = |endian: Endian| {
+        let mut b = Builder::new().with_endian(endian);
+        let u8_ = b
+            .add(&Type {
+                name: "unsigned char",
+                kind: TypeKind::Int(Int {
+                    size: 1,
+                    encoding: IntEncoding::default(),
+                    offset: 0,
+                    bits: 8,
+                }),
+            })
+            .unwrap();
+        let i32_ = int(&mut b, "int", 4);
+        let field = |name, ty, bit_offset, bitfield_size| Member {
+            name,
+            ty,
+            bit_offset,
+            bitfield_size,
+        };
+        strukt(
+            &mut b,
+            "bits",
+            8,
+            vec![
+                field("lo", u8_, 0, 4),
+                field("mid", u8_, 6, 6),
+                field("wide", i32_, 30, 20),
+            ],
+        );
+        let btf = Btf::parse(b.encode()).unwrap();
+        assert_eq!(btf.endian(), endian);
+        btf
+    };
+    let shifts = |btf: &Btf, f: &str| {
+        ["offsetof", "fieldsize", "field_lshift", "field_rshift"].map(|k| {
+            let p = assemble(&format!("r0 = {k}(bits, {f})\nexit")).unwrap();
+            resolve_one(btf, &p.core_relos()[0].expr).unwrap()
+        })
+    };
+    let (big, little) = (bits(Endian::Big), bits(Endian::Little));
+    // [offsetof, fieldsize, lshift, rshift]
+    assert_eq!(shifts(&big, "lo"), [0, 1, 56, 60]);
+    assert_eq!(shifts(&little, "lo"), [0, 1, 60, 60]);
+    assert_eq!(shifts(&big, "mid"), [0, 2, 54, 58]);
+    assert_eq!(shifts(&little, "mid"), [0, 2, 52, 58]);
+    assert_eq!(shifts(&big, "wide"), [0, 8, 30, 44]);
+    assert_eq!(shifts(&little, "wide"), [0, 8, 14, 44]);
+}

@@ -300,19 +300,140 @@ fn bitfields_are_read_through_core_shifts_from_the_running_kernel() {
     assert_eq!(get(3), 7, "imm");
 }
 
+/// `core_matches.c`'s answers, in `results` order: libbpf's rules against this kernel.
+const TYPE_MATCHES: [(&str, u64); 9] = [
+    ("type_matches(task_struct___m)", 1),
+    ("type_matches(task_struct___wrong_type)", 0),
+    ("type_matches(task_struct___missing)", 0),
+    ("type_matches(bpf_map_type___m)", 1),
+    ("type_matches(bpf_map_type___bad)", 0),
+    ("type_matches(bpf_map_type)", 1),
+    // clang names `__s16`'s int `short`, the kernel's BTF (gcc, pahole) `short int`;
+    // libbpf compares the names of ints too, and says 0 as well.
+    ("type_matches(bpf_insn)", 0),
+    ("type_matches(pid_t)", 1),
+    ("type_matches(pid_t___unsigned)", 0),
+];
+
 #[test]
-fn type_matches_is_refused_with_a_clear_error() {
+fn type_matches_is_read_with_the_objects_own_types() {
+    let Some(spec) = spec("core_matches") else {
+        return;
+    };
+    let p = &spec.programs()[0].program;
+    let exprs: Vec<String> = p.core_relos().iter().map(|r| r.expr.to_string()).collect();
+    let want: Vec<&str> = TYPE_MATCHES.iter().map(|(e, _)| *e).collect();
+    assert_eq!(exprs, want);
+    // The object's `.BTF` travels with the program: the definitions compared.
+    let local =
+        ebpf_btf::Btf::parse(p.local_btf().expect("the object's BTF").to_vec()).expect("parses");
+    let id = local
+        .id_by_name_kind("task_struct___m", ebpf_btf::Kind::Struct)
+        .expect("lookup");
+    assert!(id.is_some(), "task_struct___m is in the program's own BTF");
+}
+
+#[test]
+fn type_matches_resolves_against_the_running_kernel() {
+    require_root!();
+    let Some(spec) = spec("core_matches") else {
+        return;
+    };
+    let coll = spec.load().expect("loads");
+    let out = coll
+        .program("type_matches")
+        .expect("program")
+        .test_run(&TestRun {
+            ctx_in: &raw_tp_args(&[0, 0]),
+            ..Default::default()
+        })
+        .expect("runs");
+    assert_eq!(out.retval, 1);
+    let results = coll.map("results").expect("map");
+    for (k, (expr, want)) in TYPE_MATCHES.iter().enumerate() {
+        let v = results
+            .lookup(&(k as u32).to_ne_bytes())
+            .expect("lookup")
+            .expect("value");
+        let got = u64::from_ne_bytes(v.try_into().expect("8 bytes"));
+        assert_eq!(got, *want, "{expr}");
+    }
+}
+
+/// The instruction bytes with the 64-bit loads' immediates (map ids) zeroed.
+fn without_map_ids(xlated: &[u8]) -> Vec<u8> {
+    let mut out = xlated.to_vec();
+    let mut at = 0;
+    while at + 16 <= out.len() {
+        if out[at] == 0x18 {
+            out[at + 4..at + 8].fill(0);
+            out[at + 12..at + 16].fill(0);
+            at += 16;
+        } else {
+            at += 8;
+        }
+    }
+    out
+}
+
+#[test]
+fn type_matches_agrees_with_libbpf() {
+    require_root!();
+    if !common::have_tool("bpftool") {
+        return;
+    }
     let Some(obj) = compile("core_matches") else {
         return;
     };
-    let e = CollectionSpec::from_elf(&obj).expect_err("TYPE_MATCHES is not supported");
-    let msg = e.to_string();
-    println!("{msg}");
-    assert!(msg.contains("function `type_matches`"), "{msg}");
-    assert!(
-        msg.contains("TYPE_MATCHES `0` on type")
-            && msg.contains("this relocation kind is not supported (all but TYPE_MATCHES are"),
-        "{msg}"
+    let Some(fs) = common::BpffsMount::new("typematch") else {
+        return;
+    };
+    // libbpf's load (`bpftool prog loadall`) and its translated instructions.
+    let file = fs.path().with_extension("o");
+    std::fs::write(&file, &obj).expect("write the object");
+    let pins = fs.path().join("progs");
+    let dump = fs.path().with_extension("xlated");
+    let run = |args: &[&std::ffi::OsStr]| {
+        let out = std::process::Command::new("bpftool")
+            .args(args)
+            .output()
+            .expect("bpftool runs");
+        assert!(out.status.success(), "bpftool {args:?}: {out:?}");
+    };
+    run(&[
+        "prog".as_ref(),
+        "loadall".as_ref(),
+        file.as_os_str(),
+        pins.as_os_str(),
+    ]);
+    let prog = pins.join("type_matches");
+    run(&[
+        "prog".as_ref(),
+        "dump".as_ref(),
+        "xlated".as_ref(),
+        "pinned".as_ref(),
+        prog.as_os_str(),
+        "file".as_ref(),
+        dump.as_os_str(),
+    ]);
+    let libbpf = std::fs::read(&dump).expect("the dump");
+    let _ = std::fs::remove_dir_all(&pins);
+    let _ = (std::fs::remove_file(&file), std::fs::remove_file(&dump));
+    // Ours, from the same object.
+    let coll = CollectionSpec::from_elf(&obj)
+        .expect("reads")
+        .load()
+        .expect("loads");
+    let ours = coll
+        .program("type_matches")
+        .expect("program")
+        .xlated_insns()
+        .expect("xlated");
+    assert_eq!(libbpf.len(), ours.len(), "same number of instructions");
+    assert_eq!(
+        without_map_ids(&libbpf),
+        without_map_ids(&ours),
+        "the same values in the same instructions (map ids aside)"
     );
 }
 

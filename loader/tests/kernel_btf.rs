@@ -202,3 +202,98 @@ fn module_btf_fds_reach_the_kernel_through_the_fd_array() {
         "{e:#}"
     );
 }
+
+/// The program's own types for `type_matches`, built as C would name them (libbpf
+/// compares int names too, so `int`, not Rust's `i32`): `struct task_struct___m { int
+/// pid; int tgid; }`, which matches the kernel's task_struct, and `struct
+/// task_struct___u { unsigned int pid; }`, which does not (pid is signed).
+fn local_task_types() -> Vec<u8> {
+    use ebpf_btf::{add_struct, Builder, Int, IntEncoding, Type, TypeKind};
+    let mut b = Builder::new();
+    let mut int = |name: &str, signed: bool| {
+        let encoding = IntEncoding {
+            signed,
+            ..Default::default()
+        };
+        let kind = TypeKind::Int(Int {
+            size: 4,
+            encoding,
+            offset: 0,
+            bits: 32,
+        });
+        b.add(&Type { name, kind }).expect("adds")
+    };
+    let (signed, unsigned) = (int("int", true), int("unsigned int", false));
+    add_struct(
+        &mut b,
+        "task_struct___m",
+        8,
+        &[("pid", signed, 0), ("tgid", signed, 4)],
+    )
+    .expect("adds");
+    add_struct(&mut b, "task_struct___u", 4, &[("pid", unsigned, 0)]).expect("adds");
+    b.encode()
+}
+
+/// `type_matches(T)` in assembly compares the program's own `T` (given as BTF) with the
+/// kernel's: 1 for `task_struct___m`, 0 for `task_struct___u`, so r0 is 1 (it would be
+/// 3 if the second matched, 0 or 2 if the first did not).
+#[test]
+fn type_matches_in_assembly_compares_the_programs_own_types() {
+    require_root!();
+    let p = program! {
+        r0 = type_matches(task_struct___m)
+        r1 = type_matches(task_struct___u)
+        r1 <<= 1
+        r0 |= r1
+        exit
+    }
+    .with_local_btf(local_task_types());
+    let spec = ProgramSpec::from_program("core_matches", ProgramType::RawTracepoint, &p)
+        .expect("resolved");
+    assert_eq!((spec.insns[0].imm, spec.insns[1].imm), (1, 0));
+    let r = spec
+        .load()
+        .expect("loads")
+        .test_run(&TestRun {
+            ctx_in: &raw_tp_args(&[0]),
+            ..Default::default()
+        })
+        .expect("runs");
+    assert_eq!(r.retval, 1);
+}
+
+/// Without the program's own types, or without the type in them, `type_matches` is an
+/// error naming the line and what to give.
+#[test]
+fn type_matches_without_the_programs_types_is_a_clear_error() {
+    if let Err(e) = ebpf_btf::vmlinux() {
+        return ebpf_asm_test_support::skip(&format!("no kernel BTF: {e}"));
+    }
+    let p = assemble_named(
+        "matches.s",
+        "r0 = 1\nr0 = type_matches(task_struct___m)\nexit",
+    )
+    .unwrap();
+    let e = ProgramSpec::from_program("m", ProgramType::RawTracepoint, &p).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "matches.s:2:1: `type_matches(task_struct___m)` needs the program's own definition \
+         of `task_struct___m`: give the program its types as BTF (`Program::with_local_btf`; \
+         C objects carry theirs in `.BTF`)"
+    );
+    let other = p.clone().with_local_btf(ebpf_btf::Builder::new().encode());
+    let e = ProgramSpec::from_program("m", ProgramType::RawTracepoint, &other).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "matches.s:2:1: `type_matches(task_struct___m)`: the program's BTF has no type named \
+         `task_struct___m` to compare with the kernel's"
+    );
+    let garbage = p.with_local_btf(vec![1u8, 2, 3]);
+    let e = ProgramSpec::from_program("m", ProgramType::RawTracepoint, &garbage).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("the program's own BTF does not parse"),
+        "{e}"
+    );
+}

@@ -36,13 +36,19 @@ pub enum CoreKind {
     /// (`BPF_CORE_ENUMVAL_EXISTS`).
     EnumExists,
     /// `type_id(T)`: the id of the type in the kernel's BTF (`BPF_CORE_TYPE_ID_TARGET`,
-    /// libbpf's `bpf_core_type_id_kernel`).
+    /// libbpf's `bpf_core_type_id_kernel`); for a type only a module has, its id in the
+    /// module's BTF.
     TypeId,
+    /// `type_matches(T)`: 1 when a kernel type of T's name matches the program's own
+    /// definition of T by libbpf's rules (members by name, with matching types), else
+    /// 0 (`BPF_CORE_TYPE_MATCHES`, libbpf's `bpf_core_type_matches`). The program
+    /// carries its own types as BTF (`Program::with_local_btf`).
+    TypeMatches,
 }
 
 impl CoreKind {
     /// Every kind.
-    pub const ALL: [CoreKind; 11] = [
+    pub const ALL: [CoreKind; 12] = [
         CoreKind::FieldOffset,
         CoreKind::FieldSize,
         CoreKind::FieldExists,
@@ -54,6 +60,7 @@ impl CoreKind {
         CoreKind::EnumValue,
         CoreKind::EnumExists,
         CoreKind::TypeId,
+        CoreKind::TypeMatches,
     ];
 
     /// The assembly spelling (`offsetof`, `sizeof`, ...).
@@ -70,6 +77,7 @@ impl CoreKind {
             CoreKind::EnumValue => "enumval",
             CoreKind::EnumExists => "enumval_exists",
             CoreKind::TypeId => "type_id",
+            CoreKind::TypeMatches => "type_matches",
         }
     }
 

@@ -200,7 +200,9 @@ impl Program {
     }
 
     /// Concatenates this program with `fragments` (subprograms), resolving calls across
-    /// them. Labels must be unique across all fragments.
+    /// them. Labels must be unique across all fragments. The linked program's own types
+    /// ([`Program::local_btf`]) are the first it or a fragment has: fragments are
+    /// expected to come from one object.
     pub fn link(&self, fragments: &[&Program]) -> Result<Program, EditError> {
         let mut insns = Vec::new();
         let mut labels = Vec::new();
@@ -224,10 +226,14 @@ impl Program {
             insns.extend_from_slice(p.insns());
             map.extend(p.source_map());
         }
-        let linked = Program::with_locations(insns, labels, map)
+        let mut linked = Program::with_locations(insns, labels, map)
             .map_err(EditError::Program)?
             .with_globals(globals)
             .with_core_relos(relos);
+        let own = std::iter::once(self).chain(fragments.iter().copied());
+        if let Some(btf) = own.filter_map(Program::local_btf).next() {
+            linked = linked.with_local_btf(btf.clone());
+        }
         if let Some((index, name)) = linked.external_calls().next() {
             return Err(EditError::Unresolved {
                 name: name.clone(),

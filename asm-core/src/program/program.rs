@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::Arc;
 
 use crate::codec::decode::{decode, DecodeError};
 use crate::model::core_relo::CoreRelo;
@@ -87,6 +88,8 @@ pub struct Program {
     globals: Vec<Label>,
     /// CO-RE relocations, in instruction order.
     core_relos: Vec<CoreRelo>,
+    /// The program's own types as a BTF blob, for `type_matches(T)`.
+    local_btf: Option<Arc<[u8]>>,
 }
 
 /// `insn` with every label target replaced by its offset. `next` is the slot after the
@@ -254,6 +257,7 @@ impl Program {
             locations,
             globals: Vec::new(),
             core_relos: Vec::new(),
+            local_btf: None,
         };
         for (idx, insn) in program.insns.iter().enumerate() {
             program.check_targets(idx, insn, &mut |e| {
@@ -438,6 +442,19 @@ impl Program {
         self
     }
 
+    /// The program's own types, as a BTF blob: where `type_matches(T)` finds the
+    /// definition of `T` it compares with the kernel's (a C object's `.BTF`, or types
+    /// built with `ebpf_btf::Builder`). `None` when not given.
+    pub fn local_btf(&self) -> Option<&Arc<[u8]>> {
+        self.local_btf.as_ref()
+    }
+
+    /// The program with `blob` (a BTF blob) as its own types, for `type_matches(T)`.
+    pub fn with_local_btf(mut self, blob: impl Into<Arc<[u8]>>) -> Program {
+        self.local_btf = Some(blob.into());
+        self
+    }
+
     /// Removes the CO-RE relocations, for the Editor once it has filled their fields.
     pub(crate) fn take_core_relos(&mut self) -> Vec<CoreRelo> {
         std::mem::take(&mut self.core_relos)
@@ -542,8 +559,13 @@ impl Program {
         // Offsets that were valid stay valid: only the spelling changed.
         Program::with_locations(insns, labels, self.locations.clone())
             .map(|p| {
-                p.with_globals(self.globals.iter().cloned())
-                    .with_core_relos(self.core_relos.iter().cloned())
+                let p = p
+                    .with_globals(self.globals.iter().cloned())
+                    .with_core_relos(self.core_relos.iter().cloned());
+                Program {
+                    local_btf: self.local_btf.clone(),
+                    ..p
+                }
             })
             .unwrap_or_else(|_| self.clone())
     }

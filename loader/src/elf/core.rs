@@ -5,10 +5,15 @@
 //! ([`crate::programs::core_relo`]). The instruction's field comes from its form: the
 //! immediate of an ALU or `ld_imm64`, the offset of a load or store.
 //!
+//! `TYPE_MATCHES` compares the object's own definition of a type with the kernel's, so
+//! a program with one carries the object's `.BTF` ([`Program::with_local_btf`]).
+//!
 //! A relocation that cannot be resolved fails the load with an error naming the
 //! program, the C line and the expression (libbpf instead poisons the instruction, so
 //! the program fails only if that path runs; we prefer the error at load time).
 
+#[cfg(doc)]
+use ebpf_asm_core::Program;
 use ebpf_asm_core::{CoreAccess, CoreExpr, CoreKind, CoreRelo, FixField, Imm64, Insn, Src};
 use ebpf_btf::{Btf, TypeKind};
 
@@ -89,10 +94,11 @@ pub(crate) fn relo(btf: &Btf, rec: &CoreRec, index: usize, insn: &Insn) -> Resul
         9 => CoreKind::TypeSize,
         10 => CoreKind::EnumExists,
         11 => CoreKind::EnumValue,
+        12 => CoreKind::TypeMatches,
         _ => {
             return Err(at(
-                "this relocation kind is not supported (all but TYPE_MATCHES are: test the \
-                 fields the program uses with FIELD_EXISTS instead)"
+                "unknown relocation kind (kinds 0 to 12, FIELD_BYTE_OFFSET to TYPE_MATCHES, \
+                 are known): was the object built by a newer compiler?"
                     .into(),
             ))
         }

@@ -153,6 +153,12 @@ impl ObjectBtf {
             .map_err(|e| elf_err(format!("function `{}`: {e:?}", f.name)))?
             .with_globals(p.globals().iter().cloned())
             .with_core_relos(p.core_relos().iter().cloned().chain(relos));
+        let matches =
+            |r: &ebpf_asm_core::CoreRelo| r.expr.kind == ebpf_asm_core::CoreKind::TypeMatches;
+        if program.core_relos().iter().any(matches) {
+            // `type_matches` compares the object's own types with the kernel's.
+            program = program.with_local_btf(self.btf.as_bytes());
+        }
         for (insn, field, value) in now {
             program.patch(insn, field, value);
         }

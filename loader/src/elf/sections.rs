@@ -145,6 +145,10 @@ pub(crate) fn link(prog: &Function, text: &[Function]) -> Result<Program> {
         )
         .map_err(|e| elf_err(format!("`.text` function `{name}`: {e:?}")))?
         .with_core_relos(f.program.core_relos().iter().cloned());
+        let labelled = match f.program.local_btf() {
+            Some(btf) => labelled.with_local_btf(btf.clone()),
+            None => labelled,
+        };
         fragments.push(labelled);
     }
     let refs: Vec<&Program> = fragments.iter().collect();

@@ -7,7 +7,8 @@
 //! - a type name's `___flavor` suffix is dropped (`task_struct___old` matches
 //!   `task_struct`), so one program can carry several layouts of a type;
 //! - candidates are the kernel's types of that name and a fitting kind (struct or union
-//!   for field relocations, enum for `enumval`); fields are found by name, through
+//!   for field relocations, enum for `enumval`): vmlinux's, or when it has none, every
+//!   module's ([`resolve_core_in`]); fields are found by name, through
 //!   anonymous structs and unions; `[N]` steps into an array, and a leading `[N]`
 //!   steps over N whole `T`s (`&p[N].f` in C);
 //! - a candidate that lacks the field drops out; when several remain and they disagree,
@@ -16,10 +17,16 @@
 //! - a bitfield's `offsetof` and `fieldsize` are those of the smallest aligned integer
 //!   (from its type's size up to 8 bytes) that holds it; `field_lshift` and
 //!   `field_rshift` extract it from that integer read as a u64 (shift left, then right,
-//!   arithmetically when `field_signed`).
+//!   arithmetically when `field_signed`); on a big-endian kernel (its BTF's byte order)
+//!   the bit offsets count from the top, and the left shift is libbpf's other formula.
+//! - `type_matches(T)` compares the program's own definition of `T` (its local BTF)
+//!   with the kernel's types of that name ([`super::core_match`]).
 
 use ebpf_asm_core::{CoreAccess, CoreExpr, CoreKind, CoreRelo, PathText};
-use ebpf_btf::{Btf, Kind, TypeId, TypeKind};
+use ebpf_btf::{Btf, Endian, Kind, TypeId, TypeKind};
+
+pub use super::core_cands::essential_name;
+use super::core_cands::{candidates, Candidate};
 
 /// Why one relocation could not be resolved.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,12 +38,36 @@ pub struct CoreResolveError {
 }
 
 /// The value of each relocation (`values[i]` for `relos[i]`) in `btf`; every relocation
-/// that cannot be resolved gives an error.
+/// that cannot be resolved gives an error. Without the program's own types,
+/// `type_matches` is one (see [`resolve_core_with`]).
 pub fn resolve_core(btf: &Btf, relos: &[CoreRelo]) -> Result<Vec<i64>, Vec<CoreResolveError>> {
+    resolve_core_with(btf, None, relos)
+}
+
+/// [`resolve_core`] with the program's own types, `local` (where `type_matches(T)`
+/// finds its definition of `T`).
+pub fn resolve_core_with(
+    btf: &Btf,
+    local: Option<&Btf>,
+    relos: &[CoreRelo],
+) -> Result<Vec<i64>, Vec<CoreResolveError>> {
+    resolve_core_in(btf, &[], local, relos)
+}
+
+/// [`resolve_core_with`] against vmlinux and, for a type vmlinux lacks, the modules'
+/// BTF (`(name, split BTF on vmlinux)`), as libbpf looks: candidates come from vmlinux
+/// when it has any, else from every module. A module type's `type_id` is its id in
+/// the module's split BTF (what libbpf writes).
+pub fn resolve_core_in(
+    vmlinux: &Btf,
+    modules: &[(String, Btf)],
+    local: Option<&Btf>,
+    relos: &[CoreRelo],
+) -> Result<Vec<i64>, Vec<CoreResolveError>> {
     let mut values = Vec::with_capacity(relos.len());
     let mut errors = Vec::new();
     for (i, r) in relos.iter().enumerate() {
-        match resolve_one(btf, &r.expr) {
+        match resolve_one_in(vmlinux, modules, local, &r.expr) {
             Ok(v) => values.push(v),
             Err(message) => errors.push(CoreResolveError { relo: i, message }),
         }
@@ -48,25 +79,20 @@ pub fn resolve_core(btf: &Btf, relos: &[CoreRelo]) -> Result<Vec<i64>, Vec<CoreR
     }
 }
 
-/// `name` without its `___flavor` suffix: the part before the last `___` that follows a
-/// character other than `_` and is followed by one (libbpf's essential name).
-pub fn essential_name(name: &str) -> &str {
-    let b = name.as_bytes();
-    if b.len() < 5 {
-        return name;
-    }
-    for i in (0..=b.len() - 5).rev() {
-        if b[i] != b'_' && &b[i + 1..i + 4] == b"___" && b[i + 4] != b'_' {
-            return &name[..=i];
-        }
-    }
-    name
+/// True when some relocation names a type vmlinux has none of (by name and fitting
+/// kind), so module BTF is worth reading.
+pub fn needs_modules(vmlinux: &Btf, relos: &[CoreRelo]) -> bool {
+    relos.iter().any(|r| {
+        let name = essential_name(&r.expr.type_name);
+        let fits =
+            |k: Kind| r.expr.kind == CoreKind::TypeMatches || kinds(r.expr.kind).contains(&k);
+        candidates(vmlinux, &[], name, fits).is_ok_and(|c| c.is_empty())
+    })
 }
 
-/// One expression's value, or why it has none.
-pub fn resolve_one(btf: &Btf, expr: &CoreExpr) -> Result<i64, String> {
-    let name = essential_name(&expr.type_name);
-    let kinds: &[Kind] = match expr.kind {
+/// The kinds a relocation's type may have.
+fn kinds(kind: CoreKind) -> &'static [Kind] {
+    match kind {
         k if k.takes_enumerator() => &[Kind::Enum, Kind::Enum64],
         k if k.has_path() => &[Kind::Struct, Kind::Union, Kind::Typedef],
         _ => &[
@@ -78,26 +104,49 @@ pub fn resolve_one(btf: &Btf, expr: &CoreExpr) -> Result<i64, String> {
             Kind::Typedef,
             Kind::Float,
         ],
-    };
-    let mut cands = Vec::new();
-    for id in btf.ids_by_name(name).map_err(|e| e.to_string())? {
-        if btf
-            .kind_of(id)
-            .map_err(|e| e.to_string())?
-            .is_some_and(|k| kinds.contains(&k))
-        {
-            cands.push(id);
-        }
     }
+}
+
+/// How an error names a candidate: its id, and its module when not vmlinux's.
+fn cand_label((_, module, id): &Candidate<'_>) -> String {
+    match module {
+        Some(m) => format!("{id} (module {m})"),
+        None => id.to_string(),
+    }
+}
+
+/// One expression's value, or why it has none.
+pub fn resolve_one(btf: &Btf, expr: &CoreExpr) -> Result<i64, String> {
+    resolve_one_with(btf, None, expr)
+}
+
+/// [`resolve_one`] with the program's own types, `local`.
+pub fn resolve_one_with(btf: &Btf, local: Option<&Btf>, expr: &CoreExpr) -> Result<i64, String> {
+    resolve_one_in(btf, &[], local, expr)
+}
+
+/// [`resolve_one_with`] against vmlinux and the modules' BTF ([`resolve_core_in`]).
+pub fn resolve_one_in(
+    vmlinux: &Btf,
+    modules: &[(String, Btf)],
+    local: Option<&Btf>,
+    expr: &CoreExpr,
+) -> Result<i64, String> {
+    if expr.kind == CoreKind::TypeMatches {
+        return type_matches(vmlinux, modules, local, expr);
+    }
+    let name = essential_name(&expr.type_name);
+    let kinds = kinds(expr.kind);
+    let cands = candidates(vmlinux, modules, name, |k| kinds.contains(&k))?;
     if cands.is_empty() {
         return match expr.kind {
             CoreKind::FieldExists | CoreKind::TypeExists | CoreKind::EnumExists => Ok(0),
             _ => Err(no_type(expr, name)),
         };
     }
-    let mut results: Vec<(TypeId, Result<i64, String>)> = cands
+    let mut results: Vec<(String, Result<i64, String>)> = cands
         .iter()
-        .map(|&id| (id, value_for(btf, id, expr)))
+        .map(|c| (cand_label(c), value_for(c.0, c.2, expr)))
         .collect();
     let mut first_err = None;
     results.retain(|(_, r)| match r {
@@ -124,6 +173,44 @@ pub fn resolve_one(btf: &Btf, expr: &CoreExpr) -> Result<i64, String> {
         CoreKind::FieldExists | CoreKind::TypeExists | CoreKind::EnumExists => 1,
         _ => value,
     })
+}
+
+/// `type_matches(T)`: the program's own `T` (by its exact name, flavor included)
+/// compared with the kernel's.
+fn type_matches(
+    vmlinux: &Btf,
+    modules: &[(String, Btf)],
+    local: Option<&Btf>,
+    expr: &CoreExpr,
+) -> Result<i64, String> {
+    let name = &expr.type_name;
+    let Some(local) = local else {
+        return Err(format!(
+            "`{expr}` needs the program's own definition of `{name}`: give the program its \
+             types as BTF (`Program::with_local_btf`; C objects carry theirs in `.BTF`)"
+        ));
+    };
+    let e = |err: ebpf_btf::Error| format!("`{expr}`: the program's BTF: {err}");
+    let mut ids = Vec::new();
+    for id in local.ids_by_name(name).map_err(e)? {
+        let kind = local.kind_of(id).map_err(e)?;
+        if !matches!(
+            kind,
+            Some(Kind::Fwd | Kind::Func | Kind::Var | Kind::Datasec)
+        ) {
+            ids.push((kind == Some(Kind::Typedef), id));
+        }
+    }
+    // `struct foo` before `typedef struct foo foo`: the definition is what is compared.
+    ids.sort();
+    let Some(&(_, id)) = ids.first() else {
+        return Err(format!(
+            "`{expr}`: the program's BTF has no type named `{name}` to compare with the \
+             kernel's"
+        ));
+    };
+    super::core_match::type_matches_in(local, id, vmlinux, modules)
+        .map_err(|m| format!("`{expr}`: {m}"))
 }
 
 fn no_type(expr: &CoreExpr, name: &str) -> String {
@@ -204,7 +291,8 @@ fn field_value(btf: &Btf, f: &Field, expr: &CoreExpr) -> Result<i64, String> {
         CoreKind::FieldOffset => byte_off,
         CoreKind::FieldSize => byte_sz,
         CoreKind::FieldSigned => i64::from(is_signed(btf, f.ty).map_err(e)?),
-        CoreKind::FieldLShift if cfg!(target_endian = "little") => {
+        // The kernel's byte order is its BTF's (libbpf takes the host's, the same).
+        CoreKind::FieldLShift if btf.endian() == Endian::Little => {
             64 - (bit_off + bit_sz - byte_off * 8)
         }
         CoreKind::FieldLShift => (8 - byte_sz) * 8 + (bit_off - byte_off * 8),

@@ -4,10 +4,10 @@
 
 use std::sync::Arc;
 
-use ebpf_asm_core::Program;
+use ebpf_asm_core::{CoreKind, Program};
 use ebpf_btf::Btf;
 
-use super::core_relo::resolve_core;
+use super::core_relo::{needs_modules, resolve_core_in};
 use super::kfunc::{module_names, resolve_kfuncs, FdArrayPlan};
 use crate::error::{Error, Result};
 
@@ -29,7 +29,7 @@ pub(crate) fn resolve_kernel_refs(program: &Program) -> Result<(Program, FdArray
 }
 
 /// [`resolve_kernel_refs`] against `vmlinux`; module BTF is read (by `modules`) only when
-/// a kfunc name is not in vmlinux.
+/// a kfunc name, or a CO-RE relocation's type, is not in vmlinux.
 pub(crate) fn resolve_against(
     program: &Program,
     vmlinux: &Arc<Btf>,
@@ -38,22 +38,37 @@ pub(crate) fn resolve_against(
     let mut p = program.clone();
     let mut errors: Vec<(usize, String)> = Vec::new();
     let mut plan = FdArrayPlan::default();
+    let kfuncs_in_vmlinux = p.kfunc_calls().all(|(_, l)| {
+        vmlinux
+            .id_by_name_kind(l.as_str(), ebpf_btf::Kind::Func)
+            .is_ok_and(|f| f.is_some())
+    });
+    // Module BTF is read only when vmlinux lacks a kfunc or a CO-RE type.
+    let mods = if kfuncs_in_vmlinux && !needs_modules(vmlinux, p.core_relos()) {
+        Vec::new()
+    } else {
+        modules()
+    };
     if p.kfunc_calls().next().is_some() {
-        let all_in_vmlinux = p.kfunc_calls().all(|(_, l)| {
-            vmlinux
-                .id_by_name_kind(l.as_str(), ebpf_btf::Kind::Func)
-                .is_ok_and(|f| f.is_some())
-        });
-        let mods = if all_in_vmlinux {
-            Vec::new()
-        } else {
-            modules()
-        };
         if let Err(es) = resolve_kfuncs(&mut p, vmlinux, &mods, &mut plan) {
             errors.extend(es.into_iter().map(|e| (e.insn, e.message)));
         }
     }
-    match resolve_core(vmlinux, p.core_relos()) {
+    // The program's own types are read only for `type_matches`, which compares them.
+    let matches = p
+        .core_relos()
+        .iter()
+        .find(|r| r.expr.kind == CoreKind::TypeMatches);
+    let local = match (matches, p.local_btf()) {
+        (Some(r), Some(blob)) => Some(Btf::parse(blob.to_vec()).map_err(|e| Error::KernelBtf {
+            errors: vec![format!(
+                "instruction {}: `{}`: the program's own BTF does not parse: {e}",
+                r.insn, r.expr
+            )],
+        })?),
+        _ => None,
+    };
+    match resolve_core_in(vmlinux, &mods, local.as_ref(), p.core_relos()) {
         Ok(values) => p.editor().rewrite_core(&values)?,
         Err(es) => errors.extend(
             es.into_iter()

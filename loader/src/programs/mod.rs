@@ -6,6 +6,8 @@ mod btf_cache;
 mod btf_info;
 mod btf_load_path;
 mod btf_object;
+mod core_cands;
+pub mod core_match;
 pub mod core_relo;
 mod fd_array;
 mod info;

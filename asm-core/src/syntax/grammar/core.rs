@@ -2,8 +2,9 @@
 //! `offsetof(task_struct, se.vruntime)`, `offsetof(bpf_raw_tracepoint_args, args[1])`,
 //! `fieldsize(T, f)`, `field_exists(T, f)`, `field_signed(T, f)`, `field_lshift(T, f)`,
 //! `field_rshift(T, f)`, `sizeof(T)`, `type_exists(T)`,
-//! `enumval(E, NAME)`, `enumval_exists(E, NAME)`, `type_id(T)`. The field holds 0; the expression goes to the consumer as a
-//! [`CoreFixup`], resolved at load time against the kernel's BTF.
+//! `enumval(E, NAME)`, `enumval_exists(E, NAME)`, `type_id(T)`, `type_matches(T)`. The
+//! field holds 0; the expression goes to the consumer as a [`CoreFixup`], resolved at
+//! load time against the kernel's BTF.
 
 use crate::model::core_relo::{CoreAccess, CoreExpr, CoreKind};
 use crate::syntax::code::Code;
@@ -13,7 +14,8 @@ use crate::syntax::parse::{CoreFixup, Cursor, FixField, PResult};
 /// The spellings, for messages.
 const SPELLINGS: &str = "offsetof(T, field), fieldsize(T, field), field_exists(T, field), \
                          field_signed(T, field), field_lshift(T, field), field_rshift(T, field), \
-                         sizeof(T), type_exists(T), type_id(T), enumval(E, NAME) or \
+                         sizeof(T), type_exists(T), type_id(T), type_matches(T), \
+                         enumval(E, NAME) or \
                          enumval_exists(E, NAME)";
 
 impl<'a> Cursor<'_, 'a> {
@@ -84,7 +86,10 @@ impl<'a> Cursor<'_, 'a> {
                     "`{}` takes {}: drop what follows",
                     kind.keyword(),
                     match kind {
-                        CoreKind::TypeSize | CoreKind::TypeExists | CoreKind::TypeId => {
+                        CoreKind::TypeSize
+                        | CoreKind::TypeExists
+                        | CoreKind::TypeId
+                        | CoreKind::TypeMatches => {
                             "a type only"
                         }
                         _ => "two operands",
