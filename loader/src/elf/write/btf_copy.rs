@@ -87,3 +87,72 @@ pub(crate) fn map_refs(kind: &mut TypeKind<'_>, mut f: impl FnMut(TypeId) -> Typ
         | TypeKind::Float(_) => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ebpf_btf::{Composite, Int, IntEncoding, Member, Type};
+
+    /// `struct node { struct node *next; int v; }` after an unrelated `char`: a cycle
+    /// through a pointer, ids that move.
+    fn source() -> Vec<u8> {
+        let mut b = Builder::new();
+        let int = |name| Type {
+            name,
+            kind: TypeKind::Int(Int {
+                size: 4,
+                encoding: IntEncoding::default(),
+                offset: 0,
+                bits: 32,
+            }),
+        };
+        b.add(&int("unrelated")).expect("add"); // 1
+        let member = |name, ty, bit_offset| Member {
+            name,
+            ty,
+            bit_offset,
+            bitfield_size: 0,
+        };
+        let node = Type {
+            name: "node",
+            kind: TypeKind::Struct(Composite {
+                size: 16,
+                bitfields: false,
+                members: vec![member("next", 3, 0), member("v", 4, 64)],
+            }),
+        };
+        b.add(&node).expect("add"); // 2
+        b.add(&Type {
+            name: "",
+            kind: TypeKind::Ptr(2),
+        })
+        .expect("add"); // 3
+        b.add(&int("int")).expect("add"); // 4
+        b.encode()
+    }
+
+    #[test]
+    fn a_closure_copies_what_a_type_needs_once_cycles_included() {
+        let blob = source();
+        let src = Btf::parse(blob.as_slice()).expect("parses");
+        let mut b = Builder::new();
+        let mut c = Closure::new(&src);
+        let node = c.copy(&mut b, 2).expect("copies");
+        assert_eq!(c.copy(&mut b, 2).expect("again"), node, "copied once");
+        let out = b.encode();
+        let out = Btf::parse(out).expect("the copy parses");
+        assert_eq!(
+            out.ids().count(),
+            3,
+            "node, its pointer and int; not `unrelated`"
+        );
+        let TypeKind::Struct(s) = out.type_by_id(node).expect("node").kind else {
+            panic!("not a struct")
+        };
+        let TypeKind::Ptr(to) = out.type_by_id(s.members[0].ty).expect("next").kind else {
+            panic!("next is not a pointer")
+        };
+        assert_eq!(to, node, "the cycle points at the copy");
+        assert_eq!(out.type_by_id(s.members[1].ty).expect("v").name, "int");
+    }
+}

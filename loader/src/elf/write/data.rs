@@ -214,3 +214,61 @@ fn byte_array(b: &mut Builder, uchar: &mut Option<TypeId>, n: u32) -> ebpf_btf::
         }),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn section(map: &str, contents: Vec<u8>, vars: &[(&str, u32, u32)]) -> DataSection {
+        DataSection {
+            map: map.into(),
+            size: 16,
+            contents,
+            read_only: false,
+            variables: vars
+                .iter()
+                .map(|&(name, offset, size)| Variable {
+                    name: name.into(),
+                    offset,
+                    size,
+                    type_name: None,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn variables_are_global_unless_their_name_is_taken_or_not_an_identifier() {
+        let d = section(
+            ".data",
+            vec![1; 16],
+            &[("a", 0, 4), ("m", 4, 4), ("f.x", 8, 4)],
+        );
+        let e = section(".data.more", vec![], &[("a", 0, 4)]);
+        let mut taken = HashSet::from(["m".to_owned()]);
+        let syms = symbols(&[&d, &e], &mut taken).expect("writable");
+        let global: Vec<Vec<bool>> = syms
+            .iter()
+            .map(|s| s.iter().map(|v| v.global).collect())
+            .collect();
+        // `m` is a map's symbol, `f.x` no identifier, the second `a` a duplicate.
+        assert_eq!(global, [vec![true, false, false], vec![false]]);
+        assert!(taken.contains("a"));
+    }
+
+    #[test]
+    fn a_bss_holding_non_zero_bytes_is_an_error_naming_the_variable() {
+        let mut bytes = vec![0; 8];
+        bytes[5] = 1;
+        let d = section(".bss", bytes, &[("lo", 0, 4), ("hi", 4, 4)]);
+        let e = symbols(&[&d], &mut HashSet::new()).err().expect("an error");
+        let m = e.to_string();
+        assert!(
+            m.contains("`.bss`: variable `hi` is set to a value other than zero"),
+            "{m}"
+        );
+        let zeros = section(".bss", vec![0; 8], &[("lo", 0, 4)]);
+        assert!(symbols(&[&zeros], &mut HashSet::new()).is_ok());
+        assert!(is_bss(".bss.cold") && !is_bss(".bssx") && !is_bss(".data"));
+    }
+}
