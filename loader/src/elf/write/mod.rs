@@ -116,6 +116,7 @@ pub(crate) fn write(spec: &Input<'_>) -> Result<Vec<u8>> {
     let places = btf_maps::add(&mut b, &spec.maps, &names.maps)?;
     let slots = map_slots::relocations(spec, &places)?;
     let mut taken: HashSet<String> = names.maps.iter().chain(&names.programs).cloned().collect();
+    taken.extend(["_license".to_owned(), "_version".to_owned()]);
     let vars = data::symbols(&spec.data, &mut taken)?;
     let types = match spec.types.map(ebpf_btf::Btf::parse) {
         Some(Ok(btf)) => Some(btf),
