@@ -265,6 +265,16 @@ fn what_cannot_be_written_back_is_an_error_naming_it() {
     table.slots = vec![(4, MapSlot::Program("second".into()))];
     assert!(err(&spec).contains("`values[4]`: past max_entries (4)"));
 
+    // `.kconfig` externs hold this kernel's values; an object must leave them to libbpf.
+    let Some(spec) = read("kconfig") else {
+        return;
+    };
+    let m = err(&spec);
+    assert!(
+        m.contains("writing `.kconfig`: `.kconfig` externs are not written to objects yet"),
+        "{m}"
+    );
+
     let Some(mut spec) = read("map_in_map") else {
         return;
     };

@@ -16,6 +16,7 @@ use ebpf_btf::{
 use super::btf_copy::Closure;
 use super::write_err;
 use crate::elf::data::{is_data_section, DataSection, Variable};
+use crate::elf::kconfig::KCONFIG;
 use crate::error::{Error, Result};
 
 /// A variable's symbol.
@@ -42,6 +43,15 @@ pub(crate) fn symbols(
 ) -> Result<Vec<Vec<VarSymbol>>> {
     let mut out = Vec::with_capacity(data.len());
     for d in data {
+        if d.map == KCONFIG {
+            return Err(write_err(
+                &d.map,
+                "`.kconfig` externs are not written to objects yet: clang writes them as \
+                 undefined symbols that libbpf fills with the target kernel's values, and \
+                 the collection holds this kernel's values only; write the object from \
+                 the C source, or drop the externs",
+            ));
+        }
         if !is_data_section(&d.map) {
             return Err(write_err(
                 &d.map,
