@@ -278,6 +278,12 @@ fn what_cannot_be_written_back_is_an_error_naming_it() {
     let Some(mut spec) = read("map_in_map") else {
         return;
     };
+    spec.map_mut("outer").expect("map").slots = vec![(0, MapSlot::Program("x".into()))];
+    let m = err(&spec);
+    assert!(
+        m.contains("`values[0]`: program `x` cannot go in a map of type array_of_maps"),
+        "{m}"
+    );
     let outer = spec.map_mut("outer").expect("map");
     outer.inner_spec = None;
     let m = err(&spec);
@@ -329,6 +335,13 @@ fn bpftool_runs_written_clang_objects_as_we_run_clangs() {
         let maps = fs.path().join(format!("{prog}-maps"));
         let elf = spec.to_elf().expect("writes");
         let dir = loadall_with(&elf, &fs, prog, &[Path::new("pinmaps"), &maps]);
+        let again = CollectionSpec::from_elf(&elf).expect("we read our object");
+        let again = again.load().expect("we load our object");
+        assert_eq!(
+            our_run(&again, prog),
+            want,
+            "{name}: {prog}, our load of our object"
+        );
         let (retval, _) = bpftool_run(&dir.join(prog), &packet, "clang");
         assert_eq!(retval, want, "{name}: {prog}, libbpf's load of our object");
         unpin(&dir);

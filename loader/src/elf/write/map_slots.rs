@@ -54,11 +54,15 @@ pub(crate) fn relocations(spec: &Input<'_>, places: &[MapPlace]) -> Result<Vec<S
                         ))
                     })?,
                 (t, s) => {
+                    let what = match s {
+                        MapSlot::Program(p) => format!("program `{p}`"),
+                        MapSlot::Map(m) => format!("map `{m}`"),
+                    };
                     return Err(err(format!(
-                        "{s:?} cannot be held by a {}: a prog_array holds programs, a map of \
-                         maps holds maps",
+                        "{what} cannot go in a map of type {}: a prog_array holds programs, a map \
+                         of maps holds maps",
                         t.name()
-                    )))
+                    )));
                 }
             };
             out.push(SlotReloc {
