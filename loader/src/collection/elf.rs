@@ -7,7 +7,7 @@ use super::{CollectionMap, CollectionSpec};
 use crate::elf::data::DataSection;
 use crate::elf::BtfFeatures;
 use crate::error::{Error, Result};
-use crate::maps::Pinning;
+use crate::maps::{MapType, Pinning};
 
 impl CollectionSpec {
     /// Reads a clang BPF object (`clang -target bpf -O2 -g -c`); see `README.md`,
@@ -98,6 +98,19 @@ impl CollectionSpec {
     pub fn to_elf(&self) -> Result<Vec<u8>> {
         use crate::elf::write::{Input, MapIn, ProgramIn};
         let is_data = |name: &str| self.data.iter().any(|d| d.map == name);
+        for m in self.maps.iter().filter(|m| is_data(&m.name)) {
+            let s = &m.spec;
+            if (s.map_type, s.key_size, s.max_entries) != (MapType::Array, 4, 1) {
+                return Err(Error::Elf(format!(
+                    "writing `{}`: a map with an initial value is written as global data, \
+                     a one-entry array with 4-byte keys (this one: {} key={} entries={})",
+                    m.name,
+                    s.map_type.name(),
+                    s.key_size,
+                    s.max_entries
+                )));
+            }
+        }
         let mut maps = Vec::with_capacity(self.maps.len());
         for m in self.maps.iter().filter(|m| !is_data(&m.name)) {
             let inner = match (&m.inner_spec, &m.inner) {

@@ -440,3 +440,96 @@ ls /sys/fs/bpf
     assert_eq!(retvals, ["1", "2", "3", "4"], "{text}");
     assert!(text.lines().any(|l| l == "pinned_counts"), "{text}");
 }
+
+/// Global data declared in object text (`.value`, `.var`), as `bpfasm disasm` prints a
+/// clang object's: `limit` in `.rodata`, a `.bss` counter.
+const TEXT_DATA: &str = r#"
+.map .rodata array key=4 value=8 entries=1 flags=0x80
+.value .rodata "0700000000000000" frozen
+.var limit .rodata offset=0 size=4 type="const volatile __u32"
+.map .bss array key=4 value=8 entries=1
+.value .bss ""
+.var runs .bss offset=0 size=8
+.section socket
+limit_plus_runs:
+	r1 = .rodata_value_0 ll
+	r0 = *(u32 *)(r1 + 0)
+	r2 = .bss_value_0 ll
+	r3 = *(u64 *)(r2 + 0)
+	r3 += 1
+	*(u64 *)(r2 + 0) = r3
+	r0 += r3
+	exit
+"#;
+
+#[test]
+fn global_data_of_object_text_is_written_as_clang_writes_it() {
+    let mut spec = CollectionSpec::from_asm("data.s", TEXT_DATA).expect("assembles");
+    spec.set_constant("limit", 9u32).expect("a u32");
+    let elf = spec.to_elf().expect("writes");
+    let back = CollectionSpec::from_elf(&elf).expect("reads");
+    // Text has a type's name, not its BTF: the written VARs are `unsigned char [N]`.
+    let untyped = |s: &CollectionSpec| {
+        let mut d = s.data_sections().to_vec();
+        d.iter_mut()
+            .flat_map(|d| &mut d.variables)
+            .for_each(|v| v.type_name = None);
+        d
+    };
+    assert_eq!(untyped(&back), untyped(&spec));
+    let limit = &back.data_sections()[0].variables[0];
+    assert_eq!(limit.type_name.as_deref(), Some("unsigned char [4]"));
+    let sections = section_summary(&elf).sections;
+    assert!(
+        sections.contains(&".rodata PROGBITS A".to_owned()),
+        "{sections:?}"
+    );
+    assert!(
+        sections.contains(&".bss NOBITS WA".to_owned()),
+        "{sections:?}"
+    );
+
+    let err = |text: &str| match CollectionSpec::from_asm("bad.s", text)
+        .expect("asm")
+        .to_elf()
+    {
+        Err(Error::Elf(m)) => m,
+        r => panic!("expected Error::Elf, got {:?}", r.map(|b| b.len())),
+    };
+    let m = err(".map counts array key=4 value=4 entries=1\n.value counts \"01\"\n");
+    assert!(
+        m.contains("writing `counts`: an initial value (`.value`) is written only as global data"),
+        "{m}"
+    );
+    let m = err(".map .data array key=4 value=4 entries=2\n.value .data \"01\"\n");
+    assert!(
+        m.contains("writing `.data`: a map with an initial value is written as global data, a one-entry array"),
+        "{m}"
+    );
+}
+
+#[test]
+fn bpftool_runs_the_global_data_of_object_text() {
+    crate::require_root!();
+    if !have_tool("bpftool") {
+        return;
+    }
+    let Some(fs) = BpffsMount::new("elf-write-text-data") else {
+        return;
+    };
+    let mut spec = CollectionSpec::from_asm("data.s", TEXT_DATA).expect("assembles");
+    spec.set_constant("limit", 9u32).expect("a u32");
+    let ours = spec.load().expect("we load the text");
+    assert_eq!(our_run(&ours, "limit_plus_runs"), 9 + 1);
+    let dir = loadall_with(&spec.to_elf().expect("writes"), &fs, "text-data", &[]);
+    let pinned = dir.join("limit_plus_runs");
+    let runs: Vec<u32> = (0..2)
+        .map(|_| bpftool_run(&pinned, &[0; 64], "text-data").0)
+        .collect();
+    assert_eq!(
+        runs,
+        [9 + 1, 9 + 2],
+        "libbpf: `limit` as set, `.bss` counting from 0"
+    );
+    unpin(&dir);
+}

@@ -55,8 +55,10 @@ pub(crate) fn symbols(
         if !is_data_section(&d.map) {
             return Err(write_err(
                 &d.map,
-                "global data goes in sections named `.data`, `.rodata`, `.bss` or those \
-                 with a `.NAME` suffix",
+                "an initial value (`.value`) is written only as global data, whose \
+                 sections are named `.data`, `.rodata`, `.bss` or those with a `.NAME` \
+                 suffix (libbpf knows no initial values of other maps): rename the map, \
+                 or fill it after loading",
             ));
         }
         if is_bss(&d.map) {

@@ -291,7 +291,8 @@ fn emit_data(obj: &mut Object<'_>, spec: &Input<'_>, vars: &[Vec<VarSymbol>]) ->
             obj.append_section_bss(id, u64::from(d.size), 8);
             id
         } else {
-            let kind = match d.read_only {
+            // By name, as libbpf and our reader tell `.rodata` (read-only, frozen).
+            let kind = match d.map.starts_with(".rodata") {
                 true if d.map.starts_with(".rodata.str") => SectionKind::ReadOnlyString,
                 true => SectionKind::ReadOnlyData,
                 false => SectionKind::Data,
