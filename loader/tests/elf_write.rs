@@ -5,6 +5,7 @@
 //! the same text, with `bpftool prog dump xlated linum` showing the source lines.
 
 mod common;
+mod elf_write_clang;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -279,8 +280,14 @@ fn bpftool_run(pinned: &Path, data: &[u8], tag: &str) -> (u32, Vec<u8>) {
     (retval, data_out)
 }
 
-/// `bpftool prog loadall` of the object into a private bpffs; `None` after a skip.
+/// `bpftool prog loadall` of the object into a private bpffs: the directory of the pinned
+/// programs.
 fn loadall(elf: &[u8], fs: &BpffsMount, tag: &str) -> PathBuf {
+    loadall_with(elf, fs, tag, &[])
+}
+
+/// [`loadall`] with more arguments (`pinmaps DIR`).
+fn loadall_with(elf: &[u8], fs: &BpffsMount, tag: &str, more: &[&Path]) -> PathBuf {
     let obj = fs.path().with_extension(format!("{tag}.o"));
     std::fs::write(&obj, elf).expect("write the object");
     let dir = fs.path().join(tag);
@@ -288,6 +295,7 @@ fn loadall(elf: &[u8], fs: &BpffsMount, tag: &str) -> PathBuf {
         .args(["prog", "loadall"])
         .arg(&obj)
         .arg(&dir)
+        .args(more)
         .output()
         .expect("bpftool runs");
     let _ = std::fs::remove_file(&obj);
@@ -485,21 +493,41 @@ fn maps_with_rust_btf_are_written_with_their_types() {
 }
 
 #[test]
-fn pinning_by_name_is_written_and_initial_values_are_an_error() {
+fn pinning_maps_of_maps_and_initial_values_are_written() {
     let mut spec = CollectionSpec::new();
     spec.add_map("pinned", MapSpec::new(MapType::Array, 4, 8, 1));
     spec.map_mut("pinned").expect("map").pinning = Pinning::ByName;
+    let inner = MapSpec::new(MapType::Hash, 4, 8, 16);
+    spec.add_map("inner", inner.clone());
+    spec.add_map_of_maps(
+        "outer",
+        MapSpec::new(MapType::ArrayOfMaps, 4, 4, 2),
+        "inner",
+    );
+    spec.map_mut("outer").expect("map").slots = vec![(1, MapSlot::Map("inner".into()))];
+    spec.add_map("jumps", MapSpec::new(MapType::ProgArray, 4, 4, 4));
+    spec.map_mut("jumps").expect("map").slots = vec![
+        (0, MapSlot::Program("p".into())),
+        (3, MapSlot::Program("q".into())),
+    ];
+    let asm = |t: &str| ebpf_asm::assemble(t).expect("asm");
+    spec.add_program("p", ProgramType::Xdp, asm("r1 = outer ll\nr0 = 1\nexit"));
+    spec.add_program("q", ProgramType::Xdp, asm("r1 = jumps ll\nr0 = 2\nexit"));
     let back = CollectionSpec::from_elf(&spec.to_elf().expect("writes")).expect("reads");
-    assert_eq!(back.maps()[0].pinning, Pinning::ByName);
-
-    let mut spec = CollectionSpec::new();
-    spec.add_map("jumps", MapSpec::new(MapType::ProgArray, 4, 4, 2));
-    let m = spec.map_mut("jumps").expect("map");
-    m.slots.push((0, MapSlot::Program("p".into())));
-    match spec.to_elf() {
-        Err(Error::Elf(m)) => assert!(m.contains("`jumps`: initial values"), "{m}"),
-        r => panic!("expected an error, got {:?}", r.map(|b| b.len())),
-    }
+    let map = |name: &str| back.maps().iter().find(|m| m.name == name).expect("map");
+    assert_eq!(map("pinned").pinning, Pinning::ByName);
+    // The inner map named by `inner` is written as the values' definition, as clang's
+    // `__array(values, struct inner)`: it reads back as that shape.
+    assert_eq!(map("outer").inner_spec, Some(inner));
+    assert_eq!(map("outer").slots, [(1, MapSlot::Map("inner".into()))]);
+    assert_eq!(map("outer").spec.value_size, 4);
+    assert_eq!(
+        map("jumps").slots,
+        [
+            (0, MapSlot::Program("p".into())),
+            (3, MapSlot::Program("q".into()))
+        ]
+    );
 }
 
 #[test]
@@ -550,14 +578,25 @@ fn what_an_object_cannot_hold_is_an_error() {
     );
 
     let mut spec = CollectionSpec::new();
-    let map = MapSpec::new(MapType::Array, 4, 8, 1);
-    spec.add_map("inner", map.clone());
     spec.add_map_of_maps(
         "outer",
         MapSpec::new(MapType::ArrayOfMaps, 4, 4, 1),
         "inner",
     );
-    assert!(err(&spec).contains("maps of maps"));
+    let m = err(&spec);
+    assert!(
+        m.contains("`outer`: its inner map `inner` is not a map of the collection"),
+        "{m}"
+    );
+
+    let mut spec = CollectionSpec::new();
+    spec.add_map("counts", MapSpec::new(MapType::Array, 4, 8, 1));
+    spec.map_mut("counts").expect("map").slots = vec![(0, MapSlot::Map("counts".into()))];
+    let m = err(&spec);
+    assert!(
+        m.contains("`counts`: initial values are for prog_array, array_of_maps and hash_of_maps"),
+        "{m}"
+    );
 
     let mut spec = CollectionSpec::new();
     let kfunc = asm("call bpf_rcu_read_lock\nr0 = 0\nexit");

@@ -7,7 +7,7 @@ use super::{CollectionMap, CollectionSpec};
 use crate::elf::data::DataSection;
 use crate::elf::BtfFeatures;
 use crate::error::{Error, Result};
-use crate::maps::Pinning;
+use crate::maps::{MapType, Pinning};
 
 impl CollectionSpec {
     /// Reads a clang BPF object (`clang -target bpf -O2 -g -c`); see `README.md`,
@@ -73,9 +73,12 @@ impl CollectionSpec {
     /// The collection as a relocatable BPF ELF object (`EM_BPF`, 64-bit little-endian)
     /// that libbpf (`bpftool prog loadall`), aya and [`CollectionSpec::from_elf`] load:
     /// a section per program (its section name, else libbpf's for its type), its
-    /// subprograms in `.text`, `.maps` with BTF, `license`, `.BTF` and `.BTF.ext` with
-    /// the source lines. See `docs/elf-write.md`. Errors ([`Error::Elf`]) name the
-    /// program or map that cannot be written (resolved fds, kfunc calls, CO-RE).
+    /// subprograms in `.text`, `.maps` with BTF (pinning, maps of maps, the initial
+    /// slots of prog arrays and maps of maps), the global data sections with their
+    /// current contents ([`set_variable`](Self::set_variable) before writing changes
+    /// them), `license`, `version`, `.BTF` and `.BTF.ext` with the source lines. See
+    /// `docs/elf-write.md`. Errors ([`Error::Elf`]) name the program or map that cannot
+    /// be written (resolved fds, kfunc calls, CO-RE).
     ///
     /// ```
     /// use ebpf_loader::{CollectionSpec, MapSpec, MapType, ProgramType};
@@ -94,19 +97,48 @@ impl CollectionSpec {
     /// ```
     pub fn to_elf(&self) -> Result<Vec<u8>> {
         use crate::elf::write::{Input, MapIn, ProgramIn};
-        let maps = self.maps.iter().map(|m| MapIn {
-            name: &m.name,
-            spec: &m.spec,
-            inner: m.inner.as_deref(),
-            pin_by_name: m.pinning == Pinning::ByName,
-            unsupported: if m.inner_spec.is_some() {
-                Some("the value shapes of maps of maps (`__array(values, struct {...})`)")
-            } else if !m.slots.is_empty() {
-                Some("initial values (prog array and map-of-maps slots)")
-            } else {
-                None
-            },
-        });
+        let is_data = |name: &str| self.data.iter().any(|d| d.map == name);
+        for m in self.maps.iter().filter(|m| is_data(&m.name)) {
+            let s = &m.spec;
+            if (s.map_type, s.key_size, s.max_entries) != (MapType::Array, 4, 1) {
+                return Err(Error::Elf(format!(
+                    "writing `{}`: a map with an initial value is written as global data, \
+                     a one-entry array with 4-byte keys (this one: {} key={} entries={})",
+                    m.name,
+                    s.map_type.name(),
+                    s.key_size,
+                    s.max_entries
+                )));
+            }
+        }
+        let mut maps = Vec::with_capacity(self.maps.len());
+        for m in self.maps.iter().filter(|m| !is_data(&m.name)) {
+            let inner = match (&m.inner_spec, &m.inner) {
+                (Some(spec), _) => Some(spec),
+                (None, Some(name)) => Some(
+                    &self
+                        .maps
+                        .iter()
+                        .find(|x| x.name == *name)
+                        .ok_or_else(|| {
+                            Error::Elf(format!(
+                                "writing `{}`: its inner map `{name}` is not a map of the \
+                                 collection",
+                                m.name
+                            ))
+                        })?
+                        .spec,
+                ),
+                (None, None) => None,
+            };
+            maps.push(MapIn {
+                name: &m.name,
+                spec: &m.spec,
+                inner,
+                pin_by_name: m.pinning == Pinning::ByName,
+                slots: &m.slots,
+            });
+        }
         let programs = self.programs.iter().map(|p| ProgramIn {
             name: &p.name,
             prog_type: p.prog_type,
@@ -117,7 +149,13 @@ impl CollectionSpec {
         });
         crate::elf::write::write(&Input {
             license: &self.license,
-            maps: maps.collect(),
+            kern_version: self.kern_version,
+            maps,
+            data: self.data.iter().collect(),
+            types: self
+                .programs
+                .iter()
+                .find_map(|p| p.btf.as_ref().map(|b| b.blob())),
             programs: programs.collect(),
         })
     }

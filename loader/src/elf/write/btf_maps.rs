@@ -6,11 +6,13 @@
 
 use std::collections::HashMap;
 
+use ebpf_asm_core::MapType;
 use ebpf_btf::{
-    Array, Btf, Builder, Composite, Datasec, Int, IntEncoding, Linkage, Member, Type, TypeId,
-    TypeKind, Var, VarSecInfo,
+    Array, Btf, Builder, Composite, Datasec, FuncProto, Int, IntEncoding, Linkage, Member, Param,
+    Type, TypeId, TypeKind, Var, VarSecInfo,
 };
 
+use super::btf_copy::Closure;
 use super::write_err;
 use super::MapIn;
 use crate::error::{Error, Result};
@@ -20,56 +22,34 @@ use crate::maps::MapSpec;
 pub(crate) struct MapPlace {
     /// Byte offset.
     pub offset: u64,
-    /// Size in bytes (8 per member).
+    /// Size in bytes: 8 per member, then 8 per initial slot (`.values`).
     pub size: u64,
+    /// Byte offset of `values[0]` in the definition (its members' size).
+    pub values: u64,
 }
 
 /// Adds every map's definition, a VAR each (named `names`: the maps' symbols) and the
 /// `.maps` DATASEC to `b`; returns where each definition is (the section holds zeros of
-/// that size).
+/// that size; initial slots are relocations, see [`super::map_slots`]).
 pub(crate) fn add(b: &mut Builder, maps: &[MapIn<'_>], names: &[String]) -> Result<Vec<MapPlace>> {
     let mut t = Uints::new(b).map_err(btf_err)?;
     let mut places = Vec::with_capacity(maps.len());
     let mut vars = Vec::with_capacity(maps.len());
     let mut offset = 0u64;
     for (m, name) in maps.iter().zip(names) {
-        if let Some(inner) = &m.inner {
-            return Err(write_err(
-                m.name,
-                format!("maps of maps (inner `{inner}`) are not written to objects yet"),
-            ));
-        }
-        if let Some(what) = m.unsupported {
-            return Err(write_err(
-                m.name,
-                format!("{what} are not written to objects yet"),
-            ));
-        }
-        let mut members = members(b, &mut t, m.spec).map_err(|e| write_err(m.name, e))?;
+        let mut members = members(b, &mut t, m.spec, m.inner.is_some() || !m.slots.is_empty())
+            .map_err(|e| write_err(m.name, e))?;
         if m.pin_by_name {
             // LIBBPF_PIN_BY_NAME
             members.push(("pinning", t.uint(b, 1).map_err(btf_err)?));
         }
-        let size = members.len() as u64 * 8;
-        let def = b
-            .add(&Type {
-                name: "",
-                kind: TypeKind::Struct(Composite {
-                    size: size as u32,
-                    bitfields: false,
-                    members: members
-                        .iter()
-                        .enumerate()
-                        .map(|(i, (name, ty))| Member {
-                            name,
-                            ty: *ty,
-                            bit_offset: i as u32 * 64,
-                            bitfield_size: 0,
-                        })
-                        .collect(),
-                }),
-            })
-            .map_err(btf_err)?;
+        if let Some(values) = values_member(b, &mut t, m)? {
+            members.push(("values", values));
+        }
+        let def = definition(b, &members)?;
+        let def_size = 8 * members.iter().filter(|(n, _)| *n != "values").count() as u64;
+        let slots = m.slots.iter().map(|(i, _)| u64::from(*i) + 1).max();
+        let size = def_size + 8 * slots.unwrap_or(0);
         let var = b
             .add(&Type {
                 name,
@@ -84,7 +64,12 @@ pub(crate) fn add(b: &mut Builder, maps: &[MapIn<'_>], names: &[String]) -> Resu
             offset: offset as u32,
             size: size as u32,
         });
-        places.push(MapPlace { offset, size });
+        let values = 8 * members.iter().take_while(|(n, _)| *n != "values").count() as u64;
+        places.push(MapPlace {
+            offset,
+            size,
+            values,
+        });
         offset += size;
     }
     if !maps.is_empty() {
@@ -100,22 +85,113 @@ pub(crate) fn add(b: &mut Builder, maps: &[MapIn<'_>], names: &[String]) -> Resu
     Ok(places)
 }
 
+/// The definition struct of `members`, 8 bytes each (`values`, an array of no
+/// elements, takes none: its slots follow the struct).
+fn definition(b: &mut Builder, members: &[(&str, TypeId)]) -> Result<TypeId> {
+    let sized = members.iter().filter(|(n, _)| *n != "values").count();
+    b.add(&Type {
+        name: "",
+        kind: TypeKind::Struct(Composite {
+            size: 8 * sized as u32,
+            bitfields: false,
+            members: members
+                .iter()
+                .enumerate()
+                .map(|(i, (name, ty))| Member {
+                    name,
+                    ty: *ty,
+                    bit_offset: i as u32 * 64,
+                    bitfield_size: 0,
+                })
+                .collect(),
+        }),
+    })
+    .map_err(btf_err)
+}
+
+/// `__array(values, T)` (`T *values[]`) for a map of maps (T: the inner map's
+/// definition) or a prog array with initial slots (T: `int (void *)`), as libbpf's
+/// macro writes it; `None` for other maps. Errors name the map.
+fn values_member(b: &mut Builder, t: &mut Uints, m: &MapIn<'_>) -> Result<Option<TypeId>> {
+    let err = |e: String| write_err(m.name, e);
+    let of_maps = matches!(m.spec.map_type, MapType::ArrayOfMaps | MapType::HashOfMaps);
+    let pointee = match (m.spec.map_type, m.inner) {
+        (_, Some(inner)) if of_maps => {
+            let inner =
+                members(b, t, inner, false).map_err(|e| err(format!("its inner map: {e}")))?;
+            definition(b, &inner)?
+        }
+        (_, None) if of_maps => {
+            return Err(err(
+                "a map of maps needs the shape of its values: an inner map \
+                 (`add_map_of_maps`, `inner=`) or `inner_spec`"
+                    .into(),
+            ))
+        }
+        (_, Some(_)) => {
+            return Err(err(format!(
+                "an inner map is for array_of_maps and hash_of_maps, not {}",
+                m.spec.map_type.name()
+            )))
+        }
+        (MapType::ProgArray, None) if !m.slots.is_empty() => {
+            let void_ptr = ptr(b, 0).map_err(btf_err)?;
+            b.add(&Type {
+                name: "",
+                kind: TypeKind::FuncProto(FuncProto {
+                    ret: t.int,
+                    params: vec![Param {
+                        name: "",
+                        ty: void_ptr,
+                    }],
+                }),
+            })
+            .map_err(btf_err)?
+        }
+        (_, None) if !m.slots.is_empty() => {
+            return Err(err(format!(
+                "initial values are for prog_array, array_of_maps and hash_of_maps, not {}",
+                m.spec.map_type.name()
+            )))
+        }
+        (_, None) => return Ok(None),
+    };
+    let elem = ptr(b, pointee).map_err(btf_err)?;
+    let arr = b
+        .add(&Type {
+            name: "",
+            kind: TypeKind::Array(Array {
+                elem,
+                index: t.int,
+                nelems: 0,
+            }),
+        })
+        .map_err(btf_err)?;
+    Ok(Some(arr))
+}
+
 fn btf_err(e: ebpf_btf::Error) -> Error {
     Error::InvalidArgument(format!("building the object's BTF: {e}"))
 }
 
 /// The members of one definition: name and type.
+/// `values_implied`: the map has `__array(values, ...)`, whose 4-byte values libbpf
+/// implies (clang's objects say no `value_size` then).
 fn members(
     b: &mut Builder,
     t: &mut Uints,
     spec: &MapSpec,
+    values_implied: bool,
 ) -> std::result::Result<Vec<(&'static str, TypeId)>, String> {
     let e = |e: ebpf_btf::Error| e.to_string();
     let mut out = vec![("type", t.uint(b, spec.map_type.as_u32()).map_err(e)?)];
     match &spec.btf {
         Some(btf) => {
-            let (key, value) = copy_types(b, btf.blob(), btf.key_type_id(), btf.value_type_id())
-                .map_err(|e| format!("its key/value BTF: {e}"))?;
+            let why = |e: ebpf_btf::Error| format!("its key/value BTF: {e}");
+            let src = Btf::parse(btf.blob()).map_err(why)?;
+            let mut types = Closure::new(&src);
+            let key = types.copy(b, btf.key_type_id()).map_err(why)?;
+            let value = types.copy(b, btf.value_type_id()).map_err(why)?;
             out.push(("key", ptr(b, key).map_err(e)?));
             out.push(("value", ptr(b, value).map_err(e)?));
         }
@@ -123,7 +199,7 @@ fn members(
             if spec.key_size != 0 {
                 out.push(("key_size", t.uint(b, spec.key_size).map_err(e)?));
             }
-            if spec.value_size != 0 {
+            if spec.value_size != 0 && !(values_implied && spec.value_size == 4) {
                 out.push(("value_size", t.uint(b, spec.value_size).map_err(e)?));
             }
         }
@@ -196,56 +272,5 @@ impl Uints {
         let id = ptr(b, arr)?;
         self.ptrs.insert(n, id);
         Ok(id)
-    }
-}
-
-/// Appends every type of the standalone BTF `blob` to `b` (ids shifted); returns the new
-/// ids of `key` and `value`.
-fn copy_types(
-    b: &mut Builder,
-    blob: &[u8],
-    key: TypeId,
-    value: TypeId,
-) -> ebpf_btf::Result<(TypeId, TypeId)> {
-    let btf = Btf::parse(blob)?;
-    let base = b.next_id() - btf.first_id();
-    let shift = |id: TypeId| if id == 0 { 0 } else { id + base };
-    for id in btf.ids() {
-        let mut t = btf.type_by_id(id)?;
-        shift_refs(&mut t.kind, shift);
-        b.add(&t)?;
-    }
-    Ok((shift(key), shift(value)))
-}
-
-/// Applies `f` to every type id `kind` refers to.
-fn shift_refs(kind: &mut TypeKind<'_>, f: impl Fn(TypeId) -> TypeId) {
-    match kind {
-        TypeKind::Ptr(t)
-        | TypeKind::Typedef(t)
-        | TypeKind::Volatile(t)
-        | TypeKind::Const(t)
-        | TypeKind::Restrict(t) => *t = f(*t),
-        TypeKind::Array(a) => {
-            a.elem = f(a.elem);
-            a.index = f(a.index);
-        }
-        TypeKind::Struct(c) | TypeKind::Union(c) => {
-            c.members.iter_mut().for_each(|m| m.ty = f(m.ty));
-        }
-        TypeKind::Func(func) => func.proto = f(func.proto),
-        TypeKind::FuncProto(p) => {
-            p.ret = f(p.ret);
-            p.params.iter_mut().for_each(|p| p.ty = f(p.ty));
-        }
-        TypeKind::Var(v) => v.ty = f(v.ty),
-        TypeKind::Datasec(d) => d.vars.iter_mut().for_each(|v| v.ty = f(v.ty)),
-        TypeKind::DeclTag(t) => t.ty = f(t.ty),
-        TypeKind::TypeTag(t) => t.ty = f(t.ty),
-        TypeKind::Int(_)
-        | TypeKind::Enum(_)
-        | TypeKind::Enum64(_)
-        | TypeKind::Fwd(_)
-        | TypeKind::Float(_) => {}
     }
 }

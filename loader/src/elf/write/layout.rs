@@ -12,6 +12,7 @@ use ebpf_btf::{Builder, TypeId};
 
 use super::ProgramIn;
 use super::{write_err, TEXT};
+use crate::elf::data::parse_value_symbol;
 use crate::error::Result;
 use crate::programs::{add_program_btf, slot_source_map};
 
@@ -60,6 +61,9 @@ pub(crate) enum RelocTarget {
     Text,
     /// A map of the collection, by name.
     Map(String),
+    /// The section symbol of global data section `.0` of the input (the offset in the
+    /// instruction's immediate).
+    Data(usize),
 }
 
 /// One relocation.
@@ -135,7 +139,7 @@ impl Layout {
         b: &mut Builder,
         p: &ProgramIn<'_>,
         symbol: &str,
-        maps: &[&str],
+        refs: &Refs<'_>,
     ) -> Result<()> {
         let section = section_name(p)?;
         let program = &p.program;
@@ -168,7 +172,7 @@ impl Layout {
                 .func_info
                 .push((offset as u32, btf.func_ids[k]));
         }
-        self.relocate(p, &mut slots, &starts, first_func, &place, maps)?;
+        self.relocate(p, &mut slots, &starts, first_func, &place, refs)?;
         for (k, &start) in starts.iter().enumerate() {
             let end = starts.get(k + 1).copied().unwrap_or(slots.len());
             let sec = self.funcs[first_func + k].section;
@@ -205,7 +209,7 @@ impl Layout {
         starts: &[usize],
         first_func: usize,
         place: &[(usize, u64)],
-        maps: &[&str],
+        refs: &Refs<'_>,
     ) -> Result<()> {
         let func_at = |slot: i64| {
             usize::try_from(slot)
@@ -253,25 +257,61 @@ impl Layout {
         }
         for (idx, name) in p.program.references() {
             let slot = p.program.slot_of(idx).unwrap_or(0);
-            if !maps.contains(&name.as_str()) {
-                return Err(write_err(
-                    p.name,
-                    format!(
-                        "`{name}` (instruction {idx}) is not a map of the collection; an \
-                         object can only reference its own maps (known: {})",
-                        maps.join(", ")
-                    ),
-                ));
-            }
+            let target = refs.target(p.name, idx, name.as_str(), &mut slots[slot])?;
             let (sec, offset) = place[slot];
             self.relocs.push(Reloc {
                 section: sec,
                 offset,
                 r_type: R_BPF_64_64,
-                target: RelocTarget::Map(name.to_string()),
+                target,
             });
         }
         Ok(())
+    }
+}
+
+/// The names programs may load: the maps of `.maps` and the global data sections.
+pub(crate) struct Refs<'a> {
+    /// Map names.
+    pub maps: &'a [&'a str],
+    /// Data section (map) names, in the input's order.
+    pub data: &'a [&'a str],
+}
+
+impl Refs<'_> {
+    /// What the load of `name` at instruction `idx` (slot `insn`) of program `prog` is
+    /// relocated against: a map, or a data section (`SECTION_value_OFF`: the offset is
+    /// put in `insn`'s immediate, as clang writes it).
+    fn target(
+        &self,
+        prog: &str,
+        idx: usize,
+        name: &str,
+        insn: &mut RawInsn,
+    ) -> Result<RelocTarget> {
+        if self.maps.contains(&name) {
+            return Ok(RelocTarget::Map(name.to_owned()));
+        }
+        let data = parse_value_symbol(name)
+            .and_then(|(sec, off)| Some((self.data.iter().position(|d| *d == sec)?, off)));
+        if let Some((i, off)) = data {
+            insn.imm = i32::try_from(off).map_err(|_| {
+                write_err(
+                    prog,
+                    format!("`{name}`: offset {off} does not fit an immediate"),
+                )
+            })?;
+            return Ok(RelocTarget::Data(i));
+        }
+        let known: Vec<&str> = self.maps.iter().chain(self.data).copied().collect();
+        Err(write_err(
+            prog,
+            format!(
+                "`{name}` (instruction {idx}) is not a map or global data of the \
+                 collection; an object can only reference its own maps and data (known: {})",
+                known.join(", ")
+            ),
+        ))
     }
 }
 
