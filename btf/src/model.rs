@@ -71,6 +71,23 @@ pub struct Int {
     pub bits: u8,
 }
 
+impl Int {
+    /// A whole integer of `size` bytes (`int` is `Int::new(4, true)`), as C compilers
+    /// write them: every bit used, no offset.
+    pub const fn new(size: u32, signed: bool) -> Int {
+        Int {
+            size,
+            encoding: IntEncoding {
+                signed,
+                char: false,
+                boolean: false,
+            },
+            offset: 0,
+            bits: (size * 8) as u8,
+        }
+    }
+}
+
 /// `BTF_INT_ENCODING`: at most one of these is set.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct IntEncoding {

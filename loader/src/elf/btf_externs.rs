@@ -21,8 +21,7 @@
 use std::collections::HashSet;
 
 use ebpf_btf::{
-    Btf, Datasec, Func, FuncProto, Int, IntEncoding, Linkage, Param, Type, TypeId, TypeKind, Var,
-    VarSecInfo,
+    Btf, Datasec, Func, FuncProto, Int, Linkage, Param, Type, TypeId, TypeKind, Var, VarSecInfo,
 };
 
 /// The name of the added VAR (and of the parameters clang left unnamed).
@@ -165,15 +164,7 @@ impl Externs {
         if self.int.is_none() {
             out.push(Type {
                 name: "int",
-                kind: TypeKind::Int(Int {
-                    size: 4,
-                    encoding: IntEncoding {
-                        signed: true,
-                        ..Default::default()
-                    },
-                    offset: 0,
-                    bits: 32,
-                }),
+                kind: TypeKind::Int(Int::new(4, true)),
             });
         }
         out.push(Type {
@@ -199,24 +190,14 @@ mod tests {
         let long = b
             .add(&Type {
                 name: "long",
-                kind: TypeKind::Int(Int {
-                    size: 8,
-                    encoding: IntEncoding::default(),
-                    offset: 0,
-                    bits: 64,
-                }),
+                kind: TypeKind::Int(Int::new(8, false)),
             })
             .expect("long");
         let int = match with_int {
             true => b
                 .add(&Type {
                     name: "int",
-                    kind: TypeKind::Int(Int {
-                        size: 4,
-                        encoding: IntEncoding::default(),
-                        offset: 0,
-                        bits: 32,
-                    }),
+                    kind: TypeKind::Int(Int::new(4, false)),
                 })
                 .expect("int"),
             false => long,

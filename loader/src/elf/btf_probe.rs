@@ -4,8 +4,8 @@
 use std::sync::OnceLock;
 
 use ebpf_btf::{
-    Builder, Datasec, DeclTag, Enum, Enumerator, Func, FuncProto, Int, IntEncoding, Linkage, Type,
-    TypeKind, TypeTag, Var, VarSecInfo,
+    Builder, Datasec, DeclTag, Enum, Enumerator, Func, FuncProto, Int, Linkage, Type, TypeKind,
+    TypeTag, Var, VarSecInfo,
 };
 
 use super::btf_sanitize::BtfFeatures;
@@ -96,15 +96,7 @@ fn probe() -> BtfFeatures {
 }
 
 fn int<'a>() -> TypeKind<'a> {
-    TypeKind::Int(Int {
-        size: 4,
-        encoding: IntEncoding {
-            signed: true,
-            ..Default::default()
-        },
-        offset: 0,
-        bits: 32,
-    })
+    TypeKind::Int(Int::new(4, true))
 }
 
 fn add(b: &mut Builder, name: &str, kind: TypeKind<'_>) -> ebpf_btf::Result<u32> {

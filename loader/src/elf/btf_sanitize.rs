@@ -8,8 +8,7 @@
 
 use super::btf_externs;
 use ebpf_btf::{
-    Btf, Builder, Composite, Datasec, Enum, Enumerator, Func, Int, IntEncoding, Linkage, Member,
-    Type, TypeKind,
+    Btf, Builder, Composite, Datasec, Enum, Enumerator, Func, Int, Linkage, Member, Type, TypeKind,
 };
 
 /// Which BTF kinds and flags the kernel accepts (libbpf probes the same set).
@@ -124,12 +123,7 @@ fn fix_datasec(
 fn replace<'a>(btf: &'a Btf, t: Type<'a>, f: &BtfFeatures) -> ebpf_btf::Result<Type<'a>> {
     let byte = |name| Type {
         name,
-        kind: TypeKind::Int(Int {
-            size: 1,
-            encoding: IntEncoding::default(),
-            offset: 0,
-            bits: 8,
-        }),
+        kind: TypeKind::Int(Int::new(1, false)),
     };
     let empty = |name, kind_union: bool, size| {
         let c = Composite {
@@ -245,15 +239,7 @@ mod tests {
         let int = b
             .add(&Type {
                 name: "int",
-                kind: TypeKind::Int(Int {
-                    size: 4,
-                    encoding: IntEncoding {
-                        signed: true,
-                        ..Default::default()
-                    },
-                    offset: 0,
-                    bits: 32,
-                }),
+                kind: TypeKind::Int(Int::new(4, true)),
             })
             .expect("int");
         let var = b

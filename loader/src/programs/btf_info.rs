@@ -12,9 +12,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use ebpf_asm_core::{Program, RawInsn, SourceMap};
-use ebpf_btf::{
-    Builder, Composite, Func, FuncProto, Int, IntEncoding, Linkage, Param, Type, TypeId, TypeKind,
-};
+use ebpf_btf::{Builder, Composite, Func, FuncProto, Int, Linkage, Param, Type, TypeId, TypeKind};
 
 use super::program_type::ProgramType;
 use crate::error::{Error, Result};
@@ -162,15 +160,7 @@ impl BaseTypes {
     fn add(b: &mut Builder, ctx: Option<&str>) -> ebpf_btf::Result<BaseTypes> {
         let int = |name, signed| Type {
             name,
-            kind: TypeKind::Int(Int {
-                size: 8,
-                encoding: IntEncoding {
-                    signed,
-                    ..Default::default()
-                },
-                offset: 0,
-                bits: 64,
-            }),
+            kind: TypeKind::Int(Int::new(8, signed)),
         };
         let long = b.add(&int("long", true))?;
         let u64 = b.add(&int("unsigned long", false))?;

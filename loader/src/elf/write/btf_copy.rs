@@ -91,7 +91,7 @@ pub(crate) fn map_refs(kind: &mut TypeKind<'_>, mut f: impl FnMut(TypeId) -> Typ
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ebpf_btf::{Composite, Int, IntEncoding, Member, Type};
+    use ebpf_btf::{Composite, Int, Member, Type};
 
     /// `struct node { struct node *next; int v; }` after an unrelated `char`: a cycle
     /// through a pointer, ids that move.
@@ -99,12 +99,7 @@ mod tests {
         let mut b = Builder::new();
         let int = |name| Type {
             name,
-            kind: TypeKind::Int(Int {
-                size: 4,
-                encoding: IntEncoding::default(),
-                offset: 0,
-                bits: 32,
-            }),
+            kind: TypeKind::Int(Int::new(4, false)),
         };
         b.add(&int("unrelated")).expect("add"); // 1
         let member = |name, ty, bit_offset| Member {

@@ -8,8 +8,8 @@ use std::collections::HashMap;
 
 use ebpf_asm_core::MapType;
 use ebpf_btf::{
-    Array, Btf, Builder, Composite, Datasec, FuncProto, Int, IntEncoding, Linkage, Member, Param,
-    Type, TypeId, TypeKind, Var, VarSecInfo,
+    Array, Btf, Builder, Composite, Datasec, FuncProto, Int, Linkage, Member, Param, Type, TypeId,
+    TypeKind, Var, VarSecInfo,
 };
 
 use super::btf_copy::Closure;
@@ -240,15 +240,7 @@ impl Uints {
     fn new(b: &mut Builder) -> ebpf_btf::Result<Uints> {
         let int = b.add(&Type {
             name: "int",
-            kind: TypeKind::Int(Int {
-                size: 4,
-                encoding: IntEncoding {
-                    signed: true,
-                    ..Default::default()
-                },
-                offset: 0,
-                bits: 32,
-            }),
+            kind: TypeKind::Int(Int::new(4, true)),
         })?;
         Ok(Uints {
             int,

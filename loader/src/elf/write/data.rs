@@ -9,8 +9,7 @@
 use std::collections::HashSet;
 
 use ebpf_btf::{
-    Array, Builder, Datasec, Int, IntEncoding, Kind, Linkage, Type, TypeId, TypeKind, Var,
-    VarSecInfo,
+    Array, Builder, Datasec, Int, Kind, Linkage, Type, TypeId, TypeKind, Var, VarSecInfo,
 };
 
 use super::btf_copy::Closure;
@@ -206,12 +205,7 @@ fn byte_array(b: &mut Builder, uchar: &mut Option<TypeId>, n: u32) -> ebpf_btf::
         None => {
             let id = b.add(&Type {
                 name: "unsigned char",
-                kind: TypeKind::Int(Int {
-                    size: 1,
-                    encoding: IntEncoding::default(),
-                    offset: 0,
-                    bits: 8,
-                }),
+                kind: TypeKind::Int(Int::new(1, false)),
             })?;
             *uchar = Some(id);
             id
