@@ -10,11 +10,12 @@
 use ebpf_asm_core::MapType;
 use object::{Object, ObjectSection, ObjectSymbol, SectionIndex, SectionKind, SymbolKind};
 
-use super::var_types::{object_btf, var_type};
+use super::var_types::var_type;
 use super::{elf_err, Elf};
 use crate::error::{Error, Result};
 use crate::flags::BPF_F_RDONLY_PROG;
 use crate::maps::MapSpec;
+use ebpf_btf::Btf;
 
 /// The largest array value the kernel creates: `value_size` above `INT_MAX` is E2BIG.
 pub const MAX_VALUE_SIZE: u64 = i32::MAX as u64;
@@ -99,10 +100,10 @@ pub(crate) fn is_data_section(name: &str) -> bool {
 /// back: the object text format's, so that a printed object loads again.
 pub use ebpf_asm_core::{parse_value_symbol, value_symbol};
 
-/// The data sections of `file` that hold something, in file order.
-pub(crate) fn read(file: &Elf<'_>) -> Result<Vec<DataSection>> {
+/// The data sections of `file` that hold something, in file order (`btf`, the object's
+/// `.BTF` when it parses, gives their variables' C types).
+pub(crate) fn read(file: &Elf<'_>, btf: Option<&Btf>) -> Result<Vec<DataSection>> {
     let mut out = Vec::new();
-    let btf = object_btf(file);
     for sec in file.sections() {
         let name = sec.name().unwrap_or("");
         if !is_data_section(name) || sec.size() == 0 {
@@ -110,7 +111,7 @@ pub(crate) fn read(file: &Elf<'_>) -> Result<Vec<DataSection>> {
         }
         no_pointers(file, &sec, name)?;
         let mut variables = variables(file, sec.index(), name)?;
-        if let Some(btf) = &btf {
+        if let Some(btf) = btf {
             for v in &mut variables {
                 v.type_name = var_type(btf, name, &v.name);
             }

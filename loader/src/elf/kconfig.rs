@@ -20,7 +20,7 @@ use ebpf_btf::{Btf, TypeId, TypeKind};
 use object::{Object, ObjectSymbol};
 
 use super::data::{DataSection, Variable};
-use super::var_types::{object_btf, var_type};
+use super::var_types::var_type;
 use super::{elf_err, Elf};
 use crate::error::Result;
 
@@ -171,16 +171,17 @@ fn parse_config(text: &str) -> HashMap<String, String> {
         .collect()
 }
 
-/// The `.kconfig` map of `file` with the values of `kernel` (asked only when the object
-/// has `.kconfig` externs); `None` when it has none.
+/// The `.kconfig` map of `file` (whose `.BTF` is `btf`) with the values of `kernel`
+/// (asked only when the object has `.kconfig` externs); `None` when it has none.
 pub(crate) fn read(
     file: &Elf<'_>,
+    btf: Option<&Btf>,
     kernel: impl FnOnce(Needs) -> KernelConfig,
 ) -> Result<Option<DataSection>> {
-    let Some(btf) = object_btf(file) else {
+    let Some(btf) = btf else {
         return Ok(None);
     };
-    let Some(externs) = externs(&btf, file)? else {
+    let Some(externs) = externs(btf, file)? else {
         return Ok(None);
     };
     let needs = Needs {
@@ -191,7 +192,7 @@ pub(crate) fn read(
     };
     let mut d = fill(&externs, &kernel(needs))?;
     for v in &mut d.variables {
-        v.type_name = var_type(&btf, KCONFIG, &v.name);
+        v.type_name = var_type(btf, KCONFIG, &v.name);
     }
     Ok(Some(d))
 }

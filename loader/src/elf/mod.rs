@@ -77,14 +77,16 @@ pub(crate) fn read(bytes: &[u8]) -> Result<ElfObject> {
 /// the object has `.BTF`).
 pub(crate) fn read_with(bytes: &[u8], features: impl FnOnce() -> BtfFeatures) -> Result<ElfObject> {
     let file = parse(bytes)?;
-    let kconfig = kconfig::read(&file, kconfig::KernelConfig::running)?;
+    // The object's types, parsed once for the variables' C types and `.kconfig`.
+    let types = var_types::object_btf(&file);
+    let kconfig = kconfig::read(&file, types.as_ref(), kconfig::KernelConfig::running)?;
     let obj_btf = object_btf::read(&file, kconfig.as_ref(), features)?;
     let mut maps = maps::read(&file)?;
     if let Some(sec) = file.section_by_name(".maps") {
         maps.extend(btf_maps::read(&file, sec.index())?);
     }
     map_slots::read(&file, &mut maps)?;
-    let mut data = data::read(&file)?;
+    let mut data = data::read(&file, types.as_ref())?;
     data.extend(kconfig);
     let mut text = sections::text_functions(&file, &maps, &data)?;
     let mut progs = sections::programs(&file, &maps, &data)?;
